@@ -1,0 +1,57 @@
+"""Every topic Sigap reads or writes, named once (contract.md, "Topics").
+
+Pure data: the Faust app declares its topics from these specs and ``sigap topics create`` creates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    suffix: str
+    partitions: int
+    compacted: bool = False
+    retention_ms: int | None = 7 * DAY_MS
+    description: str = ""
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}{self.suffix}"
+
+    def config(self) -> dict[str, str]:
+        if self.compacted:
+            return {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}
+        config = {"cleanup.policy": "delete"}
+        if self.retention_ms is not None:
+            config["retention.ms"] = str(self.retention_ms)
+        return config
+
+
+POSTS = "posts"
+POSTS_SCORED = "posts.scored"
+ISSUES = "issues"
+ESCALATIONS = "escalations"
+CLAIMS = "claims"
+FEEDBACK = "feedback"
+POSTS_DLQ = "posts.dlq"
+# Extension: scored posts and feedback re-keyed by issue id, so that one partition owns each issue's state.
+ISSUE_EVENTS = "issues.events"
+
+
+def topic_specs(posts_partitions: int = 8) -> list[TopicSpec]:
+    return [
+        TopicSpec(POSTS, posts_partitions, description="input posts, keyed by post id"),
+        TopicSpec(POSTS_SCORED, posts_partitions, description="posts with scores, keyed by post id"),
+        TopicSpec(ISSUES, posts_partitions, compacted=True, retention_ms=None,
+                  description="latest state of each issue, keyed by issue id"),
+        TopicSpec(ESCALATIONS, 4, retention_ms=30 * DAY_MS,
+                  description="CloudEvents escalation events, keyed by issue id"),
+        TopicSpec(CLAIMS, 1, compacted=True, retention_ms=None,
+                  description="known claims and debunks, keyed by claim id"),
+        TopicSpec(FEEDBACK, 4, retention_ms=90 * DAY_MS, description="responder feedback, keyed by issue id"),
+        TopicSpec(POSTS_DLQ, 4, retention_ms=30 * DAY_MS, description="inputs that could not be processed"),
+        TopicSpec(ISSUE_EVENTS, posts_partitions, description="internal: scored posts and feedback keyed by issue id"),
+    ]
