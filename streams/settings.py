@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     models_dir: Path = Field(PACKAGE_DIR / "models" / "artifacts", description="trained model artifacts")
     policy_path: Path = Field(PACKAGE_DIR / "policy" / "default_policy.yaml", description="escalation policy")
     posts_partitions: int = Field(8, ge=1)
+    replication_factor: int = Field(1, ge=1, description="replication of topics Sigap creates")
     batch_size: int = Field(500, ge=1, description="posts per scoring batch")
     batch_within_seconds: float = Field(0.2, gt=0, description="longest wait to fill a batch")
     log_level: str = "INFO"

@@ -1,0 +1,30 @@
+"""Responder feedback: validated, then forwarded to the issue events topic so the issue's owner applies it in order."""
+
+from __future__ import annotations
+
+from agents.publishing import encode, publish
+from streams import metrics
+from streams.app import app, topics
+from streams.pipeline import RawMessage, dead_letter_for
+from streams.records.errors import InvalidInput
+from streams.records.feedback import parse_feedback
+
+
+@app.agent(topics.feedback)
+async def forward_feedback(stream):
+    async for events in stream.take_events(500, within=0.5):
+        outputs = []
+        for event in events:
+            message = event.message
+            try:
+                if message.value is None:
+                    raise InvalidInput.empty()
+                feedback = parse_feedback(message.value)
+            except InvalidInput as exc:
+                raw = RawMessage(message.key, message.value, message.topic, message.partition, message.offset)
+                letter = dead_letter_for(raw, exc)
+                metrics.posts_invalid.labels(reason=letter.reason).inc()
+                outputs.append((topics.dlq, letter.key, encode(letter.record)))
+                continue
+            outputs.append((topics.issue_events, feedback["issue_id"], encode(feedback)))
+        await publish(outputs)

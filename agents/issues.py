@@ -1,0 +1,103 @@
+"""Issue state and escalations: one owner per issue, state in changelog-backed tables.
+
+Scored posts and feedback arrive on the issue events topic keyed by issue id, so each issue lives in exactly one
+partition. A batch is applied partition by partition: a Faust table writes its changelog to the partition of the
+event being processed, and both tables here must follow the partition their keys belong to, or a rebalance would
+hand the state to the wrong worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections import defaultdict
+from collections.abc import Iterator, MutableMapping
+
+import orjson
+from faust.streams import _current_event
+
+from agents.claims import ready_scorer
+from agents.publishing import encode, publish
+from streams import metrics
+from streams.app import app, settings, topics
+from streams.issues.engine import IssueEngine
+from streams.policy import PolicySource
+
+log = logging.getLogger(__name__)
+
+issue_state = app.Table(
+    "issue-state", default=None, partitions=settings.posts_partitions,
+    key_serializer="json", value_serializer="json",
+)
+partition_clock = app.Table(
+    "issue-clock", default=None, partitions=settings.posts_partitions,
+    key_serializer="json", value_serializer="json",
+)
+policy_source = PolicySource(settings.policy_path)
+
+
+class PartitionView(MutableMapping):
+    """The slice of a table that belongs to one source partition, under keys that cannot collide across them."""
+
+    def __init__(self, table, partition: int) -> None:
+        self._table = table
+        self._prefix = f"p{partition}:"
+
+    def __getitem__(self, key: str) -> dict:
+        value = self._table.get(self._prefix + key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: dict) -> None:
+        self._table[self._prefix + key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._table[self._prefix + key]
+
+    def __iter__(self) -> Iterator[str]:
+        n = len(self._prefix)
+        return (key[n:] for key in list(self._table.keys()) if key.startswith(self._prefix))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _decode(event) -> dict | None:
+    try:
+        return orjson.loads(event.message.value)
+    except (orjson.JSONDecodeError, TypeError):
+        # Only Sigap writes this internal topic; a bad record here is a bug upstream, not user input.
+        log.error("skipping undecodable issue event topic=%s partition=%d offset=%d",
+                  event.message.topic, event.message.partition, event.message.offset)
+        return None
+
+
+@app.agent(topics.issue_events)
+async def track_issues(stream):
+    scorer = await ready_scorer()
+    engines: dict[int, IssueEngine] = {}
+    async for events in stream.take_events(settings.batch_size, within=settings.batch_within_seconds):
+        by_partition: dict[int, list] = defaultdict(list)
+        for event in events:
+            by_partition[event.message.partition].append(event)
+        outputs = []
+        for partition, partition_events in sorted(by_partition.items()):
+            _current_event.set(weakref.ref(partition_events[-1]))  # table writes follow this partition
+            engine = engines.get(partition)
+            if engine is None:
+                engine = engines[partition] = IssueEngine(
+                    policy_source, issue_state, clock_store=PartitionView(partition_clock, partition),
+                    claim_lookup=scorer.claims.get,
+                )
+            records = [record for record in map(_decode, partition_events) if record is not None]
+            out = engine.process(records)
+            for issue_id, state in out.issue_updates:
+                outputs.append((topics.issues, issue_id, None if state is None else encode(state)))
+            for issue_id, event in out.escalations:
+                outputs.append((topics.escalations, issue_id, encode(event)))
+                metrics.escalations.labels(level=str(event["data"]["level"])).inc()
+            for verdict, count in out.feedback_counts.items():
+                metrics.feedback.labels(verdict=verdict).inc(count)
+        await publish(outputs)
+        metrics.issues_active.set(len(issue_state))

@@ -1,0 +1,42 @@
+"""Publishing with at-least-once delivery: a batch's inputs are acknowledged only after its outputs are delivered.
+
+The producer already retries retriable faults (leader moves, timeouts) on its own. If a send still fails, the
+worker exits without acknowledging the batch, so on restart the batch is read again from the committed offset:
+outputs are keyed and idempotent, so a replay duplicates at most one batch and loses nothing. Raising instead
+would let Faust acknowledge the batch on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterable
+
+import faust
+import orjson
+
+log = logging.getLogger(__name__)
+
+EXIT_DELIVERY_FAILED = 75  # EX_TEMPFAIL: the supervisor restarts the worker
+
+
+def encode(value: dict) -> bytes:
+    return orjson.dumps(value)
+
+
+def key_bytes(key: str | bytes | None) -> bytes | None:
+    return key.encode("utf-8") if isinstance(key, str) else key
+
+
+async def publish(messages: Iterable[tuple[faust.TopicT, str | bytes | None, bytes | None]]) -> None:
+    pending = [await topic.send(key=key_bytes(key), value=value) for topic, key, value in messages]
+    if not pending:
+        return
+    results = await asyncio.gather(*pending, return_exceptions=True)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    if failures:
+        log.critical("%d of %d sends failed (first: %r); exiting without acknowledging the batch",
+                     len(failures), len(pending), failures[0])
+        logging.shutdown()
+        os._exit(EXIT_DELIVERY_FAILED)

@@ -1,0 +1,60 @@
+"""Posts in, scored posts out: validate, score in batches, publish; poison inputs go to the dead-letter topic.
+
+Each scored post is published twice: to the public scored topic keyed by post id, and to the internal issue
+events topic keyed by issue id, which repartitions posts so that one worker owns each issue.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from agents.claims import ready_scorer
+from agents.publishing import encode, publish
+from streams import metrics
+from streams.app import app, settings, topics
+from streams.pipeline import BatchOutcome, RawMessage, process_messages
+from streams.records.post import created_at
+
+log = logging.getLogger(__name__)
+
+
+def _outputs(outcome: BatchOutcome):
+    for post in outcome.scored:
+        value = encode(post)
+        yield topics.scored, post["id"], value
+        yield topics.issue_events, post["scores"]["issue_id"], value
+    for letter in outcome.dead_letters:
+        yield topics.dlq, letter.key, encode(letter.record)
+
+
+def _observe(outcome: BatchOutcome, received: list[float]) -> None:
+    for platform in outcome.platforms:
+        metrics.posts_consumed.labels(platform=metrics.platform_label(platform)).inc()
+    for letter in outcome.dead_letters:
+        metrics.posts_invalid.labels(reason=letter.reason).inc()
+    for model, seconds in outcome.seconds_by_model.items():
+        metrics.model_inference_seconds.labels(model=model).observe(seconds)
+    metrics.posts_scored.inc(len(outcome.scored))
+    metrics.batch_size.observe(len(received))
+    now_wall = datetime.now(UTC)
+    for post in outcome.scored:
+        metrics.event_lag_seconds.observe(max(0.0, (now_wall - created_at(post)).total_seconds()))
+    now = time.monotonic()
+    for t0 in received:
+        metrics.processing_seconds.observe(now - t0)
+
+
+@app.agent(topics.posts)
+async def score_posts(stream):
+    scorer = await ready_scorer()
+    async for events in stream.take_events(settings.batch_size, within=settings.batch_within_seconds):
+        batch_start = time.monotonic()
+        messages = [
+            RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
+            for e in events
+        ]
+        outcome = process_messages(messages, scorer)
+        await publish(_outputs(outcome))
+        _observe(outcome, [e.message.time_in or batch_start for e in events])

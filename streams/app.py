@@ -1,0 +1,94 @@
+"""The Faust app and every topic it uses, declared once.
+
+Agents live in the `agents` package and are discovered by the app. All payloads are raw bytes on the wire: Sigap
+decodes them itself, so a malformed message becomes a dead-letter record instead of a crashed agent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+
+from streams import topics as names
+from streams.settings import Settings, get_settings
+
+
+def _broker_credentials(settings: Settings) -> faust.SASLCredentials | None:
+    if settings.broker_username is None or settings.broker_password is None:
+        return None
+    return faust.SASLCredentials(
+        username=settings.broker_username, password=settings.broker_password.get_secret_value()
+    )
+
+
+def create_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.app_id,
+        broker=settings.broker,
+        broker_credentials=_broker_credentials(settings),
+        store="memory://",  # state is rebuilt from the changelog topics on start
+        datadir=str(settings.data_dir / "faust" / f"{settings.app_id}-{settings.web_port}"),
+        web_port=settings.web_port,
+        web_host="0.0.0.0",
+        web_in_thread=False,
+        autodiscover=["agents"],
+        origin="streams",
+        topic_partitions=settings.posts_partitions,
+        topic_replication_factor=settings.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        producer_linger_ms=5,
+        producer_max_batch_size=256 * 1024,
+        stream_buffer_maxsize=max(4096, 4 * settings.batch_size),
+        broker_commit_every=settings.batch_size,
+        broker_commit_interval=1.0,
+        table_cleanup_interval=60.0,
+        logging_config=None,
+    )
+
+
+@dataclass(frozen=True)
+class SigapTopics:
+    posts: faust.TopicT
+    scored: faust.TopicT
+    issues: faust.TopicT
+    escalations: faust.TopicT
+    claims: faust.TopicT
+    feedback: faust.TopicT
+    dlq: faust.TopicT
+    issue_events: faust.TopicT
+
+
+def declare_topics(app: faust.App, settings: Settings) -> SigapTopics:
+    specs = {spec.suffix: spec for spec in names.topic_specs(settings.posts_partitions)}
+
+    def topic(suffix: str) -> faust.TopicT:
+        spec = specs[suffix]
+        return app.topic(
+            spec.name(settings.topic_prefix),
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=spec.partitions,
+            compacting=spec.compacted,
+            retention=(spec.retention_ms / 1000.0) if spec.retention_ms else None,
+            config=spec.config(),
+        )
+
+    return SigapTopics(
+        posts=topic(names.POSTS),
+        scored=topic(names.POSTS_SCORED),
+        issues=topic(names.ISSUES),
+        escalations=topic(names.ESCALATIONS),
+        claims=topic(names.CLAIMS),
+        feedback=topic(names.FEEDBACK),
+        dlq=topic(names.POSTS_DLQ),
+        issue_events=topic(names.ISSUE_EVENTS),
+    )
+
+
+settings = get_settings()
+app = create_app(settings)
+topics = declare_topics(app, settings)

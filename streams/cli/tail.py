@@ -1,0 +1,94 @@
+"""`sigap tail [TOPIC]`: print events from a topic (default: escalations) as they arrive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+SEVERITY_MARK = {"waspada": "⚠ WASPADA", "siaga": "⚠⚠ SIAGA", "awas": "⚠⚠⚠ AWAS"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tail", help="print events from a topic as they arrive")
+    parser.add_argument("topic", nargs="?", default="escalations",
+                        help="topic name without the prefix (escalations, posts.scored, issues, posts.dlq, ...) "
+                             "or a full topic name")
+    parser.add_argument("--from-beginning", action="store_true", help="start at the oldest retained event")
+    parser.add_argument("--max", type=int, help="stop after this many events")
+    parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
+    parser.add_argument("--summary", action="store_true", help="one human-readable line per event")
+    parser.set_defaults(func=run)
+
+
+def resolve_topic(name: str, prefix: str) -> str:
+    from streams.topics import topic_specs
+
+    suffixes = {spec.suffix for spec in topic_specs()}
+    return f"{prefix}{name}" if name in suffixes else name
+
+
+def summarize(value: dict) -> str:
+    data = value.get("data") if isinstance(value.get("data"), dict) else None
+    if data is not None and "severity" in data:
+        reasons = ", ".join(f"{r.get('signal')}={r.get('value')}" for r in data.get("reasons", []))
+        claims = "; ".join(c.get("claim", "")[:60] for c in data.get("matched_claims") or [])
+        line = (f"{value.get('time')} {SEVERITY_MARK.get(data['severity'], data['severity'])} "
+                f"[{data.get('route', '-')}] {data.get('title')} ({reasons})")
+        return line + (f" | klaim: {claims}" if claims else "")
+    if "scores" in value:
+        scores = value["scores"]
+        match = scores.get("claim_match") or {}
+        return (f"{value.get('created_at')} {value.get('id')} hoax={scores['hoax']['probability']:.2f} "
+                f"sentimen={scores['sentiment']['label']} isu={scores.get('issue_id')}"
+                + (f" klaim={match.get('claim_id')}" if match else "") + f" | {value.get('text', '')[:80]}")
+    if "error" in value and "original" in value:
+        return f"{value.get('received_at')} DLQ {value['error']}: {value.get('detail')}"
+    return str(value)
+
+
+def run(args: argparse.Namespace) -> int:
+    import orjson
+    from kafka import KafkaConsumer
+
+    from streams.settings import get_settings
+
+    settings = get_settings()
+    topic = resolve_topic(args.topic, settings.topic_prefix)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest" if args.from_beginning else "latest",
+    )
+    print(f"tailing {topic} (Ctrl-C to stop)", file=sys.stderr)
+    seen = 0
+    last_event = time.monotonic()
+    try:
+        while args.max is None or seen < args.max:
+            batches = consumer.poll(timeout_ms=500)
+            records = [record for records in batches.values() for record in records]
+            if not records:
+                if args.timeout is not None and time.monotonic() - last_event > args.timeout:
+                    break
+                continue
+            last_event = time.monotonic()
+            for record in records:
+                seen += 1
+                if record.value is None:
+                    print(orjson.dumps({"key": (record.key or b"").decode(), "tombstone": True}).decode())
+                elif args.summary:
+                    try:
+                        print(summarize(orjson.loads(record.value)), flush=True)
+                    except orjson.JSONDecodeError:
+                        print(record.value.decode("utf-8", "replace"), flush=True)
+                else:
+                    print(record.value.decode("utf-8", "replace"), flush=True)
+                if args.max is not None and seen >= args.max:
+                    break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        consumer.close()
+    return 0

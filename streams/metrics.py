@@ -1,0 +1,62 @@
+"""Prometheus metrics of contract.md ("Metrics"): base units, `_total` counters, bounded labels only.
+
+Labels never carry post, author or issue ids. `platform`, `reason`, `model`, `level` and `verdict` come from
+closed sets; anything else is folded into "other" before it becomes a label.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
+
+from streams.records.post import PLATFORMS
+
+disable_created_metrics()
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+_LAG_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 24 * 3600, 7 * 24 * 3600)
+_INFERENCE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+
+posts_consumed = Counter(
+    "sigap_posts_consumed", "Posts read from the posts topic, valid or not.", ["platform"], registry=REGISTRY
+)
+posts_scored = Counter("sigap_posts_scored", "Posts scored and published.", registry=REGISTRY)
+posts_invalid = Counter(
+    "sigap_posts_invalid", "Inputs sent to the dead-letter topic, by reason.", ["reason"], registry=REGISTRY
+)
+processing_seconds = Histogram(
+    "sigap_processing_seconds", "Consume-to-publish time of a post.", buckets=_LATENCY_BUCKETS, registry=REGISTRY
+)
+event_lag_seconds = Histogram(
+    "sigap_event_lag_seconds", "Wall clock minus the post's created_at, at publish.", buckets=_LAG_BUCKETS,
+    registry=REGISTRY,
+)
+model_inference_seconds = Histogram(
+    "sigap_model_inference_seconds", "Time per scoring batch spent in each model.", ["model"],
+    buckets=_INFERENCE_BUCKETS, registry=REGISTRY,
+)
+escalations = Counter("sigap_escalations", "Escalation events published, by level.", ["level"], registry=REGISTRY)
+issues_active = Gauge("sigap_issues_active", "Issues held in this worker's state.", registry=REGISTRY)
+consumer_lag = Gauge(
+    "sigap_consumer_lag", "Messages between the high watermark and this worker's position.", ["topic", "partition"],
+    registry=REGISTRY,
+)
+model_info = Gauge("sigap_model_info", "Model versions loaded by this worker (value 1).", ["model", "version"],
+                   registry=REGISTRY)
+# Extensions (README, "Metrics beyond the contract").
+feedback = Counter("sigap_feedback", "Responder feedback received, by verdict.", ["verdict"], registry=REGISTRY)
+claims_known = Gauge("sigap_claims_known", "Known claims held by this worker's matcher.", registry=REGISTRY)
+batch_size = Histogram(
+    "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
+)
+
+for _platform in (*PLATFORMS, "unknown"):
+    posts_consumed.labels(platform=_platform)
+
+
+def platform_label(value: object) -> str:
+    return value if isinstance(value, str) and value in PLATFORMS else "unknown"
+
+
+def exposition() -> bytes:
+    return generate_latest(REGISTRY)

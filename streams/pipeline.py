@@ -1,0 +1,128 @@
+"""The scoring path shared by the Faust agent, `sigap score` and `sigap simulate`.
+
+One function turns a batch of valid posts into scored posts (contract.md, "Scored post"), so offline scoring and
+the live worker cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from streams.issues.keys import issue_id_for
+from streams.records.deadletter import dead_letter, rfc3339_now
+from streams.records.errors import InvalidInput, InvalidReason
+from streams.records.post import parse_post
+
+if TYPE_CHECKING:
+    from streams.scoring import BatchScores, Scorer
+
+log = logging.getLogger(__name__)
+
+
+def score_posts(posts: Sequence[dict], scorer: Scorer) -> list[dict]:
+    """Return the scored posts, in input order."""
+    return score_posts_timed(posts, scorer)[0]
+
+
+def score_posts_timed(posts: Sequence[dict], scorer: Scorer) -> tuple[list[dict], BatchScores]:
+    """Return the scored posts (input order) and the batch's per-model timings."""
+    batch = scorer.score_texts([post["text"] for post in posts])
+    versions = scorer.versions
+    processed_at = rfc3339_now()
+    scored = []
+    for post, item in zip(posts, batch.items, strict=True):
+        scored.append({
+            **post,
+            "scores": {
+                "hoax": {
+                    "probability": round(float(item.hoax_probability), 4),
+                    "label": item.hoax_label,
+                    "model": versions["hoax"],
+                },
+                "sentiment": {
+                    "label": item.sentiment_label,
+                    "probabilities": {k: round(float(v), 4) for k, v in item.sentiment_probabilities.items()},
+                    "model": versions["sentiment"],
+                },
+                "claim_match": item.claim_match,
+                "issue_id": issue_id_for(post, item.normalized, item.tokens, item.claim_match),
+                "processed_at": processed_at,
+            },
+        })
+    return scored, batch
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One consumed record, with where it came from (every dead letter and log line names it)."""
+
+    key: bytes | None
+    value: bytes | None
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass
+class DeadLetter:
+    key: bytes | None
+    record: dict
+
+    @property
+    def reason(self) -> str:
+        return self.record["error"]
+
+
+@dataclass
+class BatchOutcome:
+    scored: list[dict] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    seconds_by_model: dict[str, float] = field(default_factory=dict)
+
+
+def dead_letter_for(message: RawMessage, error: InvalidInput) -> DeadLetter:
+    log.warning("dead-letter %s topic=%s partition=%d offset=%d: %s",
+                error.reason.value, message.topic, message.partition, message.offset, error.detail)
+    record = dead_letter(message.value, error.reason, error.detail,
+                         topic=message.topic, partition=message.partition, offset=message.offset)
+    return DeadLetter(message.key, record)
+
+
+def process_messages(messages: Sequence[RawMessage], scorer: Scorer) -> BatchOutcome:
+    """Validate and score one batch. Poison inputs become dead letters; valid posts are never dropped.
+
+    If scoring the whole batch fails, each post is scored alone, so one post that breaks a model costs only itself.
+    """
+    outcome = BatchOutcome()
+    valid: list[tuple[RawMessage, dict]] = []
+    for message in messages:
+        try:
+            if message.value is None:
+                raise InvalidInput.empty()
+            post = parse_post(message.value)
+        except InvalidInput as exc:
+            outcome.platforms.append("unknown")
+            outcome.dead_letters.append(dead_letter_for(message, exc))
+            continue
+        outcome.platforms.append(post["platform"])
+        valid.append((message, post))
+    if not valid:
+        return outcome
+    try:
+        scored, batch = score_posts_timed([post for _, post in valid], scorer)
+        outcome.scored = scored
+        outcome.seconds_by_model = dict(batch.seconds_by_model)
+        return outcome
+    except Exception:  # noqa: BLE001 - isolate the post that breaks scoring, below
+        log.exception("scoring a batch of %d failed; scoring its posts one by one", len(valid))
+    for message, post in valid:
+        try:
+            outcome.scored.extend(score_posts([post], scorer))
+        except Exception as exc:  # noqa: BLE001 - a post that breaks a model is poison, not a worker fault
+            failure = InvalidInput(InvalidReason.PROCESSING_FAILED, f"{type(exc).__name__}: {exc}")
+            outcome.dead_letters.append(dead_letter_for(message, failure))
+    return outcome

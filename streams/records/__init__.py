@@ -1,0 +1,1 @@
+"""Records of the public contract: validation of inputs and construction of outputs."""

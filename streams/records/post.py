@@ -1,0 +1,80 @@
+"""Input posts (contract.md, "Post"): strict validation, while the post itself passes through unchanged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import orjson
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from streams.records.errors import InvalidInput, InvalidReason
+
+PLATFORMS = ("twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other")
+Platform = Literal["twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other"]
+Count = Annotated[int, Field(ge=0)]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+
+class Author(_Open):
+    id: Annotated[str, Field(min_length=1, max_length=256)]
+    handle: str | None = None
+    followers: Count | None = None
+    verified: bool | None = None
+    created_at: AwareDatetime | None = None
+
+
+class Engagement(_Open):
+    likes: Count | None = None
+    shares: Count | None = None
+    replies: Count | None = None
+    views: Count | None = None
+
+
+class PostSchema(_Open):
+    id: Annotated[str, Field(min_length=1, max_length=256)]
+    platform: Platform
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    created_at: AwareDatetime
+    author: Author
+    url: str | None = None
+    lang: str | None = None
+    region: str | None = None
+    engagement: Engagement | None = None
+    reply_to: str | None = None
+    shared_from: str | None = None
+
+
+def describe_validation_error(error: ValidationError) -> tuple[InvalidReason, str]:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(root)"
+    reason = InvalidReason.MISSING_FIELD if first["type"] == "missing" else InvalidReason.INVALID_FIELD
+    return reason, f"{where}: {first['msg']}"
+
+
+def parse_post(raw: bytes | str) -> dict:
+    """Return the post as a dict exactly as received, or raise `InvalidInput` with the first problem found."""
+    if isinstance(raw, bytes):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(InvalidReason.NOT_UTF8, str(exc)) from None
+    try:
+        post = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(InvalidReason.INVALID_JSON, str(exc)) from None
+    if not isinstance(post, dict):
+        raise InvalidInput(InvalidReason.NOT_AN_OBJECT, f"expected a JSON object, got {type(post).__name__}")
+    try:
+        PostSchema.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InvalidInput(*describe_validation_error(exc)) from None
+    return post
+
+
+def created_at(post: dict) -> datetime:
+    """The event time of a post that `parse_post` accepted."""
+    return datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))

@@ -1,0 +1,136 @@
+"""End to end against the real broker: posts in, scored posts and dead letters out, across a restart."""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+from collections import Counter
+
+import orjson
+import pytest
+
+from tests.support.kafka import produce, produce_posts, read_all, read_until, values
+from tests.support.posts import make_posts
+from tests.support.worker import WorkerProcess
+
+pytestmark = pytest.mark.kafka
+
+
+def _assert_valid_scores(scored: dict) -> None:
+    scores = scored["scores"]
+    assert 0.0 <= scores["hoax"]["probability"] <= 1.0
+    assert scores["hoax"]["label"] in {"hoax", "valid"}
+    assert scores["sentiment"]["label"] in {"negative", "neutral", "positive"}
+    assert abs(sum(scores["sentiment"]["probabilities"].values()) - 1.0) < 0.01
+    assert scores["hoax"]["model"] and scores["sentiment"]["model"]
+    assert scores["issue_id"]
+    assert scores["claim_match"] is None or 0.0 <= scores["claim_match"]["similarity"] <= 1.0
+
+
+def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_path):
+    settings, env = sigap_env
+    posts = make_posts(1000, seed=1)
+    produce_posts(settings, posts)
+    with WorkerProcess(env, tmp_path / "worker.log") as worker:
+        worker.wait_ready()
+        records = read_until(settings, "posts.scored", lambda rs: len(rs) >= 1000, timeout=120)
+        metrics = worker.metrics()
+    scored = values(records)
+    assert len(scored) == 1000, f"{len(scored)} scored posts"
+    assert {s["id"] for s in scored} == {p["id"] for p in posts}
+    assert all(record.key == orjson.loads(record.value)["id"].encode() for record in records)
+    by_id = {p["id"]: p for p in posts}
+    for item in scored:
+        _assert_valid_scores(item)
+        assert {k: v for k, v in item.items() if k != "scores"} == by_id[item["id"]]  # the post passes unchanged
+    assert re.search(r"^sigap_posts_scored_total 1000\.0$", metrics, re.M)
+
+
+def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored(sigap_env, tmp_path):
+    settings, env = sigap_env
+    posts = make_posts(20, seed=2, prefix="ok")
+    bad = [
+        (b"bad-json", b"{not json"),
+        (b"bad-utf8", b"\xff\xfe\xfd"),
+        (b"missing-text", orjson.dumps({k: v for k, v in posts[0].items() if k != "text"} | {"id": "m1"})),
+        (b"bad-platform", orjson.dumps(posts[1] | {"id": "m2", "platform": "friendster"})),
+        (b"tombstone", None),
+    ]
+    items = [(p["id"].encode(), orjson.dumps(p)) for p in posts[:10]] + bad + [
+        (p["id"].encode(), orjson.dumps(p)) for p in posts[10:]]
+    produce(settings, "posts", items)
+    with WorkerProcess(env, tmp_path / "worker.log") as worker:
+        worker.wait_ready()
+        dlq = read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad), timeout=90)
+        scored = values(read_until(settings, "posts.scored", lambda rs: len(rs) >= len(posts), timeout=60))
+        metrics = worker.metrics()
+    assert {s["id"] for s in scored} == {p["id"] for p in posts}
+    letters = {record.key: orjson.loads(record.value) for record in dlq}
+    assert {key: letter["error"] for key, letter in letters.items()} == {
+        b"bad-json": "invalid_json", b"bad-utf8": "not_utf8", b"missing-text": "missing_field",
+        b"bad-platform": "invalid_field", b"tombstone": "empty_value",
+    }
+    for letter in letters.values():
+        assert letter["topic"] == f"{settings.topic_prefix}posts"
+        assert isinstance(letter["partition"], int) and isinstance(letter["offset"], int)
+        assert letter["detail"] and letter["received_at"]
+    assert letters[b"bad-json"]["original"] == "{not json"
+    assert re.search(r'^sigap_posts_invalid_total\{reason="invalid_json"\} 1\.0$', metrics, re.M)
+
+
+def _scored_ids(settings, expected: int, timeout: float) -> Counter:
+    records = read_until(settings, "posts.scored", lambda rs: len({r.key for r in rs}) >= expected, timeout=timeout)
+    return Counter(record.key for record in records)
+
+
+def test_a_stopped_worker_resumes_from_committed_offsets(sigap_env, tmp_path):
+    settings, env = sigap_env
+    batch = int(env.get("SIGAP_BATCH_SIZE", 500))
+    posts = make_posts(4000, seed=3)
+    produce_posts(settings, posts)
+    log = tmp_path / "worker.log"
+    first = WorkerProcess(env, log).start()
+    first.wait_ready()
+    while len(read_all(settings, "posts.scored")) < 800:
+        time.sleep(0.2)
+    assert first.stop(signal.SIGTERM) == 0, first.log_tail()
+    seen_before_restart = len(read_all(settings, "posts.scored"))
+    assert seen_before_restart < len(posts), "the worker finished before it was stopped; the test proves nothing"
+    with WorkerProcess(env, log) as second:
+        second.wait_ready()
+        counts = _scored_ids(settings, len(posts), timeout=120)
+    assert set(counts) == {p["id"].encode() for p in posts}, "a post was lost across the restart"
+    rescored = sum(n - 1 for n in counts.values())
+    assert rescored <= batch, f"{rescored} posts scored twice; at most the in-flight batch ({batch}) may be"
+
+
+def test_a_killed_worker_loses_nothing(sigap_env, tmp_path):
+    settings, env = sigap_env
+    posts = make_posts(3000, seed=4)
+    produce_posts(settings, posts)
+    log = tmp_path / "worker.log"
+    first = WorkerProcess(env, log).start()
+    first.wait_ready()
+    while len(read_all(settings, "posts.scored")) < 500:
+        time.sleep(0.2)
+    first.stop(signal.SIGKILL)
+    with WorkerProcess(env, log) as second:
+        second.wait_ready()
+        counts = _scored_ids(settings, len(posts), timeout=120)
+    assert set(counts) == {p["id"].encode() for p in posts}, "a post was lost across the crash"
+
+
+def test_deployments_with_different_prefixes_never_see_each_other(sigap_env, other_sigap_env, tmp_path):
+    settings, env = sigap_env
+    other_settings, _ = other_sigap_env
+    mine, theirs = make_posts(30, seed=5, prefix="mine"), make_posts(30, seed=6, prefix="theirs")
+    produce_posts(other_settings, theirs)
+    produce_posts(settings, mine)
+    with WorkerProcess(env, tmp_path / "worker.log") as worker:
+        worker.wait_ready()
+        read_until(settings, "posts.scored", lambda rs: len(rs) >= 30, timeout=60)
+        time.sleep(2)
+        scored = values(read_all(settings, "posts.scored"))
+    assert {s["id"] for s in scored} == {p["id"] for p in mine}
+    assert read_all(other_settings, "posts.scored") == []

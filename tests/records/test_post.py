@@ -1,0 +1,50 @@
+import orjson
+import pytest
+
+from streams.records.errors import InvalidInput, InvalidReason
+from streams.records.post import parse_post
+
+VALID = {
+    "id": "x1", "platform": "twitter", "text": "Vaksin aman kok", "created_at": "2024-05-01T08:00:00+07:00",
+    "author": {"id": "u1", "followers": 10, "verified": False}, "engagement": {"likes": 2}, "extra": [1, 2],
+}
+
+
+def raw(**changes) -> bytes:
+    post = {**VALID, **changes}
+    return orjson.dumps({k: v for k, v in post.items() if v is not ...})
+
+
+def test_valid_post_passes_through_unchanged_with_unknown_fields():
+    assert parse_post(raw()) == VALID
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason", "where"),
+    [
+        (b"\xff\xfe", InvalidReason.NOT_UTF8, ""),
+        (b"{not json", InvalidReason.INVALID_JSON, ""),
+        (b"[1, 2]", InvalidReason.NOT_AN_OBJECT, ""),
+        (raw(text=...), InvalidReason.MISSING_FIELD, "text"),
+        (raw(author={"handle": "x"}), InvalidReason.MISSING_FIELD, "author.id"),
+        (raw(text=""), InvalidReason.INVALID_FIELD, "text"),
+        (raw(text="a" * 20_001), InvalidReason.INVALID_FIELD, "text"),
+        (raw(id="i" * 257), InvalidReason.INVALID_FIELD, "id"),
+        (raw(platform="myspace"), InvalidReason.INVALID_FIELD, "platform"),
+        (raw(created_at="2024-05-01 08:00"), InvalidReason.INVALID_FIELD, "created_at"),
+        (raw(created_at="2024-05-01T08:00:00"), InvalidReason.INVALID_FIELD, "created_at"),
+        (raw(created_at=1714550400), InvalidReason.INVALID_FIELD, "created_at"),
+        (raw(id=12), InvalidReason.INVALID_FIELD, "id"),
+        (raw(author={"id": "u", "followers": -1}), InvalidReason.INVALID_FIELD, "author.followers"),
+        (raw(engagement={"views": "many"}), InvalidReason.INVALID_FIELD, "engagement.views"),
+    ],
+)
+def test_invalid_posts_are_rejected_with_a_machine_readable_reason(payload, reason, where):
+    with pytest.raises(InvalidInput) as caught:
+        parse_post(payload)
+    assert caught.value.reason is reason
+    assert caught.value.detail.startswith(where)
+
+
+def test_text_of_exactly_the_limit_is_accepted():
+    assert len(parse_post(raw(text="a" * 20_000))["text"]) == 20_000

@@ -1,0 +1,73 @@
+"""Real-broker helpers for integration tests: produce, and read a topic until a condition holds."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import orjson
+from kafka import KafkaConsumer, KafkaProducer
+
+from streams.settings import Settings
+
+
+def produce(settings: Settings, suffix: str, items: Iterable[tuple[bytes | None, bytes | None]]) -> int:
+    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=10)
+    count = 0
+    for key, value in items:
+        producer.send(f"{settings.topic_prefix}{suffix}", key=key, value=value)
+        count += 1
+    producer.flush()
+    producer.close()
+    return count
+
+
+def produce_posts(settings: Settings, posts: Iterable[dict]) -> int:
+    return produce(settings, "posts", ((p["id"].encode(), orjson.dumps(p)) for p in posts))
+
+
+def read_until(
+    settings: Settings, suffix: str, done: Callable[[list], bool], timeout: float = 120.0
+) -> list:
+    """All records of a topic from the beginning, read until `done(records)` or the timeout (then returned as is)."""
+    consumer = KafkaConsumer(
+        f"{settings.topic_prefix}{suffix}",
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    records: list = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and not done(records):
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+    finally:
+        consumer.close()
+    return records
+
+
+def values(records: list) -> list[dict]:
+    return [orjson.loads(record.value) for record in records if record.value is not None]
+
+
+def read_all(settings: Settings, suffix: str, timeout: float = 30.0) -> list:
+    """Every record of a topic up to its end offsets at the time of the call."""
+    from kafka import TopicPartition
+
+    topic = f"{settings.topic_prefix}{suffix}"
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        records: list = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(consumer.position(tp) < end[tp] for tp in partitions):
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+        return records
+    finally:
+        consumer.close()
