@@ -53,17 +53,14 @@ def _apply(scorer, key: bytes | None, value: bytes | None, partition: int, offse
     scorer.claims.upsert(claim)
 
 
-async def _assign_all(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    while True:
-        await consumer.topics()  # refreshes metadata
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions:
-            tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            return tps
-        log.warning("claims topic %s not found yet; run `sigap topics create`", topic)
-        await asyncio.sleep(2.0)
+async def _wait_for_assignment(consumer: AIOKafkaConsumer, scorer, topic: str) -> set[TopicPartition]:
+    # Without a consumer group, a subscription is assigned every partition once the topic's metadata arrives.
+    while not consumer.assignment():
+        await _drain(consumer, scorer, timeout_ms=500)
+        if not consumer.assignment():
+            log.warning("claims topic %s not found yet; run `sigap topics create`", topic)
+            await asyncio.sleep(2.0)
+    return consumer.assignment()
 
 
 @app.task
@@ -72,6 +69,7 @@ async def follow_claims() -> None:
     scorer = await asyncio.get_running_loop().run_in_executor(None, _load_scorer)
     topic = topics.claims.get_topic_name()
     consumer = AIOKafkaConsumer(
+        topic,
         bootstrap_servers=settings.bootstrap_servers,
         group_id=None,
         enable_auto_commit=False,
@@ -80,17 +78,14 @@ async def follow_claims() -> None:
     )
     await consumer.start()
     try:
-        tps = await _assign_all(consumer, topic)
-        end_offsets = await consumer.end_offsets(tps)
-        while not _scorer_ready.is_set():
-            caught_up = all([await consumer.position(tp) >= end for tp, end in end_offsets.items()])
-            if caught_up:
-                _scorer = scorer
-                _scorer_ready.set()
-                metrics.claims_known.set(len(scorer.claims))
-                log.info("scorer ready: models %s, %d known claims", scorer.versions, len(scorer.claims))
-                break
+        assigned = await _wait_for_assignment(consumer, scorer, topic)
+        end_offsets = await consumer.end_offsets(list(assigned))
+        while not all([await consumer.position(tp) >= end for tp, end in end_offsets.items()]):
             await _drain(consumer, scorer, timeout_ms=500)
+        _scorer = scorer
+        _scorer_ready.set()
+        metrics.claims_known.set(len(scorer.claims))
+        log.info("scorer ready: models %s, %d known claims", scorer.versions, len(scorer.claims))
         while True:
             await _drain(consumer, scorer, timeout_ms=1000)
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.publishing import encode, publish
+from agents.publishing import acknowledge, encode, publish
 from streams import metrics
 from streams.app import app, topics
 from streams.pipeline import RawMessage, dead_letter_for
@@ -12,7 +12,7 @@ from streams.records.feedback import parse_feedback
 
 @app.agent(topics.feedback)
 async def forward_feedback(stream):
-    async for events in stream.take_events(500, within=0.5):
+    async for events in stream.noack_take(500, within=0.5):
         outputs = []
         for event in events:
             message = event.message
@@ -28,3 +28,4 @@ async def forward_feedback(stream):
                 continue
             outputs.append((topics.issue_events, feedback["issue_id"], encode(feedback)))
         await publish(outputs)
+        await acknowledge(stream, events)

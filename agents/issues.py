@@ -17,7 +17,7 @@ import orjson
 from faust.streams import _current_event
 
 from agents.claims import ready_scorer
-from agents.publishing import encode, publish
+from agents.publishing import acknowledge, encode, publish
 from streams import metrics
 from streams.app import app, settings, topics
 from streams.issues.engine import IssueEngine
@@ -25,14 +25,9 @@ from streams.policy import PolicySource
 
 log = logging.getLogger(__name__)
 
-issue_state = app.Table(
-    "issue-state", default=None, partitions=settings.posts_partitions,
-    key_serializer="json", value_serializer="json",
-)
-partition_clock = app.Table(
-    "issue-clock", default=None, partitions=settings.posts_partitions,
-    key_serializer="json", value_serializer="json",
-)
+# Keys and values are JSON (Faust's table default): issue ids and plain-dict states.
+issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions)
+partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
 
 
@@ -77,7 +72,7 @@ def _decode(event) -> dict | None:
 async def track_issues(stream):
     scorer = await ready_scorer()
     engines: dict[int, IssueEngine] = {}
-    async for events in stream.take_events(settings.batch_size, within=settings.batch_within_seconds):
+    async for events in stream.noack_take(settings.batch_size, within=settings.batch_within_seconds):
         by_partition: dict[int, list] = defaultdict(list)
         for event in events:
             by_partition[event.message.partition].append(event)
@@ -100,4 +95,5 @@ async def track_issues(stream):
             for verdict, count in out.feedback_counts.items():
                 metrics.feedback.labels(verdict=verdict).inc(count)
         await publish(outputs)
+        await acknowledge(stream, events)
         metrics.issues_active.set(len(issue_state))

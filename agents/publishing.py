@@ -4,6 +4,9 @@ The producer already retries retriable faults (leader moves, timeouts) on its ow
 worker exits without acknowledging the batch, so on restart the batch is read again from the committed offset:
 outputs are keyed and idempotent, so a replay duplicates at most one batch and loses nothing. Raising instead
 would let Faust acknowledge the batch on the way out.
+
+Batches come from `stream.noack_take`, never `take`/`take_events`: those acknowledge a batch in a `finally`, so a
+worker stopped (cancelled) while publishing would commit offsets of posts whose outputs were never sent.
 """
 
 from __future__ import annotations
@@ -40,3 +43,9 @@ async def publish(messages: Iterable[tuple[faust.TopicT, str | bytes | None, byt
                      len(failures), len(pending), failures[0])
         logging.shutdown()
         os._exit(EXIT_DELIVERY_FAILED)
+
+
+async def acknowledge(stream, events) -> None:
+    """Mark a batch done once its outputs are delivered; the offsets are committed after this."""
+    for event in events:
+        await stream.ack(event)

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 
 from agents.claims import ready_scorer
-from agents.publishing import encode, publish
+from agents.publishing import acknowledge, encode, publish
 from streams import metrics
 from streams.app import app, settings, topics
 from streams.pipeline import BatchOutcome, RawMessage, process_messages
@@ -49,7 +49,7 @@ def _observe(outcome: BatchOutcome, received: list[float]) -> None:
 @app.agent(topics.posts)
 async def score_posts(stream):
     scorer = await ready_scorer()
-    async for events in stream.take_events(settings.batch_size, within=settings.batch_within_seconds):
+    async for events in stream.noack_take(settings.batch_size, within=settings.batch_within_seconds):
         batch_start = time.monotonic()
         messages = [
             RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
@@ -57,4 +57,5 @@ async def score_posts(stream):
         ]
         outcome = process_messages(messages, scorer)
         await publish(_outputs(outcome))
+        await acknowledge(stream, events)
         _observe(outcome, [e.message.time_in or batch_start for e in events])

@@ -23,12 +23,14 @@ def _broker_credentials(settings: Settings) -> faust.SASLCredentials | None:
 
 
 def create_app(settings: Settings) -> faust.App:
+    datadir = settings.data_dir / "faust" / f"{settings.app_id}-{settings.web_port}"
+    datadir.parent.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.app_id,
         broker=settings.broker,
         broker_credentials=_broker_credentials(settings),
         store="memory://",  # state is rebuilt from the changelog topics on start
-        datadir=str(settings.data_dir / "faust" / f"{settings.app_id}-{settings.web_port}"),
+        datadir=str(datadir),
         web_port=settings.web_port,
         web_host="0.0.0.0",
         web_in_thread=False,
@@ -44,6 +46,8 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_every=settings.batch_size,
         broker_commit_interval=1.0,
         table_cleanup_interval=60.0,
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         logging_config=None,
     )
 

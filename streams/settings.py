@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     replication_factor: int = Field(1, ge=1, description="replication of topics Sigap creates")
     batch_size: int = Field(500, ge=1, description="posts per scoring batch")
     batch_within_seconds: float = Field(0.2, gt=0, description="longest wait to fill a batch")
+    session_timeout_seconds: float = Field(
+        30.0, ge=6, description="a worker that stops heart-beating loses its partitions after this long"
+    )
     log_level: str = "INFO"
 
     @property

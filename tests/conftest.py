@@ -90,6 +90,7 @@ def _private_deployment(create_topics: bool) -> Iterator[SigapEnv]:
 
     token = uuid.uuid4().hex[:8]
     overrides = dict(zip(_PRIVATE_VARIABLES, (f"t-{token}.", f"sigap-test-{token}")))
+    overrides["SIGAP_SESSION_TIMEOUT_SECONDS"] = "10"  # a killed test worker's partitions move on quickly
     settings = Settings(topic_prefix=overrides["SIGAP_TOPIC_PREFIX"], app_id=overrides["SIGAP_APP_ID"])
     try:
         if create_topics:

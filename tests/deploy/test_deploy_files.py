@@ -36,7 +36,6 @@ COUNTERS = {
     "sigap_posts_invalid_total": {"reason"},
     "sigap_escalations_total": {"level"},
     "sigap_feedback_total": {"verdict"},
-    "sigap_dlq_published_total": {"reason"},
 }
 GAUGES = {
     "sigap_issues_active": set(),
@@ -216,7 +215,7 @@ def test_alert_expressions_use_only_contract_metrics():
     assert not problems, "\n".join(problems)
 
 
-EXTENSIONS = {"sigap_feedback_total", "sigap_claims_known", "sigap_dlq_published_total"}
+EXTENSIONS = {"sigap_feedback_total", "sigap_claims_known"}
 
 
 def test_referenced_metrics_are_exported_by_the_workers():

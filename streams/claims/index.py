@@ -1,0 +1,402 @@
+"""The live index of known claims, matched against whole batches of posts with sparse matrix products.
+
+Each claim is a weighted bag of content words of its normalised text (stop words dropped, negations kept; IDF
+weights from the training corpora, a high default weight for words never seen in training). A post is compared
+with every claim at once:
+
+* ``coverage``  = Σ w² over claim words present in the post / Σ w² over all claim words — how much of the claim the
+  post states (posts are longer than claims, so this is the main signal);
+* ``cosine``    = cosine of the two IDF-weighted vectors — penalises posts that merely mention one claim word;
+* ``similarity`` = coverage^α · cosine^(1-α), in [0, 1]; the best claim is reported when it reaches the threshold.
+
+Updates are cheap: an upsert goes to a small "recent" matrix that is rebuilt on the next match (amortised), and
+the main matrix is rebuilt only when the recent part grows past a fraction of it; a delete just masks a row.
+Loading 10,000 claims at start is one bulk build.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
+
+REQUIRED_FIELDS = ("id", "claim", "verdict")
+OPTIONAL_FIELDS = ("clarification", "url", "published_at", "source")
+FALSE_VERDICTS = frozenset(
+    {"hoax", "hoaks", "false", "salah", "misleading", "menyesatkan", "fabricated", "disinformasi", "misinformasi",
+     "fitnah", "palsu", "keliru", "scam", "penipuan", "satire", "mostly false", "pants on fire", "partly false"}
+)
+TRUE_VERDICTS = frozenset({"true", "benar", "valid", "fakta", "correct", "mostly true", "accurate"})
+
+
+class InvalidClaimError(ValueError):
+    """A claim record lacks a required field."""
+
+
+def verdict_sign(verdict: str) -> int:
+    """+1 for verdicts that say the claim is false (so matching posts are more likely hoaxes), -1 for true, 0 else."""
+    v = " ".join(str(verdict).lower().replace("_", " ").split())
+    if v in FALSE_VERDICTS:
+        return 1
+    if v in TRUE_VERDICTS:
+        return -1
+    return 0
+
+
+@dataclass
+class ClaimMatch:
+    claim_id: str
+    claim: str
+    verdict: str
+    similarity: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"claim_id": self.claim_id, "claim": self.claim, "verdict": self.verdict, "similarity": self.similarity}
+
+
+def _stem(tok: str) -> str:
+    """Very light Indonesian stemming for matching only: particles and possessive/derivational endings."""
+    if len(tok) > 5:
+        for suf in ("nya", "lah", "kah", "kan"):
+            if tok.endswith(suf) and len(tok) - len(suf) >= 4:
+                tok = tok[: -len(suf)]
+                break
+    if len(tok) > 6:
+        for pre in ("meng", "mem", "men", "ter", "ber", "di", "me"):
+            if tok.startswith(pre) and len(tok) - len(pre) >= 4:
+                return tok[len(pre) :]
+    return tok
+
+
+class ClaimIndex:
+    """Known claims keyed by id, with batch matching. Not thread-safe by design: the Faust agent and the claims
+    consumer share one asyncio loop."""
+
+    def __init__(
+        self,
+        idf: dict[str, float] | None = None,
+        default_idf: float | None = None,
+        stopwords: Iterable[str] = (),
+        threshold: float = 0.5,
+        alpha: float = 0.6,
+        min_claim_weight: float = 0.0,
+        claim_idf: bool = True,
+    ) -> None:
+        self.idf = dict(idf or {})
+        self.default_idf = float(default_idf if default_idf is not None else (max(self.idf.values()) if self.idf else 8.0))
+        self.stopwords = frozenset(stopwords)
+        self.threshold = float(threshold)
+        self.alpha = float(alpha)
+        self.min_claim_weight = float(min_claim_weight)
+        self.claim_idf = bool(claim_idf)
+        # claim-collection IDF factor per claim column, snapshot taken at each full rebuild (words shared by many
+        # claims say little about *which* claim a post discusses)
+        self._factor = np.zeros(0)
+        self._factor_default = 1.0
+        self._term_w_dirty = True
+        self._normalizer = get_normalizer()
+        self._vocab: dict[str, int] = {}  # claim term -> column of the claim matrices
+        # every term ever seen (claims and posts): id -> IDF weight and claim column (-1 if in no claim)
+        self._term_ids: dict[str, int] = {}
+        self._term_w: list[float] = []
+        self._term_col: list[int] = []
+        self._term_w_arr = np.zeros(0)
+        self._term_col_arr = np.zeros(0, dtype=np.int64)
+        self._term_col_dirty = False
+        self._tok_tid: dict[str, int] = {}  # normalised token -> term id (-2: not a term)
+        self._records: dict[str, dict[str, Any]] = {}
+        self._row_of: dict[str, int] = {}  # claim id -> row in the combined (main + recent) row space
+        # row storage (append-only between rebuilds)
+        self._row_ids: list[str | None] = []
+        self._row_cols: list[np.ndarray] = []
+        self._row_w: list[np.ndarray] = []
+        self._main: tuple[sp.csr_matrix, sp.csr_matrix] | None = None  # (coverage weights, cosine weights), rows x V
+        self._main_rows = 0
+        self._recent: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
+        self._alive = np.zeros(0, dtype=bool)
+        self.rebuilds = 0
+
+    # ---------------------------------------------------------------------------------------------------- records
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._records
+
+    def get(self, claim_id: str) -> dict[str, Any] | None:
+        rec = self._records.get(str(claim_id))
+        return dict(rec) if rec is not None else None
+
+    def ids(self) -> list[str]:
+        return list(self._records)
+
+    def upsert(self, claim: dict[str, Any]) -> None:
+        """Add or replace one claim (contract claim format). Cheap: O(words of the claim)."""
+        self._add(claim)
+
+    def upsert_many(self, claims: Iterable[dict[str, Any]]) -> int:
+        """Add or replace many claims, then rebuild once. Returns how many were added/replaced."""
+        n = 0
+        for c in claims:
+            self._add(c, defer=True)
+            n += 1
+        self._rebuild()
+        return n
+
+    def delete(self, claim_id: str) -> bool:
+        """Remove a claim; returns whether it was present."""
+        claim_id = str(claim_id)
+        if claim_id not in self._records:
+            return False
+        del self._records[claim_id]
+        row = self._row_of.pop(claim_id)
+        self._row_ids[row] = None
+        if row < self._alive.shape[0]:
+            self._alive[row] = False
+        return True
+
+    def _add(self, claim: dict[str, Any], defer: bool = False) -> None:
+        record = validate_claim(claim)
+        cid = record["id"]
+        if cid in self._records:
+            self.delete(cid)
+        cols, w = self._claim_vector(record["claim"])
+        self._records[cid] = record
+        row = len(self._row_ids)
+        self._row_ids.append(cid)
+        self._row_cols.append(cols)
+        self._row_w.append(w)
+        self._row_of[cid] = row
+        self._alive = np.append(self._alive, cols.size > 0) if not defer else self._alive
+        if defer:
+            return
+        self._recent = None  # rebuilt lazily at the next match
+        recent = len(self._row_ids) - self._main_rows
+        if recent > max(256, self._main_rows // 8):
+            self._rebuild()
+
+    # ---------------------------------------------------------------------------------------------------- vectors
+    def _terms(self, normalized: str) -> list[str]:
+        out = []
+        sw = self.stopwords
+        for tok in normalized.split():
+            if tok in sw or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
+                continue
+            out.append(_stem(tok))
+        return out
+
+    def _claim_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        terms = dict.fromkeys(self._terms(self._normalizer.normalize(text)))
+        cols, weights = [], []
+        for t in terms:
+            col = self._vocab.get(t)
+            if col is None:
+                col = self._vocab[t] = len(self._vocab)
+                tid = self._term_ids.get(t)
+                if tid is not None:
+                    self._term_col[tid] = col
+                    self._term_col_dirty = True
+            cols.append(col)
+            weights.append(self.idf.get(t, self.default_idf))
+        return np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+    def _factor_of(self, cols: np.ndarray) -> np.ndarray:
+        f = np.full(cols.shape[0], self._factor_default)
+        known = (cols >= 0) & (cols < self._factor.shape[0])
+        f[known] = self._factor[cols[known]]
+        return f
+
+    def _matrices(self, start: int, stop: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        cols = self._row_cols[start:stop]
+        ws = self._row_w[start:stop]
+        lengths = np.fromiter((c.size for c in cols), dtype=np.int64, count=len(cols))
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        indices = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        w = np.concatenate(ws) if ws else np.zeros(0)
+        w = w * self._factor_of(indices)
+        sq = w**2
+        row_of = np.repeat(np.arange(len(cols)), lengths)
+        tot = np.bincount(row_of, weights=sq, minlength=len(cols))
+        tot[tot == 0] = 1.0
+        cov = sq / tot[row_of]
+        cos = w / np.sqrt(tot[row_of])
+        shape = (len(cols), max(len(self._vocab), 1))
+        a = sp.csr_matrix((cov.astype(np.float32), indices, indptr), shape=shape)
+        b = sp.csr_matrix((cos.astype(np.float32), indices, indptr), shape=shape)
+        # stored transposed (vocab x claims) in CSC-friendly form for post @ claims.T
+        return a.T.tocsr(), b.T.tocsr()
+
+    def _rebuild(self) -> None:
+        # compact: drop dead rows so the matrix does not grow with churn
+        live = [i for i, cid in enumerate(self._row_ids) if cid is not None]
+        self._row_ids = [self._row_ids[i] for i in live]
+        self._row_cols = [self._row_cols[i] for i in live]
+        self._row_w = [self._row_w[i] for i in live]
+        self._row_of = {cid: i for i, cid in enumerate(self._row_ids)}
+        n = len(self._row_ids)
+        if self.claim_idf and n:
+            df = np.bincount(np.concatenate(self._row_cols), minlength=len(self._vocab)) if n else np.zeros(0)
+            self._factor = np.log((1.0 + n) / (1.0 + df)) + 1.0
+            self._factor_default = math.log(1.0 + n) + 1.0
+        else:
+            self._factor = np.ones(len(self._vocab))
+            self._factor_default = 1.0
+        self._term_w_dirty = True
+        self._main = self._matrices(0, n) if n else None
+        self._main_rows = n
+        self._recent = None
+        self._alive = np.fromiter((c.size > 0 for c in self._row_cols), dtype=bool, count=n)
+        self.rebuilds += 1
+
+    # ---------------------------------------------------------------------------------------------------- matching
+    def _term_id(self, tok: str) -> int:
+        """Slow path: the term id of a token never seen before (-2 for stop words and other non-terms)."""
+        if tok in self.stopwords or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
+            tid = -2
+        else:
+            term = _stem(tok)
+            tid = self._term_ids.get(term, -1)
+            if tid < 0:
+                tid = len(self._term_ids)
+                self._term_ids[term] = tid
+                self._term_w.append(self.idf.get(term, self.default_idf))
+                self._term_w_dirty = True
+                self._term_col.append(self._vocab.get(term, -1))
+        if len(self._tok_tid) >= 500_000:
+            self._tok_tid.clear()
+        self._tok_tid[tok] = tid
+        return tid
+
+    def _post_matrices(self, normalized: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(binary post x claim-vocabulary matrix, same pattern with cosine weights w_t / ||post||)."""
+        n = len(normalized)
+        get = self._tok_tid.get
+        slow = self._term_id
+        ids: list[int] = []
+        lengths = np.zeros(n, dtype=np.int64)
+        for i, text in enumerate(normalized):
+            toks = text.split()
+            row = [get(t, -1) for t in toks]
+            if -1 in row:
+                row = [r if r != -1 else slow(t) for r, t in zip(row, toks)]
+            ids.extend(row)
+            lengths[i] = len(row)
+        tid = np.asarray(ids, dtype=np.int64)
+        doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        keep = tid >= 0
+        tid, doc = tid[keep], doc[keep]
+        n_terms = len(self._term_ids)
+        if self._term_col_arr.shape[0] != n_terms or self._term_col_dirty:
+            self._term_col_arr = np.asarray(self._term_col, dtype=np.int64)
+            self._term_col_dirty = False
+            self._term_w_dirty = True
+        if self._term_w_dirty or self._term_w_arr.shape[0] != n_terms:
+            self._term_w_arr = np.asarray(self._term_w, dtype=np.float64) * self._factor_of(self._term_col_arr)
+            self._term_w_dirty = False
+        # each (post, term) once
+        key = np.unique(doc * max(n_terms, 1) + tid)
+        doc = key // max(n_terms, 1)
+        tid = key - doc * max(n_terms, 1)
+        w = self._term_w_arr[tid]
+        norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=n))
+        norms[norms == 0] = 1.0
+        col = self._term_col_arr[tid]
+        hit = col >= 0
+        doc, col, w = doc[hit], col[hit], w[hit]
+        shape = (n, max(len(self._vocab), 1))
+        order = np.lexsort((col, doc))
+        doc, col, w = doc[order], col[order], w[order]
+        indptr = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
+        p = sp.csr_matrix((np.ones(col.size, dtype=np.float32), col, indptr), shape=shape)
+        pw = sp.csr_matrix(((w / norms[doc]).astype(np.float32), col, indptr), shape=shape)
+        return p, pw
+
+    def match_normalized(self, normalized: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
+        """Best claim per normalised text (or None below the threshold)."""
+        n = len(normalized)
+        results: list[ClaimMatch | None] = [None] * n
+        if n == 0 or not self._records:
+            return results
+        if self._main is None and self._main_rows == 0 and len(self._row_ids):
+            self._rebuild()
+        threshold = self.threshold if threshold is None else float(threshold)
+        best_sim = np.zeros(n)
+        best_row = np.full(n, -1, dtype=np.int64)
+        p, pw = self._post_matrices(normalized)
+        if p.nnz == 0:
+            return results
+        blocks = []
+        if self._main is not None and self._main_rows:
+            blocks.append((0, self._main))
+        total_rows = len(self._row_ids)
+        if total_rows > self._main_rows:
+            if self._recent is None or self._recent[0].shape[1] != total_rows - self._main_rows:
+                self._recent = self._matrices(self._main_rows, total_rows)
+            blocks.append((self._main_rows, self._recent))
+        alpha = self.alpha
+        for offset, (cov_t, cos_t) in blocks:
+            v = cov_t.shape[0]
+            pb, pwb = p, pw
+            if v < p.shape[1]:
+                pb, pwb = p[:, :v], pw[:, :v]
+            cov = (pb @ cov_t).tocsr()
+            cos = (pwb @ cos_t).tocsr()
+            if cov.nnz == 0:
+                continue
+            cov.sort_indices()
+            cos.sort_indices()
+            if not (np.array_equal(cov.indices, cos.indices) and np.array_equal(cov.indptr, cos.indptr)):
+                cos = cov.multiply(0) + cos  # align patterns (never expected: both share p's pattern)
+                cos = cos.tocsr()
+                cos.sort_indices()
+            sim = np.power(np.clip(cov.data, 0, 1), alpha) * np.power(np.clip(cos.data, 0, 1), 1 - alpha)
+            rows_alive = self._alive[offset + cov.indices] if self._alive.size else np.ones(cov.nnz, bool)
+            sim = np.where(rows_alive, sim, 0.0)
+            row_lengths = np.diff(cov.indptr)
+            nonempty = np.flatnonzero(row_lengths)
+            starts = cov.indptr[nonempty]
+            rowmax = np.maximum.reduceat(sim, starts)
+            # first position of the max within each row
+            owner = np.repeat(np.arange(nonempty.size), row_lengths[nonempty])
+            is_max = sim == rowmax[owner]
+            pos = np.flatnonzero(is_max)
+            first = np.unique(owner[pos], return_index=True)[1]
+            arg = cov.indices[pos[first]] + offset
+            better = rowmax > best_sim[nonempty]
+            best_sim[nonempty[better]] = rowmax[better]
+            best_row[nonempty[better]] = arg[better]
+        for i in np.flatnonzero((best_sim >= threshold) & (best_row >= 0)):
+            cid = self._row_ids[best_row[i]]
+            if cid is None:
+                continue
+            rec = self._records[cid]
+            results[i] = ClaimMatch(cid, rec["claim"], rec["verdict"], round(float(min(best_sim[i], 1.0)), 4))
+        return results
+
+    def match(self, texts: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
+        """Best claim per raw text (normalises first)."""
+        return self.match_normalized(self._normalizer.normalize_batch(list(texts)), threshold)
+
+
+def validate_claim(claim: dict[str, Any]) -> dict[str, Any]:
+    """The claim in contract form (required: id, claim, verdict; optional fields kept when present)."""
+    if not isinstance(claim, dict):
+        raise InvalidClaimError("a claim must be a JSON object")
+    missing = [f for f in REQUIRED_FIELDS if not str(claim.get(f) or "").strip()]
+    if missing:
+        raise InvalidClaimError(f"claim lacks required field(s): {', '.join(missing)}")
+    record: dict[str, Any] = {
+        "id": str(claim["id"]).strip(),
+        "claim": str(claim["claim"]).strip(),
+        "verdict": str(claim["verdict"]).strip(),
+    }
+    for f in OPTIONAL_FIELDS:
+        if claim.get(f) not in (None, ""):
+            record[f] = claim[f]
+    return record

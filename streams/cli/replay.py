@@ -1,0 +1,140 @@
+"""`sigap replay`: produce posts into the posts topic, from a file or from a generated scenario.
+
+    sigap replay posts.jsonl [--rate N]                 # every line, as fast as possible (or N posts/second)
+    sigap replay --scenario demo [--seed S] [--speed X] # a scenario from the shipped data (see --list)
+    sigap replay --scenario hoax-burst --output f.jsonl # write the scenario instead of producing it
+
+File lines are sent exactly as they are (keyed by their ``id``), so invalid lines reach the dead-letter topic
+like any bad input would. A scenario is timed to end now when sent as fast as possible; with ``--speed X`` it
+starts now and is paced at X times real time by its posts' ``created_at`` (``--speed 60``: a minute a second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("replay", help="produce posts from a file or a scenario into the posts topic",
+                                   description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("file", nargs="?", type=Path, help="posts JSONL, one post per line")
+    parser.add_argument("--rate", type=float, help="posts per second (default: as fast as possible)")
+    parser.add_argument("--scenario", help="generate a scenario instead of reading a file (see --list)")
+    parser.add_argument("--seed", type=int, default=0, help="scenario seed (default 0)")
+    parser.add_argument("--speed", type=float,
+                        help="pace a scenario by event time at this many times real time (default: no pacing)")
+    parser.add_argument("--start", help="scenario start time, RFC 3339 (default: so that it ends now; with "
+                                        "--speed, now)")
+    parser.add_argument("--output", type=Path, help="write the scenario's posts to this JSONL file, do not produce")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--topic", help="topic to produce to (default: the posts topic)")
+    parser.set_defaults(func=run)
+
+
+def _scenario_posts(args: argparse.Namespace) -> list[dict]:
+    from streams.issues.timeutil import parse_ms
+    from streams.scenarios import build_scenario, list_scenarios, scenario_minutes
+
+    if args.scenario not in list_scenarios():
+        raise SystemExit(f"unknown scenario {args.scenario!r}; known: {', '.join(list_scenarios())}")
+    if args.start:
+        ms = parse_ms(args.start)
+        if ms is None:
+            raise SystemExit(f"--start: not an RFC 3339 time: {args.start!r}")
+        start = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    elif args.speed:
+        start = datetime.now(UTC)
+    else:
+        start = datetime.now(UTC) - timedelta(minutes=scenario_minutes(args.scenario) + 1)
+    return build_scenario(args.scenario, seed=args.seed, start=start.replace(second=0, microsecond=0))
+
+
+def _file_lines(path: Path) -> list[bytes]:
+    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    return [line for line in raw.splitlines() if line.strip()]
+
+
+def _key_of(line: bytes) -> bytes | None:
+    import orjson
+
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    post_id = value.get("id") if isinstance(value, dict) else None
+    return str(post_id).encode() if post_id is not None else None
+
+
+def run(args: argparse.Namespace) -> int:
+    import orjson
+
+    if args.list:
+        from streams.scenarios import describe_scenarios
+
+        for name, description in describe_scenarios().items():
+            print(f"{name:<18} {description}")
+        return 0
+    if bool(args.file) == bool(args.scenario):
+        print("give either a posts file or --scenario NAME", file=sys.stderr)
+        return 2
+
+    pacing: list[float] | None = None
+    if args.scenario:
+        posts = _scenario_posts(args)
+        if args.output:
+            with args.output.open("wb") as fh:
+                for post in posts:
+                    fh.write(orjson.dumps(post) + b"\n")
+            print(f"wrote {len(posts)} posts of scenario {args.scenario!r} (seed {args.seed}) to {args.output}")
+            return 0
+        lines = [orjson.dumps(post) for post in posts]
+        keys = [post["id"].encode() for post in posts]
+        if args.speed:
+            from streams.issues.timeutil import parse_ms
+
+            first = parse_ms(posts[0]["created_at"]) if posts else 0
+            pacing = [(parse_ms(p["created_at"]) - first) / 1000 / args.speed for p in posts]
+    else:
+        try:
+            lines = _file_lines(args.file)
+        except OSError as exc:
+            print(f"{args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        keys = [_key_of(line) for line in lines]
+    if args.rate is not None and args.rate <= 0:
+        print("--rate must be positive", file=sys.stderr)
+        return 2
+
+    from kafka import KafkaProducer
+
+    from streams.settings import get_settings
+    from streams.topics import POSTS
+
+    settings = get_settings()
+    topic = args.topic or f"{settings.topic_prefix}{POSTS}"
+    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=10,
+                             max_request_size=4 * 1024 * 1024)
+    began = time.monotonic()
+    try:
+        for i, (key, value) in enumerate(zip(keys, lines, strict=True)):
+            due = pacing[i] if pacing is not None else (i / args.rate if args.rate else None)
+            if due is not None:
+                wait = began + due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+            producer.send(topic, key=key, value=value)
+        producer.flush()
+    except KeyboardInterrupt:
+        producer.flush()
+        print(f"interrupted after {i} posts", file=sys.stderr)
+        return 130
+    finally:
+        producer.close()
+    elapsed = time.monotonic() - began
+    what = f"scenario {args.scenario!r} (seed {args.seed})" if args.scenario else str(args.file)
+    print(f"produced {len(lines)} posts from {what} to {topic} in {elapsed:.1f}s")
+    return 0

@@ -1,0 +1,192 @@
+"""`sigap simulate F.jsonl [--policy P.yaml] [--claims C.jsonl]`: the whole pipeline, offline, over a file.
+
+Posts are validated and scored by the same code as the workers (``streams.pipeline.score_posts``), grouped into
+issues and judged by the same issue engine, in event-time order. Each escalation is printed as one JSON line on
+stdout (a one-line summary of each goes to stderr), so a policy change can be tried on history before it goes
+live::
+
+    sigap simulate history.jsonl --policy my_policy.yaml > escalations.jsonl
+
+Lines that are already scored posts (with ``scores.issue_id``) are used as they are; lines with
+``"kind": "feedback"`` are applied as responder feedback at their ``at`` time. ``--oracle`` scores scenario
+files (``sigap replay --scenario NAME --output F``) from their ground truth instead of the trained models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="run the whole pipeline offline over a posts file and print the escalations",
+        description="Run the whole pipeline offline over a posts file (the workers' scoring code and issue "
+                    "engine, in event-time order) and print each escalation as one JSON line; try a policy "
+                    "change on history before it goes live.",
+    )
+    parser.add_argument("file", type=Path, help="posts JSONL (contract format); '-' reads stdin")
+    parser.add_argument("--policy", type=Path, help="escalation policy YAML (default: SIGAP_POLICY_PATH / shipped)")
+    parser.add_argument("--claims", type=Path, help="known claims JSONL (or ClaimReview JSON) to match against")
+    parser.add_argument("--oracle", action="store_true",
+                        help="score scenario posts from their ground truth instead of the trained models")
+    parser.add_argument("--issues", type=Path, help="also write the final state of every issue to this JSONL file")
+    parser.add_argument("--batch-size", type=int, default=500, help="posts per scoring/engine batch (default 500)")
+    parser.add_argument("--quiet", action="store_true", help="no per-escalation summary lines on stderr")
+    parser.set_defaults(func=run)
+
+
+def _event_time(record: dict) -> str:
+    if record.get("kind") == "feedback":
+        return str(record.get("at") or "")
+    return str(record.get("created_at") or "")
+
+
+def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
+    """(posts, feedback, problems) from a JSONL file; posts are validated like the workers validate them."""
+    import orjson
+
+    from streams.records.errors import InvalidInput
+    from streams.records.post import parse_post
+
+    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    posts, feedback, problems = [], [], []
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            problems.append(f"line {number}: invalid JSON: {exc}")
+            continue
+        if isinstance(value, dict) and value.get("kind") == "feedback":
+            feedback.append(value)
+            continue
+        if isinstance(value, dict) and isinstance(value.get("scores"), dict) and value["scores"].get("issue_id"):
+            posts.append(value)
+            continue
+        try:
+            posts.append(parse_post(line))
+        except InvalidInput as exc:
+            problems.append(f"line {number}: {exc.reason.value}: {exc.detail}")
+    return posts, feedback, problems
+
+
+def _read_claims(path: Path) -> list[dict]:
+    from streams.cli.claims import read_claim_file
+
+    return read_claim_file(path)
+
+
+def _summary_line(event: dict) -> str:
+    data = event["data"]
+    return (f"{event['time']}  L{data['level']} {data['severity']:<7}  {data['route']:<17}  "
+            f"{event['subject']}: {data['title']}")
+
+
+def run(args: argparse.Namespace) -> int:
+    import orjson
+
+    from streams.issues.engine import IssueEngine
+    from streams.policy import PolicyError, load_policy
+    from streams.settings import get_settings
+
+    settings = get_settings()
+    try:
+        policy = load_policy(args.policy or settings.policy_path)
+    except PolicyError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        posts, feedback, problems = read_records(args.file)
+    except OSError as exc:
+        print(f"{args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for problem in problems[:20]:
+        print(f"skipped {problem}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"... and {len(problems) - 20} more invalid lines", file=sys.stderr)
+
+    claims: list[dict] = []
+    if args.claims:
+        try:
+            claims = _read_claims(args.claims)
+        except Exception as exc:  # noqa: BLE001 - report any unreadable claims file plainly
+            print(f"{args.claims}: {exc}", file=sys.stderr)
+            return 2
+
+    to_score = [p for p in posts if not (isinstance(p.get("scores"), dict) and p["scores"].get("issue_id"))]
+    claim_lookup = {c["id"]: c for c in claims}.get
+    scored_by_id: dict[int, dict] = {}
+    if to_score:
+        if args.oracle:
+            from streams.scenarios.oracle import oracle_score_posts, scenario_claims
+
+            scenario = {c["id"]: c for c in scenario_claims(to_score)}
+            scenario.update({c["id"]: c for c in claims})
+            claim_lookup = scenario.get
+            scored = oracle_score_posts(to_score)
+        else:
+            try:
+                from streams.pipeline import score_posts
+                from streams.scoring import Scorer
+            except ImportError as exc:
+                print(f"cannot score posts: {exc} (train the models with `sigap train`, or use --oracle for "
+                      f"scenario files)", file=sys.stderr)
+                return 2
+            try:
+                scorer = Scorer.load(settings.models_dir, claims=claims or None)
+            except Exception as exc:  # noqa: BLE001 - missing or incomplete artifacts: say so plainly
+                print(f"cannot load the models from {settings.models_dir}: {exc}", file=sys.stderr)
+                return 2
+            known = getattr(scorer, "claims", None)
+            if known is not None and hasattr(known, "get"):
+                claim_lookup = known.get
+            scored = []
+            for i in range(0, len(to_score), args.batch_size):
+                scored.extend(score_posts(to_score[i:i + args.batch_size], scorer))
+        for original, result in zip(to_score, scored, strict=True):
+            scored_by_id[id(original)] = result
+    records = [scored_by_id.get(id(p), p) for p in posts] + feedback
+    records.sort(key=_event_time)  # stable: file order among equal times
+
+    engine = IssueEngine(policy, {}, {}, claim_lookup=claim_lookup)
+    escalations = []
+    out = sys.stdout.buffer
+    pending: list[dict] = []
+    for record in records:
+        if record.get("kind") == "feedback":
+            # Feedback acts at its own time: everything complete before it is judged first.
+            if pending:
+                escalations.extend(engine.process(pending).escalations)
+                pending = []
+            escalations.extend(engine.flush().escalations)
+            escalations.extend(engine.process([record]).escalations)
+            continue
+        pending.append(record)
+        if len(pending) >= args.batch_size:
+            escalations.extend(engine.process(pending).escalations)
+            pending = []
+    if pending:
+        escalations.extend(engine.process(pending).escalations)
+    escalations.extend(engine.flush(final=True).escalations)
+    by_level: dict[int, int] = {}
+    for _, event in escalations:
+        out.write(orjson.dumps(event) + b"\n")
+        by_level[event["data"]["level"]] = by_level.get(event["data"]["level"], 0) + 1
+        if not args.quiet:
+            print(_summary_line(event), file=sys.stderr)
+    out.flush()
+    if args.issues:
+        from streams.issues.engine import public_issue
+
+        with args.issues.open("wb") as fh:
+            for state in engine.store.values():
+                fh.write(orjson.dumps(public_issue(state)) + b"\n")
+    levels = ", ".join(f"{n} {name}" for level, name in ((2, "waspada"), (3, "siaga"), (4, "awas"))
+                       if (n := by_level.get(level)))
+    print(f"simulated {len(posts)} posts ({len(problems)} invalid lines skipped), {len(feedback)} feedback, "
+          f"{len(engine.store)} issues open: {len(escalations)} escalations" + (f" ({levels})" if levels else "")
+          + f" under policy {policy.name!r} ({policy.fingerprint})", file=sys.stderr)
+    return 0

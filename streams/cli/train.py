@@ -1,0 +1,49 @@
+"""``sigap train``: train every model from the data shipped in the repo, write versioned artifacts, print the
+evaluation table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "train",
+        help="train all models from the repo's data/, write artifacts and print the evaluation",
+        description=__doc__,
+    )
+    p.add_argument("--data-dir", type=Path, default=None, help="training data folder (default: the repo's data/)")
+    p.add_argument("--models-dir", type=Path, default=None, help="where to write artifacts (default: SIGAP_MODELS_DIR)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed project seed)")
+    p.add_argument("--no-write", action="store_true", help="evaluate only; do not overwrite the artifacts")
+    p.add_argument("--json", action="store_true", help="print the full evaluation report as JSON")
+    p.add_argument("--quick", action="store_true", help="small seeded subset (smoke test, not for shipping)")
+    p.add_argument("--starter-claims", action="store_true",
+                   help="also rewrite streams/claims/starter_claims.jsonl from the tweet set's claim column")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from streams.models.train import TrainConfig, format_report, train_all
+
+    cfg = TrainConfig()
+    if args.seed is not None:
+        cfg.seed = args.seed
+    cfg.quick = bool(args.quick)
+    if args.starter_claims:
+        from streams.claims.starter import build_starter_claims, write_starter_claims
+        from streams.models.data import load_rows
+
+        path = write_starter_claims(build_starter_claims(load_rows("hoax_tweets", args.data_dir)))
+        print(f"starter claims -> {path}")
+    write = not args.no_write and not args.quick
+    _, report = train_all(args.data_dir, args.models_dir, cfg, write=write)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True))
+    print(format_report(report))
+    if write:
+        print(f"versions: {report.get('versions')}")
+    print(f"trained in {report['seconds']:.0f} s")
+    return 0

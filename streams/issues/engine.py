@@ -1,0 +1,659 @@
+"""The issue engine: scored posts and feedback in, issue states and escalation events out. Faust-free.
+
+One engine owns the issues of one partition of the issue events topic (keyed by issue id). The live worker runs
+it over Faust tables; ``sigap simulate`` runs the very same code over plain dicts.
+
+Event time drives everything. Each issue keeps per-minute buckets; a minute is *evaluated* (signals computed,
+policy applied) once the partition's watermark has passed it, and the evaluation reads only buckets up to that
+minute. So as long as posts arrive within the allowed lateness, the levels, times and ids of escalations depend
+only on the set of posts, never on their arrival order, the replay speed or how many workers share the
+partitions. The watermark is, by default, the latest ``created_at`` seen minus the policy's allowed lateness; if
+the producer of the issue events topic sends watermark records (``{"kind": "watermark", "source": s, "time": t}``
+meaning "source s has sent every post created up to t") and the engine is told how many sources to expect, the
+watermark is the minimum over sources instead, which is exact whatever the replay speed.
+
+State (all JSON dicts, so they can live in changelog-backed tables):
+
+* ``store[issue_id]``: the issue (see :mod:`streams.issues.state`).
+* ``clock_store["clock"]``: the partition's watermark, last evaluated minute, source watermarks, active issue
+  count, and the minutes/hours that have work scheduled;
+* ``clock_store["a<minute>"]``: ids of the issues with posts in that minute (they need evaluating in the
+  following ``evaluation_minutes`` minutes); ``clock_store["x<hour>"]``: ids whose expiry is due in that hour.
+
+Nothing ever iterates over a whole table.
+
+At the end of a stream (or when a partition goes quiet) the last minutes wait for posts that will not come:
+``flush(final=True)`` judges everything that has arrived (``sigap simulate`` calls it at the end of its file),
+and a ``{"kind": "tick"}`` record does the same once no post or feedback has arrived for ``idle_flush_seconds``
+of wall time (the only use of the wall clock: it changes when minutes are judged, never what they contain).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field
+
+from streams.escalation.events import DEFAULT_SOURCE, build_escalation
+from streams.issues.keys import anchor_term, issue_id_for, issue_kind, issue_label
+from streams.issues.signals import judge, snapshot
+from streams.issues.state import (
+    KMV_TOTAL,
+    MICRO,
+    TEXT_MAX,
+    PostFacts,
+    add_to_bucket,
+    add_to_totals,
+    h52,
+    merge_bucket_into_totals,
+    new_bucket,
+    new_state,
+    remember_claim,
+    remember_id,
+    seen_in_bucket,
+)
+from streams.issues.text import near_duplicate_bands, strip_reshare
+from streams.issues.timeutil import DAY_MS, HOUR_MS, MINUTE_MS, iso, parse_ms
+from streams.policy.loader import as_policy_source
+from streams.policy.model import Policy
+from streams.policy.signals import LEVEL_NAMES
+
+log = logging.getLogger(__name__)
+
+CLOCK_KEY = "clock"
+COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long past the evaluation window
+LATENESS_MEMORY_MINUTES = 30     # how long (event time) an observed lateness keeps the watermark waiting
+FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
+
+
+@dataclass
+class EngineOutput:
+    issue_updates: list[tuple[str, dict | None]] = field(default_factory=list)
+    escalations: list[tuple[str, dict]] = field(default_factory=list)
+    feedback_counts: dict[str, int] = field(default_factory=dict)
+    posts: int = 0          # scored posts taken into account
+    duplicates: int = 0     # posts already counted (at-least-once redelivery)
+    late: int = 0           # posts whose minute had already been evaluated
+    invalid: int = 0        # records the engine could not use (logged)
+    expired: int = 0        # issues closed for idleness (tombstoned)
+    watermark: str | None = None  # end of the last evaluated minute
+
+
+class _Batch:
+    """Per-call working set: states loaded once, written back once."""
+
+    def __init__(self, engine: IssueEngine, policy: Policy, clock: dict) -> None:
+        self.engine = engine
+        self.policy = policy
+        self.clock = clock
+        self.states: dict[str, dict | None] = {}
+        self.dirty: set[str] = set()
+        self.publish: dict[str, None] = {}
+        self.activity: dict[int, set[str]] = defaultdict(set)
+        self.expiry: dict[int, set[str]] = defaultdict(set)
+        self.rewind: dict[str, int] = {}
+        self.lists: dict[str, set[str]] = {}
+        self.out = EngineOutput()
+
+    def get(self, issue_id: str) -> dict | None:
+        if issue_id not in self.states:
+            self.states[issue_id] = self.engine.store.get(issue_id)
+        return self.states[issue_id]
+
+    def create(self, issue_id: str, label: str) -> dict:
+        state = new_state(issue_id, issue_kind(issue_id), label)
+        self.states[issue_id] = state
+        self.dirty.add(issue_id)
+        self.clock["active"] = int(self.clock.get("active", 0)) + 1
+        return state
+
+    def clock_list(self, key: str) -> set[str]:
+        if key not in self.lists:
+            self.lists[key] = set(self.engine.clock_store.get(key) or ())
+        return self.lists[key]
+
+
+class IssueEngine:
+    """Groups scored posts into issues, computes their signals, applies the policy, emits escalations."""
+
+    def __init__(
+        self,
+        policy_source,
+        store: MutableMapping[str, dict],
+        clock_store: MutableMapping[str, dict] | None = None,
+        claim_lookup: Callable[[str], dict | None] | None = None,
+        *,
+        expected_sources: int | None = None,
+        event_source: str = DEFAULT_SOURCE,
+        idle_flush_seconds: float | None = 30.0,
+    ) -> None:
+        self._policy_source = as_policy_source(policy_source)
+        self.store = store
+        self.clock_store = clock_store if clock_store is not None else {}
+        self.claim_lookup = claim_lookup
+        self.expected_sources = expected_sources
+        self.event_source = event_source
+        self.idle_flush_seconds = idle_flush_seconds
+        self._last_data_at = time.monotonic()
+
+    # --- public ---------------------------------------------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy:
+        return self._policy_source.current()
+
+    @property
+    def active_issues(self) -> int:
+        return int(self._load_clock().get("active", 0))
+
+    @property
+    def watermark_minute(self) -> int | None:
+        """The last evaluated event-time minute (epoch minutes), or None before the first evaluation."""
+        return self._load_clock().get("done")
+
+    def process(self, records: Iterable[dict]) -> EngineOutput:
+        """Apply a batch of scored posts, feedback and watermark records; evaluate the minutes the watermark
+        passed; return what to publish."""
+        policy = self._policy_source.current()
+        clock = self._load_clock()
+        batch = _Batch(self, policy, clock)
+        ticks = 0
+        for record in records:
+            if not isinstance(record, dict):
+                batch.out.invalid += 1
+                continue
+            kind = record.get("kind")
+            if kind == "tick":
+                ticks += 1
+                continue
+            self._last_data_at = time.monotonic()
+            try:
+                if kind == "feedback":
+                    self._feedback(batch, record)
+                elif kind == "watermark":
+                    self._marker(clock, record, batch)
+                else:
+                    self._ingest(batch, clock, record)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                batch.out.invalid += 1
+                log.warning("issue engine skipped a record it cannot use (%s: %s): id=%r", type(exc).__name__,
+                            exc, record.get("id") if isinstance(record, dict) else None)
+        target = self._target_minute(clock, policy)
+        if ticks and self.idle_flush_seconds is not None and \
+                time.monotonic() - self._last_data_at >= self.idle_flush_seconds:
+            # Nothing but ticks for a while: the input is idle, so judge everything that has arrived.
+            target = max(target if target is not None else -1, self._final_minute(clock, policy) or -1)
+            target = None if target < 0 else target
+        self._advance(batch, clock, target)
+        self._commit(batch, clock)
+        return batch.out
+
+    @staticmethod
+    def _final_minute(clock: dict, policy: Policy) -> int | None:
+        pending = clock.get("am") or []
+        if not pending:
+            return clock.get("done")
+        return max(pending) + policy.windows.evaluation_minutes - 1
+
+    def flush(self, final: bool = False) -> EngineOutput:
+        """Evaluate without waiting for the allowed lateness.
+
+        ``final=False`` (the input is idle): every minute before the one holding the latest post.
+        ``final=True`` (the input has ended, as at the end of ``sigap simulate``): every pending minute.
+        """
+        policy = self._policy_source.current()
+        clock = self._load_clock()
+        batch = _Batch(self, policy, clock)
+        target = None
+        if final:
+            target = self._final_minute(clock, policy)
+        elif clock.get("max_ms") is not None:
+            target = clock["max_ms"] // MINUTE_MS - 1
+        self._advance(batch, clock, target)
+        self._commit(batch, clock)
+        return batch.out
+
+    def issue(self, issue_id: str) -> dict | None:
+        """The public record of one issue (as published on the issues topic), or None."""
+        state = self.store.get(issue_id)
+        return None if state is None else public_issue(state)
+
+    # --- clock ----------------------------------------------------------------------------------------------
+
+    def _load_clock(self) -> dict:
+        clock = self.clock_store.get(CLOCK_KEY)
+        if clock is None:
+            clock = {"v": 1, "max_ms": None, "done": None, "src": {}, "lat": {}, "active": 0, "am": [], "xs": []}
+        else:
+            clock = dict(clock)
+            clock["am"] = list(clock.get("am") or [])
+            clock["xs"] = list(clock.get("xs") or [])
+            clock["src"] = dict(clock.get("src") or {})
+            clock["lat"] = dict(clock.get("lat") or {})
+        return clock
+
+    def _marker(self, clock: dict, record: dict, batch: _Batch) -> None:
+        ms = parse_ms(record.get("time"))
+        source = record.get("source")
+        if ms is None or source in (None, ""):
+            raise ValueError("a watermark record needs 'source' and an RFC 3339 'time'")
+        source = str(source)
+        clock["src"][source] = max(ms, clock["src"].get(source, ms))
+        clock["src_first"] = min(ms, clock.get("src_first", ms))
+
+    @staticmethod
+    def _observe_lateness(clock: dict, newest: int, late_ms: int, policy: Policy) -> None:
+        """Remember how late posts arrive, per event-time minute of the newest post, for the last
+        ``LATENESS_MEMORY_MINUTES``: the watermark waits that long (within the policy's bounds)."""
+        w = policy.windows
+        if late_ms <= w.allowed_lateness_seconds * 1000 or late_ms > w.max_lateness_seconds * 1000:
+            return
+        minute = newest // MINUTE_MS
+        seen = clock.setdefault("lat", {})
+        key = str(minute)
+        if late_ms > seen.get(key, 0):
+            seen[key] = late_ms
+        for old in [k for k in seen if int(k) < minute - LATENESS_MEMORY_MINUTES]:
+            del seen[old]
+
+    @staticmethod
+    def lateness_ms(clock: dict, policy: Policy) -> int:
+        """The lateness the watermark allows now: the policy's, or more if posts recently arrived later."""
+        w = policy.windows
+        newest = clock.get("max_ms")
+        recent = (newest // MINUTE_MS - LATENESS_MEMORY_MINUTES) if newest is not None else 0
+        observed = max((v for k, v in (clock.get("lat") or {}).items() if int(k) >= recent), default=0)
+        return min(w.max_lateness_seconds * 1000, max(w.allowed_lateness_seconds * 1000, observed))
+
+    def _target_minute(self, clock: dict, policy: Policy) -> int | None:
+        """The last minute that is complete: every post created in it has arrived (given the lateness bound)."""
+        w = policy.windows
+        if self.expected_sources:
+            sources = clock["src"]
+            if not sources:
+                return None
+            newest = max(sources.values())
+            idle_ms = w.idle_source_minutes * MINUTE_MS
+            if len(sources) < self.expected_sources and newest - clock.get("src_first", newest) < idle_ms:
+                return None  # some sources have not reported yet, and have not been silent long enough to ignore
+            # Every source has sent all it created up to its mark: only the disorder within a source remains.
+            basis = min(t for t in sources.values() if t >= newest - idle_ms)
+            return (basis - w.allowed_lateness_seconds * 1000) // MINUTE_MS - 1
+        if clock.get("max_ms") is None:
+            return None
+        return (clock["max_ms"] - self.lateness_ms(clock, policy)) // MINUTE_MS - 1
+
+    # --- ingest ---------------------------------------------------------------------------------------------
+
+    def _facts(self, record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts:
+        post_id = str(record.get("id") or "")
+        author = record.get("author") or {}
+        if not isinstance(author, dict):
+            author = {}
+        author_id = str(author.get("id") or "")[:128]
+        followers = author.get("followers")
+        followers = int(followers) if isinstance(followers, (int, float)) and followers >= 0 else -1
+        created = parse_ms(author.get("created_at"))
+        age_days = round(max(0, ms - created) / DAY_MS, 3) if created is not None else -1.0
+        sentiment = (scores.get("sentiment") or {}).get("label") or ""
+        probability = (scores.get("hoax") or {}).get("probability")
+        probability = min(1.0, max(0.0, float(probability))) if isinstance(probability, (int, float)) else 0.0
+        engagement = record.get("engagement") or {}
+        if not isinstance(engagement, dict):
+            engagement = {}
+        views = engagement.get("views")
+        views = int(views) if isinstance(views, (int, float)) and views > 0 else 0
+        shares = engagement.get("shares")
+        shares = int(shares) if isinstance(shares, (int, float)) and shares > 0 else 0
+        reach = max(views, followers if followers > 0 else 0)
+        text = record.get("text") if isinstance(record.get("text"), str) else ""
+        # Reshares repeat someone else's words by design: they add volume and reach, not coordination evidence.
+        is_reshare = bool(record.get("shared_from")) or strip_reshare(text) != text
+        bands = [] if is_reshare else near_duplicate_bands(text)
+        sample = {
+            "id": post_id,
+            "text": text[:TEXT_MAX],
+            "url": record.get("url") if isinstance(record.get("url"), str) else None,
+            "hoax_probability": round(probability, 4),
+            "sentiment": sentiment or None,
+            "platform": record.get("platform"),
+            "author_id": author_id,
+            "created_at": iso(ms),
+            "reach": reach,
+        }
+        return PostFacts(
+            post_id=post_id, id_hash=h52(post_id), ms=ms, minute=ms // MINUTE_MS, author_id=author_id,
+            author_hash=h52(author_id), followers=followers, age_days=age_days, sentiment=sentiment,
+            hoax=probability >= policy.classification.hoax_probability, hoax_micro=int(round(probability * MICRO)),
+            claim_id=None, claim_similarity_micro=0, reach=reach, shares=shares, bands=bands, sample=sample,
+        )
+
+    def _label(self, issue_id: str, record: dict, claim_match: dict | None) -> str:
+        kind = issue_kind(issue_id)
+        if kind == "claim" and isinstance(claim_match, dict) and claim_match.get("claim"):
+            return str(claim_match["claim"])[:200]
+        text = record.get("text") if isinstance(record.get("text"), str) else ""
+        if kind == "topic":
+            anchor = anchor_term(strip_reshare(text))
+            if anchor is not None and issue_id.endswith(anchor[1]):
+                return ("#" if anchor[0] == "hashtag" else "") + anchor[1]
+        if kind == "share" and record.get("shared_from"):
+            return f"reshares of post {record['shared_from']}"
+        if kind == "misc" and text:
+            return text.strip()[:60]
+        return issue_label(issue_id)
+
+    def _ingest(self, batch: _Batch, clock: dict, record: dict) -> None:
+        policy = batch.policy
+        scores = record.get("scores")
+        if not isinstance(scores, dict):
+            raise ValueError("not a scored post (no 'scores')")
+        ms = parse_ms(record.get("created_at"))
+        if ms is None:
+            raise ValueError(f"unparseable created_at {record.get('created_at')!r}")
+        claim_match = scores.get("claim_match") if isinstance(scores.get("claim_match"), dict) else None
+        issue_id = scores.get("issue_id") or issue_id_for(record, "", [], claim_match)
+        issue_id = str(issue_id)
+        state = batch.get(issue_id)
+        if state is None:
+            state = batch.create(issue_id, self._label(issue_id, record, claim_match))
+        facts = self._facts(record, scores, ms, policy)
+        if claim_match is not None:
+            facts.claim_id = remember_claim(state, claim_match)
+            similarity = claim_match.get("similarity")
+            if isinstance(similarity, (int, float)):
+                facts.claim_similarity_micro = int(round(min(1.0, max(0.0, float(similarity))) * MICRO))
+            if state["kind"] == "claim" and state["label"] == issue_label(issue_id) and claim_match.get("claim"):
+                state["label"] = str(claim_match["claim"])[:200]
+
+        w = policy.windows.evaluation_minutes
+        rewind = policy.windows.rewind_minutes
+        minute = facts.minute
+        evaluated = state["eval"]
+        key = str(minute)
+        if evaluated is None or minute >= evaluated - w - rewind + 2:
+            bucket = state["m"].get(key)
+            if bucket is None:
+                bucket = state["m"][key] = new_bucket(ms)
+            if seen_in_bucket(bucket, facts.id_hash):
+                batch.out.duplicates += 1
+                return
+            remember_id(bucket, facts.id_hash)
+            add_to_bucket(bucket, facts)
+        else:
+            # Its minute's details were already folded away: it still counts for the baseline and the totals.
+            horizon = evaluated - w - rewind - policy.windows.baseline_minutes + 1
+            if minute >= horizon:
+                state["c"][key] = state["c"].get(key, 0) + 1
+            add_to_totals(state["arch"], facts, KMV_TOTAL)
+        done = clock.get("done")
+        if done is not None and minute <= done:
+            batch.out.late += 1
+            if rewind and minute >= done - rewind + 1:
+                # Later than the allowed lateness but within the rewind horizon: the minutes from this one on
+                # are evaluated again with it (a level is still published at most once).
+                batch.rewind[issue_id] = min(minute, batch.rewind.get(issue_id, minute))
+        batch.out.posts += 1
+        state["n"] = state.get("n", 0) + 1
+        state["first_ms"] = ms if state["first_ms"] is None else min(state["first_ms"], ms)
+        state["last_ms"] = ms if state["last_ms"] is None else max(state["last_ms"], ms)
+        newest = clock["max_ms"]
+        if newest is not None and ms < newest:
+            self._observe_lateness(clock, newest, newest - ms, policy)
+        clock["max_ms"] = ms if newest is None else max(newest, ms)
+        if done is None or minute + w - 1 > done:
+            batch.activity[minute].add(issue_id)
+        self._schedule_expiry(batch, state, policy)
+        batch.dirty.add(issue_id)
+
+    # --- feedback -------------------------------------------------------------------------------------------
+
+    def _feedback(self, batch: _Batch, record: dict) -> None:
+        issue_id = record.get("issue_id")
+        verdict = record.get("verdict")
+        if not isinstance(issue_id, str) or not issue_id or verdict not in FEEDBACK_VERDICTS:
+            raise ValueError("feedback needs an issue_id and a verdict among " + ", ".join(FEEDBACK_VERDICTS))
+        state = batch.get(issue_id)
+        if state is None:
+            # Feedback on an issue this partition no longer (or not yet) holds: remember it, so a false alarm
+            # still silences the issue if its posts come back.
+            state = batch.create(issue_id, issue_label(issue_id))
+        feedback = dict(state.get("feedback") or {})
+        feedback[verdict] = int(feedback.get(verdict, 0)) + 1
+        feedback["last"] = {"verdict": verdict, "by": str(record.get("by") or ""), "at": record.get("at")}
+        state["feedback"] = feedback
+        state["status"] = verdict
+        at_ms = parse_ms(record.get("at"))
+        if at_ms is not None:
+            state["fb_ms"] = max(at_ms, state.get("fb_ms") or at_ms)
+        batch.out.feedback_counts[verdict] = batch.out.feedback_counts.get(verdict, 0) + 1
+        self._schedule_expiry(batch, state, batch.policy)
+        batch.dirty.add(issue_id)
+        batch.publish[issue_id] = None
+
+    # --- evaluation -----------------------------------------------------------------------------------------
+
+    def _advance(self, batch: _Batch, clock: dict, target: int | None) -> None:
+        policy = batch.policy
+        w = policy.windows.evaluation_minutes
+        for minute, ids in batch.activity.items():
+            if not ids:
+                continue
+            batch.clock_list(f"a{minute}").update(ids)
+            if minute not in clock["am"]:
+                bisect.insort(clock["am"], minute)
+        done = clock.get("done")
+        if done is not None and batch.rewind:
+            for issue_id, minute in sorted(batch.rewind.items()):
+                state = batch.get(issue_id)
+                if state is None:
+                    continue
+                if state["eval"] is not None and state["eval"] >= minute:
+                    state["eval"] = minute - 1
+                for m in range(minute, done + 1):
+                    self._evaluate(batch, state, m)
+        if target is not None and (done is None or target > done):
+            pending = clock["am"]
+            start = done + 1 if done is not None else (pending[0] if pending else target)
+            minutes = sorted({
+                m for a in pending for m in range(max(a, start), min(a + w - 1, target) + 1)
+            })
+            for m in minutes:
+                ids: set[str] = set()
+                for a in pending:
+                    if m - w + 1 <= a <= m:
+                        ids |= batch.clock_list(f"a{a}")
+                for issue_id in sorted(ids):
+                    state = batch.get(issue_id)
+                    if state is not None:
+                        self._evaluate(batch, state, m)
+            retired = [a for a in pending if a + w - 1 <= target]
+            for a in retired:
+                batch.lists[f"a{a}"] = set()
+            clock["am"] = [a for a in pending if a + w - 1 > target]
+            clock["done"] = target
+            batch.out.watermark = iso((target + 1) * MINUTE_MS)
+        if clock.get("done") is not None:
+            self._expire(batch, clock, (clock["done"] + 1) * MINUTE_MS)
+
+    def _evaluate(self, batch: _Batch, state: dict, minute: int) -> None:
+        if state["eval"] is not None and minute <= state["eval"]:
+            return
+        policy = batch.policy
+        snap = snapshot(state, minute, policy)
+        verdict = judge(snap, policy)
+        state["eval"] = minute
+        state["level"] = verdict.level
+        changed = snap.window_posts_in_minute > 0
+        held = False
+        hold = policy.hold
+        if hold.max_minutes and hold.when and all(c.holds(snap.values[s]) for s, c in hold.when.items()):
+            since = state.get("hold_since")
+            if since is None or since > minute:
+                since = state["hold_since"] = minute
+            held = minute - since < hold.max_minutes
+        elif state.get("hold_since") is not None:
+            state["hold_since"] = None
+        if verdict.level > int(state.get("max") or 0) and state.get("status") != "false_alarm" and not held:
+            if state.get("inc") is None:
+                state["inc"] = state["first_ms"]  # this incarnation of the issue: part of every event id
+            event = build_escalation(state=state, level=verdict.level, snapshot=snap, verdict=verdict,
+                                     policy=policy, claim_lookup=self.claim_lookup, source=self.event_source)
+            state["emitted"][str(verdict.level)] = {"id": event["id"], "time": event["time"]}
+            state["max"] = verdict.level
+            batch.out.escalations.append((state["id"], event))
+            changed = True
+        if changed or state.get("snap") is None:
+            state["snap"] = {
+                "minute": minute,
+                "time": iso(snap.time_ms) if snap.time_ms is not None else None,
+                "window": {"start": iso(snap.window_start_ms), "end": iso(snap.window_end_ms)},
+                "posts_per_minute": round(snap.values["velocity"], 3),
+                "window_posts": int(snap.values["volume"]),
+                "window_authors": int(snap.values["authors"]),
+                "negative_share": round(snap.values["negativity"], 4),
+                "positive_share": round(snap.values["positivity"], 4),
+                "hoax_share": round(snap.values["hoax"], 4),
+                "claim_match_share": round(snap.values["claim_match"], 4),
+                "burst": round(snap.values["burst"], 3),
+                "growth": round(snap.values["growth"], 3),
+                "coordination": round(snap.values["coordination"], 3),
+                "coordinated_accounts": int(snap.values["coordinated_accounts"]),
+                "posts": int(snap.totals["n"]),
+                "authors": int(snap.totals["authors"]),
+                "reach": int(snap.totals["reach"]),
+                "rules": verdict.rules,
+            }
+            batch.publish[state["id"]] = None
+        self._fold(state, minute, policy)
+        batch.dirty.add(state["id"])
+
+    @staticmethod
+    def _fold(state: dict, minute: int, policy: Policy) -> None:
+        """Fold buckets no later evaluation needs in detail into the counts and the archive."""
+        w = policy.windows
+        last_detailed = minute - w.evaluation_minutes - w.rewind_minutes + 1
+        last_coordinated = minute - w.evaluation_minutes - COORDINATION_REWIND_MINUTES + 1
+        for key in list(state["m"]):
+            if int(key) <= last_detailed:
+                bucket = state["m"].pop(key)
+                state["c"][key] = state["c"].get(key, 0) + bucket["n"]
+                merge_bucket_into_totals(state["arch"], bucket)
+            elif int(key) <= last_coordinated and state["m"][key]["co"]:
+                state["m"][key]["co"] = {}  # the bulkiest part, kept only for a short rewind
+        horizon = minute - w.evaluation_minutes - w.rewind_minutes - w.baseline_minutes + 1
+        for key in [k for k in state["c"] if int(k) <= horizon]:
+            del state["c"][key]
+
+    # --- expiry ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _deadline(state: dict, policy: Policy) -> int:
+        e = policy.expiry
+        idle = e.small_issue_idle_minutes if state.get("n", 0) <= e.small_issue_max_posts else e.idle_minutes
+        seen = max(state.get("last_ms") or 0, state.get("fb_ms") or 0)
+        return seen + idle * MINUTE_MS
+
+    def _schedule_expiry(self, batch: _Batch, state: dict, policy: Policy) -> None:
+        hour = self._deadline(state, policy) // HOUR_MS
+        if state.get("xh") == hour:
+            return
+        state["xh"] = hour
+        batch.expiry[hour].add(state["id"])
+
+    def _expire(self, batch: _Batch, clock: dict, watermark_ms: int) -> None:
+        for hour, ids in batch.expiry.items():
+            batch.clock_list(f"x{hour}").update(ids)
+            if hour not in clock["xs"]:
+                bisect.insort(clock["xs"], hour)
+        batch.expiry.clear()
+        policy = batch.policy
+        due = [h for h in clock["xs"] if (h + 1) * HOUR_MS <= watermark_ms]
+        for hour in due:
+            for issue_id in sorted(batch.clock_list(f"x{hour}")):
+                state = batch.get(issue_id)
+                if state is None:
+                    continue
+                if self._deadline(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
+                    batch.states[issue_id] = None
+                    batch.dirty.add(issue_id)
+                    batch.publish[issue_id] = None
+                    batch.out.expired += 1
+                    clock["active"] = max(0, int(clock.get("active", 0)) - 1)
+                elif state.get("xh") == hour:
+                    state["xh"] = None
+                    self._schedule_expiry(batch, state, policy)
+                    batch.dirty.add(issue_id)
+            batch.lists[f"x{hour}"] = set()
+        clock["xs"] = [h for h in clock["xs"] if h not in due]
+        # Re-scheduled issues may land in hours not yet listed.
+        for hour, ids in batch.expiry.items():
+            batch.clock_list(f"x{hour}").update(ids)
+            if hour not in clock["xs"]:
+                bisect.insort(clock["xs"], hour)
+        batch.expiry.clear()
+
+    @staticmethod
+    def _has_pending(state: dict, clock: dict, policy: Policy) -> bool:
+        last = state.get("last_ms")
+        if last is None:
+            return False
+        done = clock.get("done")
+        return done is None or last // MINUTE_MS + policy.windows.evaluation_minutes - 1 > done
+
+    # --- commit ---------------------------------------------------------------------------------------------
+
+    def _commit(self, batch: _Batch, clock: dict) -> None:
+        for issue_id in batch.dirty:
+            state = batch.states.get(issue_id)
+            if state is None:
+                if self.store.get(issue_id) is not None:
+                    del self.store[issue_id]
+            else:
+                self.store[issue_id] = state
+        for issue_id in batch.publish:
+            state = batch.states.get(issue_id)
+            batch.out.issue_updates.append((issue_id, None if state is None else public_issue(state)))
+        for key, ids in batch.lists.items():
+            stored = self.clock_store.get(key)
+            if not ids:
+                if stored is not None:
+                    del self.clock_store[key]
+            elif stored is None or set(stored) != ids:
+                self.clock_store[key] = sorted(ids)
+        self.clock_store[CLOCK_KEY] = clock
+
+
+def public_issue(state: dict) -> dict:
+    """The record published (compacted) on the issues topic: the latest state of one issue."""
+    snap = state.get("snap") or {}
+    level = int(state.get("level") or 0)
+    top = int(state.get("max") or 0)
+    return {
+        "issue_id": state["id"],
+        "kind": state.get("kind"),
+        "label": state.get("label"),
+        "status": state.get("status", "active"),
+        "level": level,
+        "severity": LEVEL_NAMES.get(level),
+        "max_level": top,
+        "max_severity": LEVEL_NAMES.get(top),
+        "first_seen": iso(state["first_ms"]) if state.get("first_ms") is not None else None,
+        "last_seen": iso(state["last_ms"]) if state.get("last_ms") is not None else None,
+        "updated_at": snap.get("window", {}).get("end"),
+        "posts": int(state.get("n", 0)),
+        "metrics": {k: v for k, v in snap.items() if k not in ("minute", "window", "rules", "time")},
+        "rules": snap.get("rules", []),
+        "matched_claims": [
+            {"claim_id": claim_id, "claim": info.get("claim"), "verdict": info.get("verdict")}
+            for claim_id, info in sorted(state.get("claims", {}).items())
+        ],
+        "escalations": [
+            {"level": int(level_key), "severity": LEVEL_NAMES[int(level_key)], **info}
+            for level_key, info in sorted(state.get("emitted", {}).items())
+        ],
+        "feedback": state.get("feedback") or {},
+    }

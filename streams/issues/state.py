@@ -1,0 +1,225 @@
+"""Per-issue state: a bounded, JSON-serialisable dict that lives in a changelog-backed table.
+
+Layout (short keys keep changelog records small)::
+
+    {
+      "v": 1, "id": issue id, "kind": claim|topic|share|misc, "label": human label,
+      "first_ms"/"last_ms": earliest/latest post created_at (epoch ms),
+      "m": {minute: bucket}      detailed per-minute buckets, only for minutes still being evaluated
+      "c": {minute: posts}       post counts per minute for the baseline horizon (evaluation + baseline window)
+      "arch": totals             everything older than the detailed buckets, merged
+      "claims": {claim id: {"claim", "verdict"}},
+      "eval": last evaluated minute, "level": level at that minute, "max": highest level published,
+      "emitted": {"2": {"id", "time"}, ...}, "status": active|confirmed|false_alarm|resolved,
+      "feedback": {verdict: count, "last": {...}}, "xh": hour of the scheduled expiry check,
+      "snap": metrics of the last evaluation (for the public issue record)
+    }
+
+A bucket holds counts (posts, negative, positive, hoax, hoax probability in micro-units, reach, shares), the
+earliest/latest created_at, claim counts and similarity sums, a bottom-k sketch of author hashes (distinct authors), the hashes of its post ids
+(at-least-once redelivery is not counted twice), two sample posts, claim counts and, for coordination, the
+accounts behind each near-duplicate band key.
+
+Every bounded collection keeps the *k smallest* elements of a fixed order (hash or id), never "the first k to
+arrive", so a bucket's content depends on which posts fell into it and never on their arrival order: this is
+what makes escalations independent of replay speed and of how partitions interleave.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass
+
+KMV_BUCKET = 64
+KMV_TOTAL = 128
+MAX_IDS_PER_BUCKET = 2048
+MAX_BANDS_PER_BUCKET = 128
+MAX_ACCOUNTS_PER_BAND = 64
+SAMPLES_PER_BUCKET = 3
+TEXT_MAX = 280
+MAX_CLAIMS = 16
+HASH_SPACE = 1 << 52
+MICRO = 1_000_000
+
+STATE_VERSION = 1
+
+
+def h52(value: str) -> int:
+    """A 52-bit process-independent hash (exact in JSON numbers everywhere)."""
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=7).digest(), "big") >> 4
+
+
+@dataclass(slots=True)
+class PostFacts:
+    """What the issue state keeps of one scored post."""
+
+    post_id: str
+    id_hash: int
+    ms: int
+    minute: int
+    author_id: str
+    author_hash: int
+    followers: int        # -1 when unknown
+    age_days: float       # account age when it posted; -1 when unknown
+    sentiment: str
+    hoax: bool
+    hoax_micro: int
+    claim_id: str | None
+    claim_similarity_micro: int
+    reach: int
+    shares: int
+    bands: list[str]
+    sample: dict
+
+
+def new_totals() -> dict:
+    return {"n": 0, "neg": 0, "pos": 0, "hoax": 0, "hp": 0, "reach": 0, "shares": 0, "au": [], "cl": {}}
+
+
+def new_bucket(ms: int) -> dict:
+    return {
+        "n": 0, "neg": 0, "pos": 0, "hoax": 0, "hp": 0, "reach": 0, "shares": 0,
+        "min_ms": ms, "max_ms": ms, "au": [], "ids": [], "sm": [], "cl": {}, "co": {},
+    }
+
+
+def new_state(issue_id: str, kind: str, label: str) -> dict:
+    return {
+        "v": STATE_VERSION, "id": issue_id, "kind": kind, "label": label,
+        "first_ms": None, "last_ms": None,
+        "m": {}, "c": {}, "arch": new_totals(), "claims": {},
+        "eval": None, "level": 0, "max": 0, "emitted": {},
+        "status": "active", "feedback": {}, "xh": None, "snap": None,
+    }
+
+
+# --- bottom-k sketches ----------------------------------------------------------------------------------------
+
+def kmv_add(sketch: list[int], value: int, k: int) -> None:
+    """Insert ``value`` into a sorted bottom-k sketch in place."""
+    if len(sketch) >= k and value >= sketch[-1]:
+        return
+    i = bisect.bisect_left(sketch, value)
+    if i < len(sketch) and sketch[i] == value:
+        return
+    sketch.insert(i, value)
+    if len(sketch) > k:
+        sketch.pop()
+
+
+def kmv_union(sketches: list[list[int]], k: int) -> list[int]:
+    merged = sorted(set().union(*sketches)) if sketches else []
+    return merged[:k]
+
+
+def kmv_estimate(sketch: list[int], k: int) -> int:
+    """Distinct count behind a bottom-k sketch: exact below k, the KMV estimator above."""
+    if len(sketch) < k:
+        return len(sketch)
+    return int(round((k - 1) * HASH_SPACE / (sketch[k - 1] + 1)))
+
+
+# --- adding posts ---------------------------------------------------------------------------------------------
+
+def _sample_key(sample: dict) -> tuple:
+    return (-int(sample.get("reach") or 0), str(sample.get("id")))
+
+
+def add_to_totals(totals: dict, facts: PostFacts, kmv_k: int) -> None:
+    totals["n"] += 1
+    if facts.sentiment == "negative":
+        totals["neg"] += 1
+    elif facts.sentiment == "positive":
+        totals["pos"] += 1
+    if facts.hoax:
+        totals["hoax"] += 1
+    totals["hp"] += facts.hoax_micro
+    totals["reach"] += facts.reach
+    totals["shares"] += facts.shares
+    kmv_add(totals["au"], facts.author_hash, kmv_k)
+    if facts.claim_id is not None:
+        totals["cl"][facts.claim_id] = totals["cl"].get(facts.claim_id, 0) + 1
+        similarity = totals.setdefault("cs", {})
+        similarity[facts.claim_id] = similarity.get(facts.claim_id, 0) + facts.claim_similarity_micro
+
+
+def add_to_bucket(bucket: dict, facts: PostFacts) -> None:
+    add_to_totals(bucket, facts, KMV_BUCKET)
+    if facts.ms < bucket["min_ms"]:
+        bucket["min_ms"] = facts.ms
+    if facts.ms > bucket["max_ms"]:
+        bucket["max_ms"] = facts.ms
+    samples = bucket["sm"]
+    samples.append(facts.sample)
+    samples.sort(key=_sample_key)
+    del samples[SAMPLES_PER_BUCKET:]
+    if facts.bands:
+        _add_coordination(bucket["co"], facts)
+
+
+def _add_coordination(bands: dict, facts: PostFacts) -> None:
+    entry = [facts.author_id, facts.age_days, facts.followers, facts.ms // 1000]
+    for band in facts.bands:
+        accounts = bands.get(band)
+        if accounts is None:
+            if len(bands) >= MAX_BANDS_PER_BUCKET:
+                largest = max(bands)
+                if band >= largest:
+                    continue
+                del bands[largest]
+            bands[band] = [entry]
+            continue
+        ids = [a[0] for a in accounts]
+        i = bisect.bisect_left(ids, facts.author_id)
+        if i < len(ids) and ids[i] == facts.author_id:
+            if entry[3] < accounts[i][3]:
+                accounts[i] = entry
+            continue
+        if len(accounts) >= MAX_ACCOUNTS_PER_BAND and facts.author_id > ids[-1]:
+            continue
+        accounts.insert(i, entry)
+        if len(accounts) > MAX_ACCOUNTS_PER_BAND:
+            accounts.pop()
+
+
+def seen_in_bucket(bucket: dict, id_hash: int) -> bool:
+    ids = bucket["ids"]
+    i = bisect.bisect_left(ids, id_hash)
+    return i < len(ids) and ids[i] == id_hash
+
+
+def remember_id(bucket: dict, id_hash: int) -> None:
+    ids = bucket["ids"]
+    if len(ids) >= MAX_IDS_PER_BUCKET:
+        return
+    bisect.insort(ids, id_hash)
+
+
+def merge_bucket_into_totals(totals: dict, bucket: dict) -> None:
+    for field in ("n", "neg", "pos", "hoax", "hp", "reach", "shares"):
+        totals[field] += bucket[field]
+    totals["au"] = kmv_union([totals["au"], bucket["au"]], KMV_TOTAL)
+    for claim_id, count in bucket["cl"].items():
+        totals["cl"][claim_id] = totals["cl"].get(claim_id, 0) + count
+    for claim_id, micro in bucket.get("cs", {}).items():
+        similarity = totals.setdefault("cs", {})
+        similarity[claim_id] = similarity.get(claim_id, 0) + micro
+
+
+def remember_claim(state: dict, claim_match: dict) -> str | None:
+    claim_id = claim_match.get("claim_id")
+    if claim_id in (None, ""):
+        return None
+    claim_id = str(claim_id)
+    claims = state["claims"]
+    if claim_id not in claims:
+        if len(claims) >= MAX_CLAIMS and claim_id > max(claims):
+            return claim_id
+        claims[claim_id] = {
+            "claim": str(claim_match.get("claim") or "")[:500],
+            "verdict": str(claim_match.get("verdict") or ""),
+        }
+        if len(claims) > MAX_CLAIMS:
+            del claims[max(claims)]
+    return claim_id

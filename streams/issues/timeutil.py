@@ -1,0 +1,38 @@
+"""Event-time helpers: RFC 3339 <-> epoch milliseconds, minute and hour indices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+MINUTE_MS = 60_000
+HOUR_MS = 3_600_000
+DAY_MS = 86_400_000
+
+
+def parse_ms(value: object) -> int | None:
+    """Epoch milliseconds of an RFC 3339 timestamp (a naive one is taken as UTC); None if unparseable."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str) and value:
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return int(dt.timestamp() * 1000)
+
+
+def iso(ms: int) -> str:
+    """RFC 3339 UTC with millisecond precision, e.g. ``2024-06-01T08:00:00.000Z``."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def minute_of(ms: int) -> int:
+    return ms // MINUTE_MS
+
+
+def hour_of(ms: int) -> int:
+    return ms // HOUR_MS

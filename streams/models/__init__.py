@@ -1,0 +1,1 @@
+"""Feature pipelines, training, evaluation and safe artifact storage for Sigap's models."""

@@ -1,0 +1,154 @@
+"""The trained models as one object: shared features, sentiment model, hoax models, claim-matching parameters.
+
+``ModelBundle.load(dir)`` verifies and reads the artifacts (see :mod:`streams.models.artifacts`);
+``ModelBundle.save(dir)`` writes them. Scoring lives in :mod:`streams.scoring`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from streams.models.artifacts import load_bundle, save_bundle
+from streams.models.cues import FEATURE_NAMES as CUE_NAMES
+from streams.models.features import FeatureSpace
+from streams.models.linear import LinearModel
+
+
+@dataclass
+class HoaxParams:
+    """How the hoax probability is put together (all recorded in the artifacts).
+
+    ``p_text = (g * p_long + (1 - g) * p_short) * min(1, r / relevance_floor)`` where the length gate
+    ``g = sigmoid(gate_slope * (ln len - ln gate_chars))`` picks the model trained on news for article-length
+    texts and the one trained on tweets for posts, and ``r`` is the relevance model's probability that the text
+    discusses a claim or rumour at all (ordinary reviews and chat score near 0, so they are not flagged).
+    Probabilities are calibrated under equal class priors, so 0.5 is the decision threshold.
+    Then, if the post matches a known claim with similarity ``s``: ``logit(p) += claim_weight * s`` for false
+    verdicts (hoax, misleading…) and ``-= claim_weight * s`` for true ones; a false-verdict match also lifts
+    the relevance factor to 1."""
+
+    gate_chars: float = 450.0
+    gate_slope: float = 6.0
+    claim_weight: float = 3.0
+    threshold: float = 0.5
+    relevance_floor: float = 0.1
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def hoax_text_probability(
+    hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    """The text part of the hoax probability from calibrated logits (short, long) and the relevance decision;
+    ``lengths`` are the normalised texts' lengths. Shared by training (evaluation) and the Scorer."""
+    g = _sigmoid(hp.gate_slope * (np.log(np.maximum(lengths, 1.0)) - np.log(hp.gate_chars)))
+    p = g * _sigmoid(z_long) + (1.0 - g) * _sigmoid(z_short)
+    relevance = np.minimum(1.0, _sigmoid(z_rel) / hp.relevance_floor) if hp.relevance_floor > 0 else 1.0
+    return p * relevance
+
+
+@dataclass
+class ModelBundle:
+    features: FeatureSpace
+    sentiment: LinearModel
+    hoax_short: LinearModel
+    hoax_long: LinearModel
+    relevance: LinearModel
+    hoax: HoaxParams
+    stopwords: list[str]
+    claim_params: dict[str, Any]
+    versions: dict[str, str] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------------------------------------ persistence
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        arrays: dict[str, np.ndarray] = {}
+        meta: dict[str, Any] = {}
+        for prefix, part in (
+            ("features.", self.features),
+            ("sentiment.", self.sentiment),
+            ("hoax_short.", self.hoax_short),
+            ("hoax_long.", self.hoax_long),
+            ("relevance.", self.relevance),
+        ):
+            a, m = part.to_arrays(prefix)
+            arrays.update(a)
+            meta[prefix.rstrip(".")] = m
+        meta["hoax"] = self.hoax.__dict__.copy()
+        meta["cue_names"] = list(CUE_NAMES)
+        meta["stopwords"] = list(self.stopwords)
+        meta["claims"] = dict(self.claim_params)
+        return arrays, meta
+
+    def save(self, models_dir: Path, manifest_extra: dict[str, Any], evaluation: dict[str, Any] | None = None) -> dict:
+        arrays, meta = self.to_arrays()
+        versions = compute_versions(arrays, meta, manifest_extra.get("trained_on", ""))
+        self.versions = versions
+        manifest = save_bundle(models_dir, arrays, meta, {**manifest_extra, "versions": versions}, evaluation)
+        self.manifest = manifest
+        return manifest
+
+    @classmethod
+    def load(cls, models_dir: Path) -> ModelBundle:
+        manifest, arrays, meta = load_bundle(models_dir)
+        try:
+            if meta.get("cue_names") != list(CUE_NAMES):
+                raise ValueError("the hoax cue features of these artifacts differ from this code's; re-run `sigap train`")
+            features = FeatureSpace.from_arrays(arrays, meta["features"], "features.")
+            n_feat = features.n_features
+            sentiment = LinearModel.from_arrays(arrays, meta["sentiment"], "sentiment.")
+            hoax_short = LinearModel.from_arrays(arrays, meta["hoax_short"], "hoax_short.")
+            hoax_long = LinearModel.from_arrays(arrays, meta["hoax_long"], "hoax_long.")
+            relevance = LinearModel.from_arrays(arrays, meta["relevance"], "relevance.")
+            if relevance.coef.shape != (n_feat, 1):
+                raise ValueError("relevance coefficients do not match the feature space")
+            if sentiment.coef.shape[0] != n_feat:
+                raise ValueError("sentiment coefficients do not match the feature space")
+            for m in (hoax_short, hoax_long):
+                if m.coef.shape[0] != n_feat + len(CUE_NAMES):
+                    raise ValueError("hoax coefficients do not match the feature space")
+            hoax = HoaxParams(**{k: float(v) for k, v in meta["hoax"].items()})
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"incomplete model artifacts: {exc!r}; re-run `sigap train`") from exc
+        return cls(
+            features=features,
+            sentiment=sentiment,
+            hoax_short=hoax_short,
+            hoax_long=hoax_long,
+            relevance=relevance,
+            hoax=hoax,
+            stopwords=list(meta["stopwords"]),
+            claim_params=dict(meta["claims"]),
+            versions=dict(manifest.get("versions", {})),
+            manifest=manifest,
+        )
+
+
+def compute_versions(arrays: dict[str, np.ndarray], meta: dict[str, Any], trained_on: str) -> dict[str, str]:
+    """``<model>-<YYYYMMDD of the training data>-<8 hex of the model's content>``: same data + same code → same
+    version string, so a re-run of ``sigap train`` is recognisably the same model."""
+
+    def digest(prefixes: tuple[str, ...], meta_keys: tuple[str, ...]) -> str:
+        h = hashlib.sha256()
+        for k in sorted(arrays):
+            if k.startswith(prefixes):
+                h.update(k.encode())
+                h.update(np.ascontiguousarray(arrays[k]).tobytes())
+        import json
+
+        h.update(json.dumps({k: meta.get(k) for k in meta_keys}, sort_keys=True).encode())
+        return h.hexdigest()[:8]
+
+    date = trained_on or "00000000"
+    return {
+        "sentiment": f"sentiment-{date}-{digest(('features.', 'sentiment.'), ('features', 'sentiment'))}",
+        "hoax": f"hoax-{date}-{digest(('features.', 'hoax_', 'relevance.'), ('features', 'hoax_short', 'hoax_long', 'relevance', 'hoax'))}",
+        "claims": f"claims-{date}-{digest(('features.',), ('features', 'claims', 'stopwords'))}",
+    }

@@ -1,0 +1,165 @@
+"""Hoax-style cues common in Indonesian chain messages, computed per post as a few dense features.
+
+Each cue is explainable on its own (its name is reported with the score): calls to spread (``sebarkan``,
+``viralkan``, ``sebelum dihapus``), urgency and fear, clickbait openers, appeals to hidden authority, shouting
+(capital letters), runs of ``!``/``?``, and — pulling the other way — debunk/fact-check language. The hoax model
+learns one weight per cue from the training data, so a cue is a feature, not a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+# Phrases are matched on the normalised text (lower case, slang expanded: "gak" -> "tidak", "viralin" ->
+# "viralkan"), token by token, so the cost is a set test per post plus a look-up per candidate token.
+CUE_PHRASES: dict[str, tuple[str, ...]] = {
+    "spread_call": (
+        "sebarkan", "sebar luaskan", "sebarluaskan", "viralkan", "bagikan", "share", "broadcast", "forward",
+        "teruskan", "kirim ke", "kirimkan ke", "copy paste", "salin tempel", "mohon disebarkan", "tolong disebarkan",
+        "disebarkan", "disebarluaskan", "jangan berhenti di kamu", "jangan putus di anda", "jangan putus di kamu",
+        "sebar ke", "share ke", "bagikan ke", "kirimkan", "forwardkan",
+    ),
+    "before_deleted": (
+        "sebelum dihapus", "sebelum di hapus", "sebelum di take down", "sebelum ditakedown", "sebelum diblokir",
+        "sebelum hilang", "segera dihapus", "akan dihapus", "sebelum dihilangkan",
+    ),
+    "urgency": (
+        "penting", "darurat", "segera", "waspada", "awas", "hati hati", "peringatan", "bahaya", "berbahaya",
+        "mengerikan", "ngeri", "siaga", "gawat", "genting", "mendesak",
+    ),
+    "clickbait": (
+        "ternyata", "inilah", "begini", "heboh", "gempar", "menggemparkan", "mengejutkan", "terbongkar", "rahasia",
+        "wow", "tidak disangka", "luar biasa", "viral", "dijamin", "100 persen", "terbukti", "ampuh", "mujarab",
+        "menyembuhkan", "sembuh total", "jangan lewatkan", "wajib tahu", "wajib baca", "baca sampai habis", "azab",
+        "kiamat", "fakta mengejutkan", "tidak banyak yang tahu",
+    ),
+    "hidden_authority": (
+        "info dari", "informasi dari", "pesan dari", "kata dokter", "dokter di", "dokter dari", "dari grup sebelah",
+        "dari grup", "katanya", "konon", "menurut sumber", "sumber terpercaya", "orang dalam", "bocoran",
+        "dikabarkan", "kabarnya", "info a1", "copas dari", "salin tempel dari",
+    ),
+    "conspiracy": (
+        "konspirasi", "antek", "asing", "aseng", "komunis", "pki", "yahudi", "zionis", "elit global", "rezim",
+        "dibungkam", "ditutupi", "disembunyikan", "media tidak memberitakan", "tidak diberitakan", "chip",
+        "microchip", "magnet", "depopulasi",
+    ),
+    "debunk": (
+        "hoaks", "tidak benar", "bukan fakta", "klarifikasi", "faktanya", "fakta sebenarnya", "cek fakta",
+        "turnbackhoax", "mitos", "membantah", "bantah", "dibantah", "disinformasi", "misinformasi", "menyesatkan",
+        "palsu", "berita bohong", "keliru", "luruskan", "meluruskan", "kominfo", "mafindo", "tidak terbukti",
+    ),
+    "news_source": (
+        "detik", "detiknews", "detikcom", "kompas", "kompascom", "tempo", "cnn", "antara", "liputan6", "tribun",
+        "tribunnews", "okezone", "viva", "republika", "kumparan", "jawapos", "cnbc", "bbc", "reuters", "pewarta",
+        "wartawan", "reporter", "jurnalis",
+    ),
+}
+CUE_PATTERNS = CUE_PHRASES  # the cue names, in feature order
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *CUE_PATTERNS,
+    "shouting",  # share of letters in capitals (words of 3+ letters), on the raw text
+    "caps_words",  # number of fully capitalised words (log)
+    "exclaim",  # runs of "!" (log)
+    "question",  # runs of "?" (log)
+    "url",  # has a link
+    "length",  # log length of the normalised text
+)
+
+_PHRASE_INDEX: dict[str, list[tuple[str | None, int]]] = {}
+for _j, _phrases in enumerate(CUE_PHRASES.values()):
+    for _p in _phrases:
+        _toks = _p.split()
+        _PHRASE_INDEX.setdefault(_toks[0], []).append((" " + " ".join(_toks) + " " if len(_toks) > 1 else None, _j))
+_FIRST = frozenset(_PHRASE_INDEX)
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_MAX_RAW = 5000
+
+
+def _doc_of(positions: list[int], starts: np.ndarray) -> np.ndarray:
+    return np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+
+
+def _per_doc_counts(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Number of True values of ``mask`` in each [start, end) span."""
+    if mask.size == 0:
+        return np.zeros(starts.shape[0], dtype=np.int64)
+    padded = np.append(mask.view(np.uint8) if mask.dtype == bool else mask, 0)
+    sums = np.add.reduceat(padded, np.minimum(starts, mask.size), dtype=np.int64)
+    return np.where(ends > starts, sums, 0)
+
+
+def _sparse_counts(mask: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Like ``_per_doc_counts`` for rare events: positions -> documents -> counts."""
+    pos = np.flatnonzero(mask)
+    if pos.size == 0:
+        return np.zeros(n, dtype=np.int64)
+    return np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n)
+
+
+def _bounds(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    return "\n".join(texts), starts, starts + lengths
+
+
+def _codepoints(s: str) -> np.ndarray:
+    if s.isascii():
+        return np.frombuffer(s.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+
+
+def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarray:
+    """Dense ``[n, len(FEATURE_NAMES)]`` float32 cue features, computed for the whole batch in a few passes."""
+    n = len(normalized)
+    out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
+    if n == 0:
+        return out
+    k = len(CUE_PATTERNS)
+    # phrase cues: a set test per post, then a look-up per candidate token
+    first, index = _FIRST, _PHRASE_INDEX
+    for d, text in enumerate(normalized):
+        cand = first.intersection(text.split())
+        if not cand:
+            continue
+        padded = " " + text + " "
+        for tok in cand:
+            for phrase, j in index[tok]:
+                if phrase is None or phrase in padded:
+                    out[d, j] = 1.0
+    joined, starts, ends = _bounds(normalized)
+    cps = _codepoints(joined)
+    out[:, k + 2] = np.log1p(_sparse_counts(cps == ord("!"), starts, n))
+    out[:, k + 3] = np.log1p(_sparse_counts(cps == ord("?"), starts, n))
+    out[:, k + 4] = np.fromiter(("_url_" in t for t in normalized), dtype=np.float32, count=n)
+    out[:, k + 5] = np.log1p(ends - starts) / 8.0
+    # shouting, on the raw text
+    raw = [(t or "")[:_MAX_RAW] for t in raw_texts]
+    rjoined, rstarts, rends = _bounds(raw)
+    rcps = _codepoints(rjoined)
+    upper = (rcps >= 65) & (rcps <= 90)
+    letters = upper | ((rcps >= 97) & (rcps <= 122))
+    n_upper = _per_doc_counts(upper, rstarts, rends)
+    n_letters = _per_doc_counts(letters, rstarts, rends)
+    out[:, k] = np.where(n_letters >= 12, n_upper / np.maximum(n_letters, 1), 0.0)
+    caps_pos = [m.start() for m in _CAPS_WORD.finditer(rjoined)]
+    if caps_pos:
+        out[:, k + 1] = np.log1p(np.bincount(_doc_of(caps_pos, rstarts), minlength=n))
+    return out
+
+
+def fired_cues(row: np.ndarray, weights: np.ndarray | None = None, limit: int = 4) -> list[str]:
+    """Names of the cues present in one row (those pushing towards hoax first, when weights are given)."""
+    names = []
+    for j, name in enumerate(FEATURE_NAMES[: len(CUE_PATTERNS)]):
+        if row[j] > 0 and (weights is None or weights[j] > 0):
+            names.append(name)
+    k = len(CUE_PATTERNS)
+    if row[k] >= 0.6 and (weights is None or weights[k] > 0):
+        names.append("shouting")
+    if row[k + 2] >= np.log1p(2) and (weights is None or weights[k + 2] > 0):
+        names.append("exclaim")
+    return names[:limit]

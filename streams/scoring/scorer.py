@@ -1,0 +1,177 @@
+"""The Scorer facade: one call scores a batch of post texts for hoax, sentiment and claim match.
+
+The Faust agent, ``sigap score`` and the benchmark all go through :meth:`Scorer.score_texts`; per batch it runs
+normalisation once, the shared feature transform once, then two small matrix products and one claim-index
+product, so the per-post cost is amortised over the batch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from streams.claims.index import ClaimIndex, verdict_sign
+from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
+from streams.models.bundle import ModelBundle, hoax_text_probability
+from streams.models.cues import cue_matrix, fired_cues
+from streams.text.normalize import get_normalizer
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+__all__ = ["Scorer", "TextScores", "BatchScores", "ModelsMissingError", "UntrustedArtifactError", "make_claim_index"]
+
+
+@dataclass
+class TextScores:
+    hoax_probability: float
+    hoax_label: str  # "hoax" | "valid"
+    sentiment_label: str  # "negative" | "neutral" | "positive"
+    sentiment_probabilities: dict[str, float]
+    claim_match: dict[str, Any] | None  # {"claim_id", "claim", "verdict", "similarity"} or None
+    normalized: str
+    tokens: list[str]
+    hoax_cues: list[str] = field(default_factory=list)  # explainability: hoax-style cues found in the post
+    hoax_text_probability: float = 0.0  # the text classifier's probability, before the claim match
+
+
+@dataclass
+class BatchScores:
+    items: list[TextScores]
+    seconds_by_model: dict[str, float]
+
+
+def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
+    """An empty claim index configured from the trained artifacts (IDF weights, stop words, threshold)."""
+    space = bundle.features
+    idf = {w: float(space.idf[i]) for w, i in space.words.items() if " " not in w}
+    params = bundle.claim_params
+    return ClaimIndex(
+        idf=idf,
+        default_idf=float(params.get("default_idf", max(idf.values()) if idf else 8.0)),
+        stopwords=bundle.stopwords,
+        threshold=float(params.get("threshold", 0.5)),
+        alpha=float(params.get("alpha", 0.6)),
+        claim_idf=bool(params.get("claim_idf", True)),
+    )
+
+
+class Scorer:
+    def __init__(self, bundle: ModelBundle, claims: Iterable[dict] | None = None) -> None:
+        self.bundle = bundle
+        self.normalizer = get_normalizer()
+        self.claims: ClaimIndex = make_claim_index(bundle)
+        if claims is None:
+            from streams.claims.starter import load_starter_claims
+
+            claims = load_starter_claims()
+        self.claims.upsert_many(claims)
+        self.versions: dict[str, str] = {k: v for k, v in bundle.versions.items() if k in ("hoax", "sentiment", "claims")}
+        n_feat = bundle.features.n_features
+        # every linear model's text weights side by side: one sparse x dense product per batch gives
+        # [sentiment (3) | hoax short | hoax long | relevance]
+        self._coef = np.ascontiguousarray(
+            np.hstack(
+                [bundle.sentiment.coef, bundle.hoax_short.coef[:n_feat], bundle.hoax_long.coef[:n_feat], bundle.relevance.coef]
+            ),
+            dtype=np.float32,
+        )
+        self._intercept = np.concatenate(
+            [bundle.sentiment.intercept, bundle.hoax_short.intercept, bundle.hoax_long.intercept, bundle.relevance.intercept]
+        )
+        self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
+
+    @classmethod
+    def load(cls, models_dir: Path | None = None, claims: Iterable[dict] | None = None) -> Scorer:
+        """Load verified artifacts (``ModelsMissingError`` if there are none: run ``sigap train``). ``claims``:
+        the initial known claims; ``None`` loads the shipped starter set, ``[]`` starts empty."""
+        if models_dir is None:
+            from streams.settings import get_settings
+
+            models_dir = get_settings().models_dir
+        return cls(ModelBundle.load(Path(models_dir)), claims)
+
+    # --------------------------------------------------------------------------------------------------------
+    def score_texts(self, texts: Sequence[str]) -> BatchScores:
+        texts = ["" if t is None else str(t) for t in texts]
+        n = len(texts)
+        secs: dict[str, float] = {}
+        if n == 0:
+            return BatchScores([], {"normalize": 0.0, "features": 0.0, "sentiment": 0.0, "hoax": 0.0, "claims": 0.0})
+        b = self.bundle
+        t0 = time.perf_counter()
+        normalized = self.normalizer.normalize_batch(texts)
+        t1 = time.perf_counter()
+        x = b.features.transform(normalized)
+        t2 = time.perf_counter()
+        z = np.asarray(x @ self._coef, dtype=np.float64) + self._intercept
+        sent = b.sentiment.proba_from_decision(z[:, :3])
+        t3 = time.perf_counter()
+        cues = cue_matrix(texts, normalized)
+        zc = cues @ self._cue_coef
+        z_short = b.hoax_short.platt_a * (z[:, 3] + zc[:, 0]) + b.hoax_short.platt_b
+        z_long = b.hoax_long.platt_a * (z[:, 4] + zc[:, 1]) + b.hoax_long.platt_b
+        lengths = np.fromiter((len(t) for t in normalized), dtype=np.float64, count=n)
+        hp = b.hoax
+        p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths)
+        p_plain = hoax_text_probability(replace(hp, relevance_floor=0.0), z_short, z_long, z[:, 5], lengths)
+        t4 = time.perf_counter()
+        matches = self.claims.match_normalized(normalized)
+        t5 = time.perf_counter()
+        # combine the claim match into the hoax probability (logit shift by verdict x similarity); a post that
+        # matches a known false claim is relevant by definition, so the relevance factor no longer applies
+        p_final = p_text.copy()
+        for i, m in enumerate(matches):
+            if m is not None:
+                sign = verdict_sign(m.verdict)
+                if sign:
+                    p = min(max(p_plain[i] if sign > 0 else p_text[i], 1e-6), 1 - 1e-6)
+                    logit = math.log(p / (1 - p)) + sign * hp.claim_weight * m.similarity
+                    p_final[i] = 1.0 / (1.0 + math.exp(-logit))
+        cue_w = self._cue_coef.mean(axis=1)
+        items = []
+        labels = SENTIMENT_LABELS
+        sent_idx = sent.argmax(axis=1)
+        for i in range(n):
+            probs = sent[i]
+            norm_text = normalized[i]
+            items.append(
+                TextScores(
+                    hoax_probability=round(float(p_final[i]), 4),
+                    hoax_label="hoax" if p_final[i] >= hp.threshold else "valid",
+                    sentiment_label=labels[int(sent_idx[i])],
+                    sentiment_probabilities=_prob_dict(probs),
+                    claim_match=matches[i].as_dict() if matches[i] is not None else None,
+                    normalized=norm_text,
+                    tokens=norm_text.split(),
+                    hoax_cues=fired_cues(cues[i], cue_w),
+                    hoax_text_probability=round(float(p_text[i]), 4),
+                )
+            )
+        t6 = time.perf_counter()
+        secs = {
+            "normalize": t1 - t0,
+            "features": t2 - t1,  # shared by every model
+            "sentiment": t3 - t2,  # includes the one product that also yields the hoax/relevance text scores
+            "hoax": (t4 - t3),
+            "claims": t5 - t4,
+            "assemble": t6 - t5,
+        }
+        return BatchScores(items, secs)
+
+    def score_text(self, text: str) -> TextScores:
+        return self.score_texts([text]).items[0]
+
+
+def _prob_dict(probs: np.ndarray) -> dict[str, float]:
+    """Rounded probabilities that still sum to exactly 1."""
+    r = [round(float(p), 4) for p in probs]
+    k = int(np.argmax(r))
+    r[k] = round(1.0 - sum(v for j, v in enumerate(r) if j != k), 4)
+    return dict(zip(SENTIMENT_LABELS, r))

@@ -1,0 +1,49 @@
+"""Starter claim set and the schema.org ClaimReview loader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streams.claims import STARTER_PATH, claims_from_claimreview, load_claimreview, load_starter_claims, validate_claim
+
+
+def test_starter_claims_are_valid_and_unique() -> None:
+    claims = load_starter_claims()
+    assert STARTER_PATH.exists() and len(claims) > 400
+    ids = [c["id"] for c in claims]
+    assert len(ids) == len(set(ids))
+    for c in claims:
+        validate_claim(c)
+        assert c["verdict"] in {"hoax", "true", "unverified"}
+        assert c["id"].startswith("idnhoax-")
+    texts = {c["claim"].lower() for c in claims}
+    assert "vaksin mengandung chip" in texts
+
+
+def test_claimreview_single_list_graph_and_api_forms(tmp_path: Path) -> None:
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://turnbackhoax.id/2021/01/01/salah-vaksin-chip/",
+        "claimReviewed": "Vaksin Covid-19 mengandung microchip",
+        "reviewRating": {"@type": "Rating", "ratingValue": 1, "alternateName": "Salah"},
+        "datePublished": "2021-01-01",
+        "author": {"@type": "Organization", "name": "MAFINDO"},
+    }
+    graph = {"@context": "https://schema.org", "@graph": [review, {"@type": "WebPage", "name": "x"}]}
+    api = {"claims": [{"text": "Air kelapa sembuhkan covid", "claimReview": [
+        {"url": "https://cekfakta.com/1", "textualRating": "Keliru", "publisher": {"name": "Tempo"}}]}]}
+    no_verdict = {"@type": "ClaimReview", "claimReviewed": "x"}
+    for doc in (review, [review], graph):
+        (claim,) = claims_from_claimreview(doc)
+        assert claim == {
+            "id": review["url"], "claim": "Vaksin Covid-19 mengandung microchip", "verdict": "Salah",
+            "url": review["url"], "published_at": "2021-01-01", "source": "MAFINDO",
+        }
+    (claim,) = claims_from_claimreview(api)
+    assert claim["claim"] == "Air kelapa sembuhkan covid" and claim["verdict"] == "Keliru" and claim["source"] == "Tempo"
+    assert claims_from_claimreview(no_verdict) == []
+    path = tmp_path / "reviews.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in (review, api)) + "\n")
+    assert [c["verdict"] for c in load_claimreview(path)] == ["Salah", "Keliru"]

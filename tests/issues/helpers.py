@@ -1,0 +1,102 @@
+"""Shared helpers for the issue engine tests: changelog-like stores, scored posts, running engines."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, MutableMapping
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from streams.issues.engine import IssueEngine
+from streams.issues.keys import issue_id_for
+from streams.policy import load_policy
+
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
+
+
+class JsonStore(MutableMapping):
+    """A dict that stores JSON bytes, like a changelog-backed table: values must be JSON dicts, and a value
+    changed in place without being assigned again is lost, exactly as in Faust."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self.writes = 0
+
+    def __getitem__(self, key: str) -> dict:
+        return orjson.loads(self.data[key])
+
+    def __setitem__(self, key: str, value: dict) -> None:
+        assert isinstance(key, str)
+        self.data[key] = orjson.dumps(value)  # raises on anything that is not plain JSON
+        self.writes += 1
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+
+    def __iter__(self):
+        return iter(list(self.data))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def scored_post(i: int, text: str, at: datetime, *, author: str | None = None, sentiment: str = "neutral",
+                hoax: float = 0.1, claim: dict | None = None, followers: int | None = 500,
+                account_age_days: float | None = 1000.0, shared_from: str | None = None,
+                issue_id: str | None = None, prefix: str = "p") -> dict:
+    post = {
+        "id": f"{prefix}-{i:06d}",
+        "platform": "twitter",
+        "text": text,
+        "created_at": iso(at),
+        "author": {"id": author or f"a-{prefix}-{i}"},
+        "engagement": {"likes": 3, "shares": 1, "views": 200},
+        "url": f"https://x.com/u/status/{i}",
+    }
+    if followers is not None:
+        post["author"]["followers"] = followers
+    if account_age_days is not None:
+        post["author"]["created_at"] = iso(at - timedelta(days=account_age_days))
+    if shared_from:
+        post["shared_from"] = shared_from
+    post["scores"] = {
+        "hoax": {"probability": hoax, "label": "hoax" if hoax >= 0.5 else "valid", "model": "test"},
+        "sentiment": {"label": sentiment, "probabilities": {"negative": 0.1, "neutral": 0.1, "positive": 0.1},
+                      "model": "test"},
+        "claim_match": claim,
+        "issue_id": issue_id or issue_id_for(post, "", [], claim),
+        "processed_at": iso(at),
+    }
+    return post
+
+
+def partition_of(issue_id: str, partitions: int) -> int:
+    return zlib.crc32(issue_id.encode()) % partitions
+
+
+def run_engines(records: Iterable[dict], *, partitions: int = 1, batch: int = 100, policy=None,
+                claim_lookup=None, restart_every: int | None = None, final: bool = True):
+    """Run ``records`` (in the given arrival order) through one engine per partition (records routed by issue
+    id); return (escalations sorted by subject/level, engines)."""
+    policy = policy or load_policy()
+    stores = [(JsonStore(), JsonStore()) for _ in range(partitions)]
+    engines = [IssueEngine(policy, s, c, claim_lookup=claim_lookup) for s, c in stores]
+    routed: list[list[dict]] = [[] for _ in range(partitions)]
+    for record in records:
+        key = record.get("issue_id") if record.get("kind") == "feedback" else record["scores"]["issue_id"]
+        routed[partition_of(key, partitions)].append(record)
+    escalations = []
+    for p in range(partitions):
+        for n, i in enumerate(range(0, len(routed[p]), batch)):
+            if restart_every and n and n % restart_every == 0:
+                engines[p] = IssueEngine(policy, *stores[p], claim_lookup=claim_lookup)
+            escalations.extend(engines[p].process(routed[p][i:i + batch]).escalations)
+        if final:
+            escalations.extend(engines[p].flush(final=True).escalations)
+    escalations.sort(key=lambda item: (item[0], item[1]["data"]["level"]))
+    return escalations, engines

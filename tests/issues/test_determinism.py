@@ -1,0 +1,99 @@
+"""The same posts give the same escalations whatever the arrival order (within the allowed lateness), the batch
+sizes, the number of partitions/engines, restarts and redeliveries."""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+import orjson
+import pytest
+
+from streams.issues.timeutil import parse_ms
+from streams.scenarios import build_scenario
+from streams.scenarios.oracle import oracle_score_posts, scenario_claims
+from tests.issues.helpers import run_engines
+
+
+@lru_cache(maxsize=1)
+def demo() -> tuple[list[dict], dict]:
+    posts = build_scenario("demo", seed=3)
+    return oracle_score_posts(posts), {c["id"]: c for c in scenario_claims(posts)}
+
+
+def canonical(escalations) -> list[bytes]:
+    return sorted(orjson.dumps(event, option=orjson.OPT_SORT_KEYS) for _, event in escalations)
+
+
+@lru_cache(maxsize=1)
+def reference() -> list[bytes]:
+    records, claims = demo()
+    escalations, _ = run_engines(records, batch=500, claim_lookup=claims.get)
+    assert len(escalations) >= 4
+    return canonical(escalations)
+
+
+def shuffled(records: list[dict], seed: int, lateness_ms: int) -> list[dict]:
+    rng = random.Random(seed)
+    return sorted(records, key=lambda r: parse_ms(r["created_at"]) + rng.uniform(0, lateness_ms))
+
+
+@pytest.mark.parametrize("partitions,batch,seed", [(1, 1, 1), (1, 37, 2), (2, 7, 3), (2, 500, 4), (3, 50, 5)])
+def test_arrival_order_batching_and_partitioning_do_not_change_escalations(partitions, batch, seed):
+    records, claims = demo()
+    arrival = shuffled(records, seed, lateness_ms=100_000)  # the policy allows 120 s
+    escalations, _ = run_engines(arrival, partitions=partitions, batch=batch, claim_lookup=claims.get)
+    assert canonical(escalations) == reference()
+
+
+def test_restarts_and_redeliveries_do_not_change_escalations():
+    records, claims = demo()
+    arrival = shuffled(records, 9, lateness_ms=100_000)
+    # every batch is delivered, then the last 10 records are delivered again (a crash before the commit)
+    redelivered = []
+    for i in range(0, len(arrival), 40):
+        redelivered.extend(arrival[i:i + 40])
+        redelivered.extend(arrival[max(0, i + 30):i + 40])
+    escalations, _ = run_engines(redelivered, partitions=2, batch=40, restart_every=1, claim_lookup=claims.get)
+    assert canonical(escalations) == reference()
+    pairs = [(subject, event["data"]["level"]) for subject, event in escalations]
+    assert len(pairs) == len(set(pairs))
+
+
+def fast_replay_order(records: list[dict], sources: int = 8, seed: int = 0) -> list[dict]:
+    """The order a fast replay through Kafka delivers posts in: each source partition is in event-time order,
+    but partitions are consumed at different speeds, so they drift apart by many minutes of event time."""
+    import zlib
+
+    rng = random.Random(seed)
+    queues = [[r for r in records if zlib.crc32(r["id"].encode()) % sources == s] for s in range(sources)]
+    speed = [rng.uniform(0.6, 1.4) for _ in range(sources)]
+    taken = [0] * sources
+    order = []
+    while any(taken[s] < len(queues[s]) for s in range(sources)):
+        s = min((s for s in range(sources) if taken[s] < len(queues[s])), key=lambda s: taken[s] / speed[s])
+        order.append(queues[s][taken[s]])
+        taken[s] += 1
+    return order
+
+
+def test_a_fast_replay_that_scrambles_minutes_still_finds_the_same_issues_at_the_same_levels():
+    records, claims = demo()
+    arrival = fast_replay_order(records)
+    newest, worst = 0, 0
+    for r in arrival:
+        t = parse_ms(r["created_at"])
+        newest = max(newest, t)
+        worst = max(worst, newest - t)
+    assert worst > 5 * 60_000  # far beyond the 2 minutes the policy allows by default
+    escalations, _ = run_engines(arrival, partitions=2, batch=20, claim_lookup=claims.get)
+    expected = [orjson.loads(e) for e in reference()]
+    got = [e for _, e in escalations]
+    key = lambda e: (e["subject"], e["data"]["level"])  # noqa: E731
+    assert sorted(map(key, got)) == sorted(map(key, expected))
+    by_key = {key(e): e for e in expected}
+    for event in got:
+        ideal = by_key[key(event)]
+        assert abs(parse_ms(event["time"]) - parse_ms(ideal["time"])) <= 3 * 60_000
+        if ideal["data"]["coordination"] and ideal["data"]["coordination"]["accounts"] >= 30:
+            assert event["data"]["coordination"]["accounts"] >= 30

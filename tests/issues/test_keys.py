@@ -1,0 +1,122 @@
+"""Issue ids: near-duplicates, reshares and shared hashtags/entities together; unrelated chatter apart."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections import Counter
+
+import orjson
+import pytest
+
+from streams.issues.build_terms import compute
+from streams.issues.keys import anchor_term, issue_id_for
+from streams.issues.text import TERM_DF_PATH, near_duplicate_bands
+from streams.settings import REPO_ROOT
+
+
+def key(text: str, **post) -> str:
+    return issue_id_for({"id": "x", "text": text, **post}, "", [], None)
+
+
+def test_claim_match_joins_the_claims_issue_whatever_the_text():
+    match = {"claim_id": "idnhoax-239f2c1962", "claim": "vaksin penyebab autis", "verdict": "hoax", "similarity": 0.8}
+    a = issue_id_for({"text": "Vaksin bikin anak autis, hati-hati #StopVaksin"}, "", [], match)
+    b = issue_id_for({"text": "benarkah vaksin MMR penyebab autis?"}, "", [], match)
+    assert a == b == "claim-idnhoax-239f2c1962"
+
+
+def test_claim_ids_with_odd_characters_give_a_safe_stable_key():
+    match = {"claim_id": "Cek Fakta/2024 #12", "claim": "x", "verdict": "hoax", "similarity": 0.9}
+    first = issue_id_for({"text": "a"}, "", [], match)
+    assert first == issue_id_for({"text": "b"}, "", [], match)
+    assert first.startswith("claim-") and all(c.isalnum() or c in "-_." for c in first)
+
+
+@pytest.mark.parametrize("variant", [
+    "Listrik PLN padam lagi dari pagi, pelayanan buruk sekali!",
+    "listrik PLN padam lagi dari pagi, pelayanan buruk sekali!! 😡",
+    "RT @budi: Listrik PLN padam lagi dari pagi, pelayanan buruk sekali!",
+    "@pln_123 Listrik PLN padam lagi dari pagi, pelayanan buruk sekali https://t.co/abc",
+    "Listrik PLN padam lagi dari pagi",
+])
+def test_near_duplicates_and_reshares_share_a_key(variant):
+    assert key(variant) == key("Listrik PLN padam lagi dari pagi, pelayanan buruk sekali!")
+
+
+def test_copy_paste_without_entities_stays_together():
+    base = "Beredar pesan berantai soal minyak goreng oplosan yang dijual murah di pasar tradisional"
+    assert key(base) == key(base + " Sebarkan!") == key("Copas: " + base.lower()) == key("RT @x: " + base)
+
+
+def test_a_shared_hashtag_groups_different_texts():
+    texts = [
+        "Harga cabai naik gila-gilaan #HargaCabaiNaik",
+        "Ibu-ibu di pasar mengeluh, dapur makin berat #HargaCabaiNaik",
+        "Pedagang bakso bingung mau naikkan harga atau tidak #hargacabainaik #ekonomi",
+    ]
+    assert len({key(t) for t in texts}) == 1
+
+
+def test_hashtag_built_on_an_entity_joins_the_entity_issue():
+    assert key("Air PDAM mati tiga hari #PDAMmati") == key("Air PDAM keruh dan bau, tidak bisa dipakai")
+    assert key("Rujukan ribet sekali #antreanBPJS") == key("Antrean BPJS Kesehatan dari subuh")
+    # A short entity must sit on a case boundary: #brilian is not about BRI.
+    assert key("Idenya #brilian sekali") != key("Aplikasi BRI error lagi")
+
+
+def test_generic_hashtags_do_not_name_an_issue():
+    a = key("Jembatan gantung di Lebak putus, warga terisolasi #viral #fyp")
+    b = key("Resep rendang padang paling enak sedunia #viral #fyp")
+    assert a != b
+
+
+def test_a_complaint_wave_about_a_known_entity_lands_on_one_key_whatever_else_it_says():
+    rows = list(csv.DictReader((REPO_ROOT / "data" / "sentiment-smsa" / "valid.csv").open(encoding="utf-8")))
+    negative = [r["text"] for r in rows if r["label"] == "negative"][:120]
+    for subject in ("krl", "BPJS", "Telkomsel"):
+        keys = Counter(key(f"{subject} {text}" if i % 2 else f"{text} {subject}") for i, text in enumerate(negative))
+        top, count = keys.most_common(1)[0]
+        assert top == f"topic-{subject.lower()}"
+        assert count / len(negative) >= 0.75, (subject, keys.most_common(3))
+
+
+def test_unrelated_chatter_spreads_over_many_keys():
+    rows = list(csv.DictReader((REPO_ROOT / "data" / "sentiment-smsa" / "valid.csv").open(encoding="utf-8")))
+    texts = [r["text"] for r in rows]
+    keys = Counter(key(t) for t in texts)
+    assert len(keys) > 0.8 * len(texts)
+    assert keys.most_common(1)[0][1] < 0.05 * len(texts)
+
+
+def test_bare_reshares_group_by_the_shared_post_and_empty_texts_by_content():
+    assert key("😂😂", shared_from="p-1") == key("👍", shared_from="p-1") != key("😂😂", shared_from="p-2")
+    assert key("mantap!").startswith("misc-") and key("mantap!") == key("Mantap!!")
+    assert key("mantap!") != key("keren")
+
+
+def test_keys_are_pure_and_cheap():
+    text = "Sempat Trending Uang Pangkal Masuk Undip Rp 87 M, Hoaks, yang Ada Sumbangan #undip http://url"
+    first = key(text)
+    start = time.perf_counter()
+    for _ in range(2000):
+        assert key(text) == first
+    per_call = (time.perf_counter() - start) / 2000
+    assert per_call < 200e-6  # ~15 µs on the development machine; generous for slow CI
+    assert anchor_term(text) == ("hashtag", "undip")
+
+
+def test_near_duplicate_bands_collide_for_near_identical_texts_only():
+    a = near_duplicate_bands("Program makan siang gratis sangat membantu rakyat kecil, kami dukung penuh sampai tuntas!")
+    b = near_duplicate_bands("Setuju! program makan siang gratis sangat membantu rakyat kecil, kami dukung penuh sampai tuntas 🔥")
+    c = near_duplicate_bands("Harga beras di pasar naik lagi minggu ini, pedagang mengeluh sepi pembeli")
+    assert set(a) & set(b)
+    assert not set(a) & set(c)
+
+
+def test_term_statistics_file_is_up_to_date():
+    shipped = orjson.loads(TERM_DF_PATH.read_bytes())
+    fresh = compute()
+    assert shipped["documents"] == fresh["documents"]
+    assert shipped["df"] == fresh["df"]
+    assert shipped["stopwords"] == fresh["stopwords"]

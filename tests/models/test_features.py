@@ -1,0 +1,67 @@
+"""Feature extraction: exact character n-grams, table look-ups, normalised rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+
+from streams.models.cues import FEATURE_NAMES, cue_matrix
+from streams.models.features import CodeTable, FeatureSpace, char_ngram_codes, decode_char_code
+
+TEXTS = ["vaksin mengandung chip", "enak banget !", "", "a", "anak anak _url_ ?"]
+
+
+@pytest.mark.parametrize("ns", [(2, 3, 4), (3, 5), (1, 2)])
+def test_char_ngrams_equal_scikit_learn_char_wb(ns: tuple[int, ...]) -> None:
+    codes, docs = char_ngram_codes(TEXTS, ns)
+    for d, text in enumerate(TEXTS):
+        mine = sorted(decode_char_code(c) for c in codes[docs == d])
+        if not text.strip():
+            assert mine == []
+            continue
+        ref = CountVectorizer(analyzer="char_wb", ngram_range=(min(ns), max(ns)), lowercase=False)
+        analyze = ref.build_analyzer()
+        expected = sorted(g for g in analyze(text) if len(g) in ns and g.strip() != "")
+        assert mine == expected
+
+
+def test_hash_table_agrees_with_sorted_lookup() -> None:
+    rng = np.random.default_rng(0)
+    vocab = np.unique(rng.integers(0, 2**50, 5000))
+    table = CodeTable(vocab)
+    queries = np.concatenate([vocab[::3], rng.integers(0, 2**50, 2000)])
+    pos = np.searchsorted(vocab, queries).clip(0, vocab.size - 1)
+    expected = np.where(vocab[pos] == queries, pos, -1)
+    np.testing.assert_array_equal(table.lookup(queries), expected)
+
+
+@pytest.mark.parametrize("ns", [(2, 3, 4), (3, 5)])  # direct-address and hash-table paths
+def test_transform_blocks_are_unit_norm_and_deterministic(ns: tuple[int, ...]) -> None:
+    corpus = ["vaksin mengandung chip magnet", "makanan enak banget", "pelayanan buruk sekali", "vaksin aman"] * 3
+    space = FeatureSpace.fit(corpus, min_df_words=1, min_df_chars=1, char_ns=ns)
+    x = space.transform(TEXTS)
+    assert x.shape == (len(TEXTS), space.n_features)
+    n_words = len(space.words)
+    for i in range(len(TEXTS)):
+        row = x.getrow(i)
+        w = row.data[row.indices < n_words]
+        c = row.data[row.indices >= n_words]
+        for block in (w, c):
+            if block.size:
+                assert np.isclose(np.sqrt((block**2).sum()), 1.0, atol=1e-5)
+    assert x.getrow(2).nnz == 0  # empty text -> empty row
+    assert (space.transform(TEXTS) != x).nnz == 0
+    assert space.feature_name(space.words["vaksin"]) == "vaksin"
+
+
+def test_cues_fire_on_chain_message_patterns() -> None:
+    raw = ["SEBARKAN sebelum dihapus!!! Info dari grup sebelah", "Makanannya enak, pelayanan ramah", ""]
+    from streams.text import normalize_batch
+
+    cues = cue_matrix(raw, normalize_batch(raw))
+    names = dict(zip(FEATURE_NAMES, cues[0]))
+    assert names["spread_call"] == 1 and names["before_deleted"] == 1 and names["hidden_authority"] == 1
+    assert names["exclaim"] > 0 and names["caps_words"] > 0
+    assert cues[1, : FEATURE_NAMES.index("shouting")].sum() == 0
+    assert not cues[2].any()

@@ -1,0 +1,67 @@
+"""Training works end to end on a small seeded subset, is reproducible, and writes loadable artifacts; the shipped
+models meet quality floors on splits they never trained on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from streams.models import data as D
+from streams.models.bundle import ModelBundle
+from streams.models.train import TrainConfig, format_report, train_all
+from streams.settings import get_settings
+from streams.text import normalize_batch
+
+SHIPPED = get_settings().models_dir
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("models")
+    _, report = train_all(None, out, TrainConfig(quick=True, quick_rows=900), write=True)
+    return out, report
+
+
+def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) -> None:
+    out, report = quick_run
+    bundle = ModelBundle.load(out)
+    assert set(bundle.versions) >= {"hoax", "sentiment"}
+    assert report["sentiment"]["smsa_valid"]["macro_f1"] > 60  # 900 SmSA rows already learn something
+    assert report["hoax"]["tweets_unseen_topics"]["n"] == 900
+    assert "sentiment" in format_report(report)
+    evaluation = json.loads((out / "evaluation.json").read_text())
+    assert evaluation["versions"] == bundle.versions
+
+
+def test_training_is_reproducible(quick_run: tuple[Path, dict], tmp_path: Path) -> None:
+    out, report = quick_run
+    _, again = train_all(None, tmp_path, TrainConfig(quick=True, quick_rows=900), write=True)
+    assert ModelBundle.load(tmp_path).versions == ModelBundle.load(out).versions
+    assert again["sentiment"] == report["sentiment"] and again["hoax"] == report["hoax"]
+
+
+def test_sentiment_quality_floor_on_held_out_sentences() -> None:
+    """SmSA valid and NusaX valid were never trained on (near-duplicates of them were removed from training)."""
+    from sklearn.metrics import f1_score
+
+    bundle = ModelBundle.load(SHIPPED)
+    for name, floor in (("smsa_valid", 0.82), ("nusax_valid", 0.78)):
+        rows = D.load_rows(name)
+        proba = bundle.sentiment.predict_proba(bundle.features.transform(normalize_batch(rows.texts)))
+        pred = [D.SENTIMENT_LABELS[i] for i in proba.argmax(1)]
+        assert f1_score(rows.labels, pred, average="macro") >= floor, name
+        assert np.allclose(proba.sum(1), 1.0)
+
+
+def test_shipped_evaluation_report_meets_floors() -> None:
+    """The figures `sigap train` measured on honest splits (grouped by topic for tweets) for the shipped models."""
+    report = json.loads((SHIPPED / "evaluation.json").read_text())
+    assert report["versions"] == ModelBundle.load(SHIPPED).versions
+    assert report["hoax"]["tweets_unseen_topics"]["macro_f1"] >= 68.0
+    assert report["hoax"]["news_heldout"]["macro_f1"] >= 68.0
+    assert report["claims"]["no_match_when_none"] >= 95.0
+    assert report["claims"]["right_claim_first"] >= 80.0
+    assert report["hoax"]["tweets_unseen_topics"]["split"].startswith("GroupKFold")

@@ -1,0 +1,100 @@
+"""The Scorer facade the agents and `sigap score` call: output shape, ranges, order, claims, errors."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from streams.scoring import BatchScores, ModelsMissingError, Scorer, TextScores
+
+POSTS = [
+    "SEBARKAN!!! Vaksin covid mengandung chip pelacak, sebelum dihapus pemerintah!!",
+    "Makanannya enak banget, pelayanannya ramah 😍 pasti balik lagi",
+    "pelayanan bank ini buruk sekali, saya kecewa 😡",
+    "",
+    "Presiden meresmikan jembatan baru di Kalimantan Timur hari ini.",
+]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load()
+
+
+def test_output_shape_and_ranges(scorer: Scorer) -> None:
+    res = scorer.score_texts(POSTS)
+    assert isinstance(res, BatchScores) and len(res.items) == len(POSTS)
+    for text, item in zip(POSTS, res.items):
+        assert isinstance(item, TextScores)
+        assert 0.0 <= item.hoax_probability <= 1.0
+        assert item.hoax_label == ("hoax" if item.hoax_probability >= 0.5 else "valid")
+        assert item.sentiment_label in ("negative", "neutral", "positive")
+        probs = item.sentiment_probabilities
+        assert list(probs) == ["negative", "neutral", "positive"]
+        assert math.isclose(sum(probs.values()), 1.0, abs_tol=1e-9) and min(probs.values()) >= 0
+        assert max(probs, key=probs.get) == item.sentiment_label
+        assert item.tokens == item.normalized.split()
+        if item.claim_match is not None:
+            assert set(item.claim_match) == {"claim_id", "claim", "verdict", "similarity"}
+            assert 0.0 < item.claim_match["similarity"] <= 1.0
+    assert set(res.seconds_by_model) >= {"normalize", "sentiment", "hoax", "claims"}
+    assert all(v >= 0 for v in res.seconds_by_model.values())
+
+
+def test_scores_make_sense(scorer: Scorer) -> None:
+    chain, review, complaint, empty, news = scorer.score_texts(POSTS).items
+    assert review.sentiment_label == "positive" and complaint.sentiment_label == "negative"
+    assert chain.hoax_probability > review.hoax_probability
+    assert chain.claim_match is not None and chain.claim_match["verdict"] == "hoax"
+    assert "spread_call" in chain.hoax_cues
+    assert review.claim_match is None and review.hoax_label == "valid"
+    assert empty.normalized == "" and empty.claim_match is None
+
+
+def test_order_is_preserved_and_batching_does_not_change_scores(scorer: Scorer) -> None:
+    batch = scorer.score_texts(POSTS).items
+    single = [scorer.score_texts([p]).items[0] for p in POSTS]
+    assert batch == single
+    rev = scorer.score_texts(POSTS[::-1]).items
+    assert rev == batch[::-1]
+
+
+def test_known_false_claim_raises_and_true_claim_lowers_hoax_probability(scorer: Scorer) -> None:
+    post = "beredar kabar gajah berkaki lima ditemukan di hutan sumatera"
+    base = scorer.score_texts([post]).items[0]
+    scorer.claims.upsert({"id": "t-false", "claim": "Gajah berkaki lima ditemukan di Sumatera", "verdict": "hoax"})
+    up = scorer.score_texts([post]).items[0]
+    assert up.claim_match["claim_id"] == "t-false" and up.hoax_probability > base.hoax_probability
+    scorer.claims.upsert({"id": "t-false", "claim": "Gajah berkaki lima ditemukan di Sumatera", "verdict": "true"})
+    down = scorer.score_texts([post]).items[0]
+    assert down.hoax_probability < up.hoax_probability
+    scorer.claims.delete("t-false")
+    assert scorer.score_texts([post]).items[0] == base
+
+
+def test_versions_and_claims_defaults(scorer: Scorer) -> None:
+    assert scorer.versions["hoax"].startswith("hoax-") and scorer.versions["sentiment"].startswith("sentiment-")
+    assert len(scorer.claims) > 400  # starter claims by default
+    assert len(Scorer.load(claims=[]).claims) == 0
+    assert len(Scorer.load(claims=[{"id": "a", "claim": "bumi itu datar", "verdict": "hoax"}]).claims) == 1
+
+
+def test_empty_batch_and_none(scorer: Scorer) -> None:
+    assert scorer.score_texts([]).items == []
+    assert scorer.score_texts([None]).items[0].normalized == ""  # type: ignore[list-item]
+
+
+def test_missing_models_raise_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelsMissingError, match="sigap train"):
+        Scorer.load(tmp_path)
+
+
+def test_batch_of_500_is_fast(scorer: Scorer) -> None:
+    posts = [f"{p} #{i}" for i in range(100) for p in POSTS]
+    scorer.score_texts(posts)
+    t = time.perf_counter()
+    scorer.score_texts(posts)
+    assert time.perf_counter() - t < 1.0  # 2 ms/post: a generous bound for shared CI machines

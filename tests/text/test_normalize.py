@@ -1,0 +1,78 @@
+"""The shared normaliser: each rule on its own, batch == one-by-one, and robustness to odd input."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.text import Normalizer, load_stopwords, normalize, normalize_batch, tokenize
+from streams.settings import REPO_ROOT
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lihat http://t.co/abc123 dan www.detik.com/x", "lihat _url_ dan _url_"),
+        ("cek kompas.com/read/2020 sekarang", "cek _url_ sekarang"),
+        ("@budi_s tolong", "_user_ tolong"),
+        ("#JanganPanik #vaksin", "jangan panik vaksin"),
+        ("#BersamaKitaVaksin", "bersama kita vaksin"),
+        ("enak bangettt", "enak banget"),
+        ("maaaaf ya", "maaf ya"),
+        ("mantapp", "mantap"),
+        ("gak ga nggak enggak tdk", "tidak tidak tidak tidak tidak"),
+        ("yg dgn utk bgt", "yang dengan untuk banget"),
+        ("s4y4ng", "sayang"),
+        ("anak2 hati2", "anak anak hati hati"),
+        ("wkwkwk hahaha", "haha haha"),
+        ("harga 3.000.000", "harga 3000000"),
+        ("SEBARKAN!!! benar???", "sebarkan ! benar ?"),
+        ("covid19 5g g30s", "covid 19 5g g30s"),
+    ],
+)
+def test_rules(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_emoji_and_emoticons_become_sentiment_words() -> None:
+    assert normalize("pelayanan 😡😡") == "pelayanan marah marah"
+    assert normalize("enak 😍") == "enak suka"
+    assert normalize("bagus :)") == "bagus senang"
+    assert normalize("kecewa :(") == "kecewa sedih"
+    assert normalize("👍🏻 mantap") == "bagus mantap"  # skin-tone modifier ignored
+    assert normalize("❤️") == "suka"  # variation selector ignored
+    assert normalize("🦄 unicorn") == "unicorn"  # unmapped pictographs dropped
+
+
+def test_negations_stay() -> None:
+    toks = tokenize("makanannya gak enak, bukan yg terbaik, jangan ke sini, belum pernah")
+    for neg in ("tidak", "bukan", "jangan", "belum"):
+        assert neg in toks
+
+
+def test_batch_equals_one_by_one_and_keeps_order() -> None:
+    texts = ["Ini\nada\nbaris", "", "gak bgt 😂", "A" * 30_000, "\u2028ok\r\n", "x\x1ey"]
+    assert normalize_batch(texts) == [normalize(t) for t in texts]
+    assert len(normalize_batch(texts)) == len(texts)
+    assert normalize_batch(texts)[1] == ""
+
+
+def test_odd_input_never_raises() -> None:
+    weird = ["\x00\x01", "&amp;&lt;", "🏳️‍🌈", "ＦＵＬＬＷＩＤＴＨ", "٣٤٥", "ǅ", "@", "#", "http://", "_ _ _", "!!!???"]
+    out = normalize_batch(weird)
+    assert len(out) == len(weird)
+    assert all(isinstance(o, str) and "\n" not in o for o in out)
+
+
+def test_memo_does_not_change_results() -> None:
+    n = Normalizer()
+    first = n.normalize_batch(["Gak bgt!!", "gak bgt!!"])
+    second = n.normalize_batch(["Gak bgt!!", "gak bgt!!"])
+    assert first == second == ["tidak banget !", "tidak banget !"]
+
+
+def test_stopwords_keep_negations() -> None:
+    words = load_stopwords(REPO_ROOT / "data" / "stopwords-id" / "stopwords-id.txt")
+    assert len(words) > 600
+    assert "yang" in words and "dan" in words
+    for kept in ("tidak", "bukan", "belum", "jangan", "sangat"):
+        assert kept not in words
