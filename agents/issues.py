@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions)
 partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
+TICK = b'{"kind": "tick"}'
+TICK_INTERVAL_SECONDS = 10.0
 
 
 class PartitionView(MutableMapping):
@@ -97,3 +99,15 @@ async def track_issues(stream):
         await publish(outputs)
         await acknowledge(stream, events)
         metrics.issues_active.set(len(issue_state))
+
+
+@app.timer(interval=TICK_INTERVAL_SECONDS)
+async def tick_owned_partitions() -> None:
+    """A tick per owned partition lets an idle partition judge its last minutes (see IssueEngine).
+
+    Ticks travel through the topic rather than being applied here, so the table writes they cause happen in
+    the stream, in the tick's own partition.
+    """
+    topic = topics.issue_events.get_topic_name()
+    owned = sorted(tp.partition for tp in app.consumer.assignment() if tp.topic == topic)
+    await publish((topics.issue_events, None, TICK, partition) for partition in owned)

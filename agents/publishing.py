@@ -32,8 +32,13 @@ def key_bytes(key: str | bytes | None) -> bytes | None:
     return key.encode("utf-8") if isinstance(key, str) else key
 
 
-async def publish(messages: Iterable[tuple[faust.TopicT, str | bytes | None, bytes | None]]) -> None:
-    pending = [await topic.send(key=key_bytes(key), value=value) for topic, key, value in messages]
+Message = tuple[faust.TopicT, str | bytes | None, bytes | None] | tuple[faust.TopicT, str | bytes | None, bytes | None, int]
+
+
+async def publish(messages: Iterable[Message]) -> None:
+    """Send (topic, key, value[, partition]) messages and wait until every one is delivered."""
+    pending = [await topic.send(key=key_bytes(key), value=value, partition=partition)
+               for topic, key, value, partition in (_with_partition(m) for m in messages)]
     if not pending:
         return
     results = await asyncio.gather(*pending, return_exceptions=True)
@@ -43,6 +48,10 @@ async def publish(messages: Iterable[tuple[faust.TopicT, str | bytes | None, byt
                      len(failures), len(pending), failures[0])
         logging.shutdown()
         os._exit(EXIT_DELIVERY_FAILED)
+
+
+def _with_partition(message: Message) -> tuple:
+    return message if len(message) == 4 else (*message, None)
 
 
 async def acknowledge(stream, events) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import faust
 
+from streams import faust_fixes
 from streams import topics as names
 from streams.settings import Settings, get_settings
 
@@ -93,6 +94,7 @@ def declare_topics(app: faust.App, settings: Settings) -> SigapTopics:
     )
 
 
+faust_fixes.apply()
 settings = get_settings()
 app = create_app(settings)
 topics = declare_topics(app, settings)

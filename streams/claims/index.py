@@ -16,6 +16,7 @@ Loading 10,000 claims at start is one bulk build.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
+
+log = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("id", "claim", "verdict")
 OPTIONAL_FIELDS = ("clarification", "url", "published_at", "source")
@@ -87,6 +90,9 @@ class ClaimIndex:
         alpha: float = 0.6,
         min_claim_weight: float = 0.0,
         claim_idf: bool = True,
+        accept_coef: Sequence[float] | None = None,
+        accept_intercept: float = 0.0,
+        accept_threshold: float = 0.5,
     ) -> None:
         self.idf = dict(idf or {})
         self.default_idf = float(default_idf if default_idf is not None else (max(self.idf.values()) if self.idf else 8.0))
@@ -95,6 +101,11 @@ class ClaimIndex:
         self.alpha = float(alpha)
         self.min_claim_weight = float(min_claim_weight)
         self.claim_idf = bool(claim_idf)
+        # optional acceptance model (logistic regression over ACCEPT_FEATURES of the best candidate), trained by
+        # `sigap train`; without it a match is accepted when its similarity reaches the threshold
+        self.accept_coef = np.asarray(accept_coef, dtype=np.float64) if accept_coef is not None else None
+        self.accept_intercept = float(accept_intercept)
+        self.accept_threshold = float(accept_threshold)
         # claim-collection IDF factor per claim column, snapshot taken at each full rebuild (words shared by many
         # claims say little about *which* claim a post discusses)
         self._factor = np.zeros(0)
@@ -116,9 +127,10 @@ class ClaimIndex:
         self._row_ids: list[str | None] = []
         self._row_cols: list[np.ndarray] = []
         self._row_w: list[np.ndarray] = []
-        self._main: tuple[sp.csr_matrix, sp.csr_matrix] | None = None  # (coverage weights, cosine weights), rows x V
+        # (coverage weights, cosine weights, binary), each vocabulary x claims
+        self._main: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
         self._main_rows = 0
-        self._recent: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
+        self._recent: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
         self._alive = np.zeros(0, dtype=bool)
         self.rebuilds = 0
 
@@ -140,13 +152,27 @@ class ClaimIndex:
         """Add or replace one claim (contract claim format). Cheap: O(words of the claim)."""
         self._add(claim)
 
-    def upsert_many(self, claims: Iterable[dict[str, Any]]) -> int:
-        """Add or replace many claims, then rebuild once. Returns how many were added/replaced."""
+    def upsert_many(self, claims: Iterable[dict[str, Any]], skip_invalid: bool = False) -> int:
+        """Add or replace many claims, then rebuild once. Returns how many were added/replaced. With
+        ``skip_invalid`` a record lacking a required field is logged and skipped instead of raising."""
         n = 0
-        for c in claims:
-            self._add(c, defer=True)
-            n += 1
-        self._rebuild()
+        skipped = 0
+        try:
+            for c in claims:
+                try:
+                    self._add(c, defer=True)
+                except InvalidClaimError as exc:
+                    if not skip_invalid:
+                        raise
+                    skipped += 1
+                    if skipped <= 5:
+                        log.warning("skipping invalid claim: %s", exc)
+                    continue
+                n += 1
+        finally:
+            self._rebuild()
+        if skipped:
+            log.warning("skipped %d invalid claim record(s)", skipped)
         return n
 
     def delete(self, claim_id: str) -> bool:
@@ -212,7 +238,7 @@ class ClaimIndex:
         f[known] = self._factor[cols[known]]
         return f
 
-    def _matrices(self, start: int, stop: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    def _matrices(self, start: int, stop: int) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
         cols = self._row_cols[start:stop]
         ws = self._row_w[start:stop]
         lengths = np.fromiter((c.size for c in cols), dtype=np.int64, count=len(cols))
@@ -227,10 +253,13 @@ class ClaimIndex:
         cov = sq / tot[row_of]
         cos = w / np.sqrt(tot[row_of])
         shape = (len(cols), max(len(self._vocab), 1))
+        # one matrix, three value columns side by side would not share a product; instead the binary indicator
+        # rides along as a third matrix with the same pattern (shared-term counts for the acceptance model)
         a = sp.csr_matrix((cov.astype(np.float32), indices, indptr), shape=shape)
         b = sp.csr_matrix((cos.astype(np.float32), indices, indptr), shape=shape)
-        # stored transposed (vocab x claims) in CSC-friendly form for post @ claims.T
-        return a.T.tocsr(), b.T.tocsr()
+        c = sp.csr_matrix((np.ones(indices.size, dtype=np.float32), indices, indptr), shape=shape)
+        # stored transposed (vocab x claims) for post @ claims.T
+        return a.T.tocsr(), b.T.tocsr(), c.T.tocsr()
 
     def _rebuild(self) -> None:
         # compact: drop dead rows so the matrix does not grow with churn
@@ -252,6 +281,7 @@ class ClaimIndex:
         self._main_rows = n
         self._recent = None
         self._alive = np.fromiter((c.size > 0 for c in self._row_cols), dtype=bool, count=n)
+        self._row_len_cache = np.zeros(0)
         self.rebuilds += 1
 
     # ---------------------------------------------------------------------------------------------------- matching
@@ -273,8 +303,9 @@ class ClaimIndex:
         self._tok_tid[tok] = tid
         return tid
 
-    def _post_matrices(self, normalized: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """(binary post x claim-vocabulary matrix, same pattern with cosine weights w_t / ||post||)."""
+    def _post_matrices(self, normalized: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+        """(binary post x claim-vocabulary matrix, same pattern with cosine weights w_t / ||post||, number of
+        distinct terms per post)."""
         n = len(normalized)
         get = self._tok_tid.get
         slow = self._term_id
@@ -304,6 +335,7 @@ class ClaimIndex:
         doc = key // max(n_terms, 1)
         tid = key - doc * max(n_terms, 1)
         w = self._term_w_arr[tid]
+        n_terms_post = np.bincount(doc, minlength=n)
         norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=n))
         norms[norms == 0] = 1.0
         col = self._term_col_arr[tid]
@@ -315,22 +347,48 @@ class ClaimIndex:
         indptr = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
         p = sp.csr_matrix((np.ones(col.size, dtype=np.float32), col, indptr), shape=shape)
         pw = sp.csr_matrix(((w / norms[doc]).astype(np.float32), col, indptr), shape=shape)
-        return p, pw
+        return p, pw, n_terms_post
 
     def match_normalized(self, normalized: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
-        """Best claim per normalised text (or None below the threshold)."""
+        """Best claim per normalised text, or None when it is not accepted: by the acceptance model when one is
+        configured, else (or when ``threshold`` is given) by similarity >= threshold."""
+        cand = self.candidates(normalized)
+        results: list[ClaimMatch | None] = [None] * len(normalized)
+        if threshold is None and self.accept_coef is not None:
+            accepted = (cand["row"] >= 0) & (self.accept_probability(cand) >= self.accept_threshold)
+        else:
+            threshold = self.threshold if threshold is None else float(threshold)
+            accepted = (cand["row"] >= 0) & (cand["sim"] >= threshold)
+        for i in np.flatnonzero(accepted):
+            cid = self._row_ids[cand["row"][i]]
+            if cid is None:
+                continue
+            rec = self._records[cid]
+            results[i] = ClaimMatch(cid, rec["claim"], rec["verdict"], round(float(min(cand["sim"][i], 1.0)), 4))
+        return results
+
+    def candidates(self, normalized: Sequence[str]) -> dict[str, np.ndarray]:
+        """Per text: the best claim's row (-1: none shares a word), its similarity, coverage and cosine, and the
+        second-best similarity."""
         n = len(normalized)
-        results: list[ClaimMatch | None] = [None] * n
+        out = {
+            "row": np.full(n, -1, dtype=np.int64),
+            "sim": np.zeros(n),
+            "coverage": np.zeros(n),
+            "cosine": np.zeros(n),
+            "second": np.zeros(n),
+            "shared": np.zeros(n),  # distinct terms the post shares with the best claim
+            "claim_terms": np.zeros(n),  # distinct terms of the best claim
+            "post_terms": np.zeros(n),  # distinct terms of the post
+        }
         if n == 0 or not self._records:
-            return results
+            return out
         if self._main is None and self._main_rows == 0 and len(self._row_ids):
             self._rebuild()
-        threshold = self.threshold if threshold is None else float(threshold)
-        best_sim = np.zeros(n)
-        best_row = np.full(n, -1, dtype=np.int64)
-        p, pw = self._post_matrices(normalized)
+        p, pw, post_terms = self._post_matrices(normalized)
+        out["post_terms"] = post_terms.astype(np.float64)
         if p.nnz == 0:
-            return results
+            return out
         blocks = []
         if self._main is not None and self._main_rows:
             blocks.append((0, self._main))
@@ -340,48 +398,93 @@ class ClaimIndex:
                 self._recent = self._matrices(self._main_rows, total_rows)
             blocks.append((self._main_rows, self._recent))
         alpha = self.alpha
-        for offset, (cov_t, cos_t) in blocks:
+        best_sim, best_row, second = out["sim"], out["row"], out["second"]
+        for offset, (cov_t, cos_t, bin_t) in blocks:
             v = cov_t.shape[0]
             pb, pwb = p, pw
             if v < p.shape[1]:
                 pb, pwb = p[:, :v], pw[:, :v]
             cov = (pb @ cov_t).tocsr()
             cos = (pwb @ cos_t).tocsr()
+            shared = (pb @ bin_t).tocsr()
             if cov.nnz == 0:
                 continue
-            cov.sort_indices()
-            cos.sort_indices()
-            if not (np.array_equal(cov.indices, cos.indices) and np.array_equal(cov.indptr, cos.indptr)):
-                cos = cov.multiply(0) + cos  # align patterns (never expected: both share p's pattern)
-                cos = cos.tocsr()
-                cos.sort_indices()
-            sim = np.power(np.clip(cov.data, 0, 1), alpha) * np.power(np.clip(cos.data, 0, 1), 1 - alpha)
-            rows_alive = self._alive[offset + cov.indices] if self._alive.size else np.ones(cov.nnz, bool)
-            sim = np.where(rows_alive, sim, 0.0)
+            # The three products have the same structure on both sides and only positive values, so scipy's
+            # matmat emits identical patterns in identical order; sort (costly) only if that ever fails to hold.
+            if not (
+                np.array_equal(cov.indptr, cos.indptr) and np.array_equal(cov.indices, cos.indices)
+                and np.array_equal(cov.indptr, shared.indptr) and np.array_equal(cov.indices, shared.indices)
+            ):
+                for m in (cov, cos, shared):
+                    m.sort_indices()
+                cos = (cov.multiply(0) + cos).tocsr()
+                shared = (cov.multiply(0) + shared).tocsr()
+                for m in (cos, shared):
+                    m.sort_indices()
+            cov_d = np.clip(cov.data, 0, 1)
+            cos_d = np.clip(cos.data, 0, 1)
+            sim = np.power(cov_d, alpha) * np.power(cos_d, 1 - alpha)
+            if self._alive.size:
+                sim = np.where(self._alive[offset + cov.indices], sim, 0.0)
             row_lengths = np.diff(cov.indptr)
             nonempty = np.flatnonzero(row_lengths)
             starts = cov.indptr[nonempty]
             rowmax = np.maximum.reduceat(sim, starts)
-            # first position of the max within each row
             owner = np.repeat(np.arange(nonempty.size), row_lengths[nonempty])
-            is_max = sim == rowmax[owner]
-            pos = np.flatnonzero(is_max)
-            first = np.unique(owner[pos], return_index=True)[1]
-            arg = cov.indices[pos[first]] + offset
+            pos = np.flatnonzero(sim == rowmax[owner])
+            # ties go to the lowest claim row (stable across runs, whatever order the product emits)
+            pos = pos[np.lexsort((cov.indices[pos], owner[pos]))]
+            first = pos[np.unique(owner[pos], return_index=True)[1]]
+            rest = sim.copy()
+            rest[first] = -1.0
+            rowsecond = np.maximum(np.maximum.reduceat(rest, starts), 0.0)
             better = rowmax > best_sim[nonempty]
-            best_sim[nonempty[better]] = rowmax[better]
-            best_row[nonempty[better]] = arg[better]
-        for i in np.flatnonzero((best_sim >= threshold) & (best_row >= 0)):
-            cid = self._row_ids[best_row[i]]
-            if cid is None:
-                continue
-            rec = self._records[cid]
-            results[i] = ClaimMatch(cid, rec["claim"], rec["verdict"], round(float(min(best_sim[i], 1.0)), 4))
-        return results
+            # the runner-up is the best of: this block's second, the previous best (if beaten), previous second
+            second[nonempty] = np.where(
+                better, np.maximum(rowsecond, best_sim[nonempty]), np.maximum(second[nonempty], rowmax)
+            )
+            idx = nonempty[better]
+            best_sim[idx] = rowmax[better]
+            best_row[idx] = cov.indices[first[better]] + offset
+            out["coverage"][idx] = cov_d[first[better]]
+            out["cosine"][idx] = cos_d[first[better]]
+            out["shared"][idx] = shared.data[first[better]]
+        has = best_row >= 0
+        out["claim_terms"][has] = self._row_len()[best_row[has]]
+        return out
+
+    def _row_len(self) -> np.ndarray:
+        n = len(self._row_cols)
+        if getattr(self, "_row_len_cache", np.zeros(0)).shape[0] != n:
+            self._row_len_cache = np.fromiter((c.size for c in self._row_cols), dtype=np.float64, count=n)
+        return self._row_len_cache
+
+    def accept_probability(self, cand: dict[str, np.ndarray]) -> np.ndarray:
+        """The acceptance model's probability that the best candidate is the claim the post discusses."""
+        f = accept_features(cand)
+        return 1.0 / (1.0 + np.exp(-np.clip(f @ self.accept_coef + self.accept_intercept, -40, 40)))
 
     def match(self, texts: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
         """Best claim per raw text (normalises first)."""
         return self.match_normalized(self._normalizer.normalize_batch(list(texts)), threshold)
+
+
+ACCEPT_FEATURES = (
+    "similarity", "coverage", "cosine", "margin_over_second", "claim_terms", "shared_terms", "shared_share",
+    "log_post_terms", "all_claim_terms_present",
+)
+
+
+def accept_features(cand: dict[str, np.ndarray]) -> np.ndarray:
+    """Features of each text's best candidate for the acceptance model, in ``ACCEPT_FEATURES`` order."""
+    claim_terms = cand["claim_terms"]
+    share = cand["shared"] / np.maximum(claim_terms, 1.0)
+    return np.column_stack(
+        [
+            cand["sim"], cand["coverage"], cand["cosine"], cand["sim"] - cand["second"], claim_terms, cand["shared"],
+            share, np.log1p(cand["post_terms"]), (cand["shared"] >= claim_terms) & (claim_terms > 0),
+        ]
+    ).astype(np.float64)
 
 
 def validate_claim(claim: dict[str, Any]) -> dict[str, Any]:

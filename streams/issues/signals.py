@@ -267,8 +267,8 @@ def describe(signal: str, value: float, op: str, threshold: float, snap: Snapsho
         return (f"{base} of the near-identical accounts appeared in the last minute (the push has levelled off "
                 f"when this is small), {rule}")
     if signal == "coordination_weight":
-        return (f"the near-identical accounts weigh {base} on average (1 = brand-new and tiny, "
-                f"0.2 = established), {rule}")
+        return (f"the near-identical accounts weigh {value:.2f} each on average (1 = brand-new and tiny, "
+                f"0.2 = established), {OP_TEXT[op]} {threshold:.2f}")
     if signal in ("coordination", "coordinated_accounts"):
         span = snap.coordination["window_seconds"] if snap.coordination else w.coordination_minutes * 60
         return f"{base} posting near-identical text within {span} s, {rule}"

@@ -89,7 +89,7 @@ class ModelBundle:
 
     def save(self, models_dir: Path, manifest_extra: dict[str, Any], evaluation: dict[str, Any] | None = None) -> dict:
         arrays, meta = self.to_arrays()
-        versions = compute_versions(arrays, meta, manifest_extra.get("trained_on", ""))
+        versions = compute_versions(arrays, meta)
         self.versions = versions
         manifest = save_bundle(models_dir, arrays, meta, {**manifest_extra, "versions": versions}, evaluation)
         self.manifest = manifest
@@ -131,9 +131,10 @@ class ModelBundle:
         )
 
 
-def compute_versions(arrays: dict[str, np.ndarray], meta: dict[str, Any], trained_on: str) -> dict[str, str]:
-    """``<model>-<YYYYMMDD of the training data>-<8 hex of the model's content>``: same data + same code → same
-    version string, so a re-run of ``sigap train`` is recognisably the same model."""
+def compute_versions(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> dict[str, str]:
+    """``<model>-<10 hex of the model's content>``: same data + same code → same version string, on any machine
+    and checkout, so a re-run of ``sigap train`` is recognisably the same model."""
+    import json
 
     def digest(prefixes: tuple[str, ...], meta_keys: tuple[str, ...]) -> str:
         h = hashlib.sha256()
@@ -141,14 +142,12 @@ def compute_versions(arrays: dict[str, np.ndarray], meta: dict[str, Any], traine
             if k.startswith(prefixes):
                 h.update(k.encode())
                 h.update(np.ascontiguousarray(arrays[k]).tobytes())
-        import json
-
         h.update(json.dumps({k: meta.get(k) for k in meta_keys}, sort_keys=True).encode())
-        return h.hexdigest()[:8]
+        return h.hexdigest()[:10]
 
-    date = trained_on or "00000000"
+    hoax_meta = ("features", "hoax_short", "hoax_long", "relevance", "hoax", "cue_names")
     return {
-        "sentiment": f"sentiment-{date}-{digest(('features.', 'sentiment.'), ('features', 'sentiment'))}",
-        "hoax": f"hoax-{date}-{digest(('features.', 'hoax_', 'relevance.'), ('features', 'hoax_short', 'hoax_long', 'relevance', 'hoax'))}",
-        "claims": f"claims-{date}-{digest(('features.',), ('features', 'claims', 'stopwords'))}",
+        "sentiment": f"sentiment-{digest(('features.', 'sentiment.'), ('features', 'sentiment'))}",
+        "hoax": f"hoax-{digest(('features.', 'hoax_', 'relevance.'), hoax_meta)}",
+        "claims": f"claims-{digest(('features.',), ('features', 'claims', 'stopwords'))}",
     }

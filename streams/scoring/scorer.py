@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.index import ClaimIndex, verdict_sign
+from streams.claims.index import ACCEPT_FEATURES, ClaimIndex, verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import ModelBundle, hoax_text_probability
-from streams.models.cues import cue_matrix, fired_cues
+from streams.models.cues import cue_matrix, fired_cues_batch
 from streams.text.normalize import get_normalizer
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -52,6 +52,9 @@ def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
     space = bundle.features
     idf = {w: float(space.idf[i]) for w, i in space.words.items() if " " not in w}
     params = bundle.claim_params
+    coef = params.get("accept_coef")
+    if coef is not None and len(coef) != len(ACCEPT_FEATURES):
+        raise ValueError("the claim acceptance model does not match this code's features; re-run `sigap train`")
     return ClaimIndex(
         idf=idf,
         default_idf=float(params.get("default_idf", max(idf.values()) if idf else 8.0)),
@@ -59,6 +62,9 @@ def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
         threshold=float(params.get("threshold", 0.5)),
         alpha=float(params.get("alpha", 0.6)),
         claim_idf=bool(params.get("claim_idf", True)),
+        accept_coef=params.get("accept_coef"),
+        accept_intercept=float(params.get("accept_intercept", 0.0)),
+        accept_threshold=float(params.get("accept_threshold", 0.5)),
     )
 
 
@@ -71,7 +77,7 @@ class Scorer:
             from streams.claims.starter import load_starter_claims
 
             claims = load_starter_claims()
-        self.claims.upsert_many(claims)
+        self.claims.upsert_many(claims, skip_invalid=True)
         self.versions: dict[str, str] = {k: v for k, v in bundle.versions.items() if k in ("hoax", "sentiment", "claims")}
         n_feat = bundle.features.n_features
         # every linear model's text weights side by side: one sparse x dense product per batch gives
@@ -134,26 +140,26 @@ class Scorer:
                     p = min(max(p_plain[i] if sign > 0 else p_text[i], 1e-6), 1 - 1e-6)
                     logit = math.log(p / (1 - p)) + sign * hp.claim_weight * m.similarity
                     p_final[i] = 1.0 / (1.0 + math.exp(-logit))
-        cue_w = self._cue_coef.mean(axis=1)
-        items = []
-        labels = SENTIMENT_LABELS
-        sent_idx = sent.argmax(axis=1)
-        for i in range(n):
-            probs = sent[i]
-            norm_text = normalized[i]
-            items.append(
-                TextScores(
-                    hoax_probability=round(float(p_final[i]), 4),
-                    hoax_label="hoax" if p_final[i] >= hp.threshold else "valid",
-                    sentiment_label=labels[int(sent_idx[i])],
-                    sentiment_probabilities=_prob_dict(probs),
-                    claim_match=matches[i].as_dict() if matches[i] is not None else None,
-                    normalized=norm_text,
-                    tokens=norm_text.split(),
-                    hoax_cues=fired_cues(cues[i], cue_w),
-                    hoax_text_probability=round(float(p_text[i]), 4),
-                )
+        cue_names = fired_cues_batch(cues, self._cue_coef.mean(axis=1))
+        p_round = np.round(p_final, 4).tolist()
+        p_text_round = np.round(p_text, 4).tolist()
+        is_hoax = (p_final >= hp.threshold).tolist()
+        sent_labels = [SENTIMENT_LABELS[j] for j in sent.argmax(axis=1).tolist()]
+        sent_probs = _prob_dicts(sent)
+        items = [
+            TextScores(
+                hoax_probability=p_round[i],
+                hoax_label="hoax" if is_hoax[i] else "valid",
+                sentiment_label=sent_labels[i],
+                sentiment_probabilities=sent_probs[i],
+                claim_match=matches[i].as_dict() if matches[i] is not None else None,
+                normalized=normalized[i],
+                tokens=normalized[i].split(),
+                hoax_cues=cue_names[i],
+                hoax_text_probability=p_text_round[i],
             )
+            for i in range(n)
+        ]
         t6 = time.perf_counter()
         secs = {
             "normalize": t1 - t0,
@@ -169,9 +175,11 @@ class Scorer:
         return self.score_texts([text]).items[0]
 
 
-def _prob_dict(probs: np.ndarray) -> dict[str, float]:
-    """Rounded probabilities that still sum to exactly 1."""
-    r = [round(float(p), 4) for p in probs]
-    k = int(np.argmax(r))
-    r[k] = round(1.0 - sum(v for j, v in enumerate(r) if j != k), 4)
-    return dict(zip(SENTIMENT_LABELS, r))
+def _prob_dicts(probs: np.ndarray) -> list[dict[str, float]]:
+    """Rounded probabilities per row that still sum to exactly 1 (the largest absorbs the rounding)."""
+    r = np.round(probs, 4)
+    k = r.argmax(axis=1)
+    rows = np.arange(r.shape[0])
+    r[rows, k] = 0.0
+    r[rows, k] = np.round(1.0 - r.sum(axis=1), 4)
+    return [dict(zip(SENTIMENT_LABELS, row)) for row in r.tolist()]

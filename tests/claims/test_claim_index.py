@@ -113,3 +113,12 @@ def test_verdict_sign(verdict: str, sign: int) -> None:
 
 def test_empty_index_matches_nothing(bundle: ModelBundle) -> None:
     assert make_claim_index(bundle).match(["vaksin mengandung chip"]) == [None]
+
+
+def test_bulk_load_can_skip_invalid_records(bundle: ModelBundle) -> None:
+    idx = make_claim_index(bundle)
+    with pytest.raises(InvalidClaimError):
+        idx.upsert_many([CLAIMS[0], {"id": "bad"}])
+    idx = make_claim_index(bundle)
+    assert idx.upsert_many([CLAIMS[0], {"id": "bad"}, CLAIMS[1]], skip_invalid=True) == 2
+    assert idx.ids() == ["c1", "c2"]
