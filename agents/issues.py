@@ -85,7 +85,7 @@ async def track_issues(stream):
             if engine is None:
                 engine = engines[partition] = IssueEngine(
                     policy_source, issue_state, clock_store=PartitionView(partition_clock, partition),
-                    claim_lookup=scorer.claims.get,
+                    claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
                 )
             records = [record for record in map(_decode, partition_events) if record is not None]
             out = engine.process(records)

@@ -1,7 +1,10 @@
 """Posts in, scored posts out: validate, score in batches, publish; poison inputs go to the dead-letter topic.
 
 Each scored post is published twice: to the public scored topic keyed by post id, and to the internal issue
-events topic keyed by issue id, which repartitions posts so that one worker owns each issue.
+events topic keyed by issue id, which repartitions posts so that one worker owns each issue. After a batch, every
+issue events partition also gets a watermark per source partition ("source s has sent every post created up to
+t"): the issue engine judges a minute once every source has passed it, so escalations do not depend on how the
+partitions interleave, however fast a stream is replayed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from streams.pipeline import BatchOutcome, RawMessage, process_messages
 from streams.records.post import created_at
 
 log = logging.getLogger(__name__)
+ISSUE_PARTITIONS = settings.posts_partitions  # topics.ISSUE_EVENTS is created with as many as the posts topic
 
 
 def _outputs(outcome: BatchOutcome):
@@ -27,6 +31,10 @@ def _outputs(outcome: BatchOutcome):
         yield topics.issue_events, post["scores"]["issue_id"], value
     for letter in outcome.dead_letters:
         yield topics.dlq, letter.key, encode(letter.record)
+    for source, newest in sorted(outcome.source_watermarks.items()):
+        mark = encode({"kind": "watermark", "source": str(source), "time": newest.isoformat()})
+        for partition in range(ISSUE_PARTITIONS):
+            yield topics.issue_events, None, mark, partition
 
 
 def _observe(outcome: BatchOutcome, received: list[float]) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from streams.issues.keys import issue_id_for
 from streams.records.deadletter import dead_letter, rfc3339_now
 from streams.records.errors import InvalidInput, InvalidReason
-from streams.records.post import parse_post
+from streams.records.post import created_at, parse_post
 
 if TYPE_CHECKING:
     from streams.scoring import BatchScores, Scorer
@@ -82,6 +83,8 @@ class BatchOutcome:
     dead_letters: list[DeadLetter] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
     seconds_by_model: dict[str, float] = field(default_factory=dict)
+    # newest created_at of the valid posts of each source partition in the batch (event-time progress)
+    source_watermarks: dict[int, datetime] = field(default_factory=dict)
 
 
 def dead_letter_for(message: RawMessage, error: InvalidInput) -> DeadLetter:
@@ -110,6 +113,9 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer) -> BatchOut
             continue
         outcome.platforms.append(post["platform"])
         valid.append((message, post))
+        event_time, newest = created_at(post), outcome.source_watermarks.get(message.partition)
+        if newest is None or event_time > newest:
+            outcome.source_watermarks[message.partition] = event_time
     if not valid:
         return outcome
     try:

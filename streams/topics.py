@@ -17,9 +17,10 @@ class TopicSpec:
     compacted: bool = False
     retention_ms: int | None = 7 * DAY_MS
     description: str = ""
+    prefixed: bool = True  # False: the suffix is the whole name (Faust's own topics, named after the app id)
 
     def name(self, prefix: str) -> str:
-        return f"{prefix}{self.suffix}"
+        return f"{prefix}{self.suffix}" if self.prefixed else self.suffix
 
     def config(self) -> dict[str, str]:
         if self.compacted:
@@ -55,3 +56,20 @@ def topic_specs(posts_partitions: int = 8) -> list[TopicSpec]:
         TopicSpec(POSTS_DLQ, 4, retention_ms=30 * DAY_MS, description="inputs that could not be processed"),
         TopicSpec(ISSUE_EVENTS, posts_partitions, description="internal: scored posts and feedback keyed by issue id"),
     ]
+
+
+# Faust's own topics for Sigap's tables, named after the app id. Creating them up front (instead of letting each
+# worker create them on first start) avoids a race in which two workers starting together see the changelog
+# topics without partitions and crash their agents.
+STATE_TABLES = ("issue-state", "issue-clock")
+
+
+def state_topic_specs(app_id: str, posts_partitions: int = 8) -> list[TopicSpec]:
+    specs = [
+        TopicSpec(f"{app_id}-{table}-changelog", posts_partitions, compacted=True, retention_ms=None,
+                  description=f"changelog of the {table} table", prefixed=False)
+        for table in STATE_TABLES
+    ]
+    specs.append(TopicSpec(f"{app_id}-__assignor-__leader", 1, compacted=True, retention_ms=None,
+                           description="Faust's leader election", prefixed=False))
+    return specs

@@ -1,13 +1,17 @@
 """The live index of known claims, matched against whole batches of posts with sparse matrix products.
 
-Each claim is a weighted bag of content words of its normalised text (stop words dropped, negations kept; IDF
-weights from the training corpora, a high default weight for words never seen in training). A post is compared
-with every claim at once:
+Each claim is a weighted bag of content words of its normalised text (stop words dropped, negations kept, light
+stemming). A word's weight is its IDF in the training corpora (a high default for words never seen there) times
+its IDF among the indexed claims (snapshot at each full rebuild): words shared by many claims say little about
+which claim a post discusses. A batch of posts is compared with every claim at once:
 
 * ``coverage``  = Σ w² over claim words present in the post / Σ w² over all claim words — how much of the claim the
   post states (posts are longer than claims, so this is the main signal);
-* ``cosine``    = cosine of the two IDF-weighted vectors — penalises posts that merely mention one claim word;
-* ``similarity`` = coverage^α · cosine^(1-α), in [0, 1]; the best claim is reported when it reaches the threshold.
+* ``cosine``    = cosine of the two weighted vectors — penalises posts that merely mention one claim word;
+* ``similarity`` = coverage^α · cosine^(1-α), in [0, 1], ranks the claims;
+* the best claim is reported when the acceptance model (a logistic regression over ``ACCEPT_FEATURES``, trained
+  by ``sigap train``) accepts it, or — without one, or when a threshold is passed explicitly — when its
+  similarity reaches the threshold.
 
 Updates are cheap: an upsert goes to a small "recent" matrix that is rebuilt on the next match (amortised), and
 the main matrix is rebuilt only when the recent part grows past a fraction of it; a delete just masks a row.
@@ -88,7 +92,6 @@ class ClaimIndex:
         stopwords: Iterable[str] = (),
         threshold: float = 0.5,
         alpha: float = 0.6,
-        min_claim_weight: float = 0.0,
         claim_idf: bool = True,
         accept_coef: Sequence[float] | None = None,
         accept_intercept: float = 0.0,
@@ -99,7 +102,6 @@ class ClaimIndex:
         self.stopwords = frozenset(stopwords)
         self.threshold = float(threshold)
         self.alpha = float(alpha)
-        self.min_claim_weight = float(min_claim_weight)
         self.claim_idf = bool(claim_idf)
         # optional acceptance model (logistic regression over ACCEPT_FEATURES of the best candidate), trained by
         # `sigap train`; without it a match is accepted when its similarity reaches the threshold
@@ -488,18 +490,15 @@ def accept_features(cand: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def validate_claim(claim: dict[str, Any]) -> dict[str, Any]:
-    """The claim in contract form (required: id, claim, verdict; optional fields kept when present)."""
+    """The claim in contract form (required: id, claim, verdict, as stripped strings; other fields kept)."""
     if not isinstance(claim, dict):
         raise InvalidClaimError("a claim must be a JSON object")
     missing = [f for f in REQUIRED_FIELDS if not str(claim.get(f) or "").strip()]
     if missing:
         raise InvalidClaimError(f"claim lacks required field(s): {', '.join(missing)}")
-    record: dict[str, Any] = {
-        "id": str(claim["id"]).strip(),
-        "claim": str(claim["claim"]).strip(),
-        "verdict": str(claim["verdict"]).strip(),
-    }
-    for f in OPTIONAL_FIELDS:
-        if claim.get(f) not in (None, ""):
-            record[f] = claim[f]
+    # optional fields (clarification, url, published_at, source) and any extra fields are kept as given
+    record: dict[str, Any] = {k: v for k, v in claim.items() if v not in (None, "")}
+    record["id"] = str(claim["id"]).strip()
+    record["claim"] = str(claim["claim"]).strip()
+    record["verdict"] = str(claim["verdict"]).strip()
     return record

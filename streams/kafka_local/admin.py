@@ -16,7 +16,7 @@ from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from streams.kafka_local.errors import BrokerUnavailable, TopicAdminError
 from streams.settings import Settings, get_settings
-from streams.topics import TopicSpec, topic_specs
+from streams.topics import TopicSpec, state_topic_specs, topic_specs
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ def create_topics(settings: Settings | None = None, *, prefix: str | None = None
     settings = settings or get_settings()
     prefix = settings.topic_prefix if prefix is None else prefix
     specs = {spec.name(prefix): spec for spec in topic_specs(settings.posts_partitions)}
+    specs |= {spec.name(prefix): spec for spec in state_topic_specs(settings.app_id, settings.posts_partitions)}
     with admin_client(settings.bootstrap_servers, timeout) as client:
         existing = set(client.list_topics())
         missing = [spec for name, spec in specs.items() if name not in existing]

@@ -3,7 +3,8 @@
 Each cue is explainable on its own (its name is reported with the score): calls to spread (``sebarkan``,
 ``viralkan``, ``sebelum dihapus``), urgency and fear, clickbait openers, appeals to hidden authority, shouting
 (capital letters), runs of ``!``/``?``, and — pulling the other way — debunk/fact-check language. The hoax model
-learns one weight per cue from the training data, so a cue is a feature, not a rule.
+learns one weight per cue from the training data, so a cue is a feature, not a rule; the cues that define chain
+messages have a minimum weight (``CUE_WEIGHT_FLOOR``) because the training tweets hold few chain messages.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ CUE_PATTERNS = CUE_PHRASES  # the cue names, in feature order
 
 FEATURE_NAMES: tuple[str, ...] = (
     *CUE_PATTERNS,
-    "shouting",  # share of letters in capitals (words of 3+ letters), on the raw text
+    "shouting",  # share of ASCII letters in capitals, on the raw text (0 under 12 letters)
     "caps_words",  # number of fully capitalised words (log)
     "exclaim",  # runs of "!" (log)
     "question",  # runs of "?" (log)
@@ -157,17 +158,8 @@ def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarra
 
 
 def fired_cues(row: np.ndarray, weights: np.ndarray | None = None, limit: int = 4) -> list[str]:
-    """Names of the cues present in one row (those pushing towards hoax first, when weights are given)."""
-    names = []
-    for j, name in enumerate(FEATURE_NAMES[: len(CUE_PATTERNS)]):
-        if row[j] > 0 and (weights is None or weights[j] > 0):
-            names.append(name)
-    k = len(CUE_PATTERNS)
-    if row[k] >= 0.6 and (weights is None or weights[k] > 0):
-        names.append("shouting")
-    if row[k + 2] >= np.log1p(2) and (weights is None or weights[k + 2] > 0):
-        names.append("exclaim")
-    return names[:limit]
+    """Names of the cues present in one row of ``cue_matrix`` (with ``weights``, only those pushing towards hoax)."""
+    return fired_cues_batch(row[None, :], weights, limit)[0]
 
 
 def fired_cues_batch(cues: np.ndarray, weights: np.ndarray | None = None, limit: int = 4) -> list[list[str]]:

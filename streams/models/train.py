@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +47,17 @@ class TrainConfig:
     relevance_c: float = 3.0
     relevance_floor: float = 0.2
     folds: int = 5
+    tol: float = 1e-5  # logistic regression tolerance
     quick: bool = False  # small seeded subsets, for tests
     quick_rows: int = 1500
 
 
 # ------------------------------------------------------------------------------------------------------ helpers
-def _lr(c: float, seed: int, balanced: bool = True, max_iter: int = 3000):
+def _lr(c: float, cfg: TrainConfig, balanced: bool = True, max_iter: int = 3000):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(
-        C=c, max_iter=max_iter, class_weight="balanced" if balanced else None, random_state=seed, tol=1e-5
+        C=c, max_iter=max_iter, class_weight="balanced" if balanced else None, random_state=cfg.seed, tol=cfg.tol
     )
 
 
@@ -116,7 +117,7 @@ def train_all(
     write: bool = True,
 ) -> tuple[ModelBundle, dict[str, Any]]:
     """Train, evaluate and (if ``write``) save every model. Returns the bundle and the evaluation report."""
-    cfg = config or TrainConfig()
+    cfg = replace(config) if config is not None else TrainConfig()  # a copy: quick mode adjusts it
     data_dir = Path(data_dir or D.default_data_dir())
     t_start = time.perf_counter()
     rng = np.random.default_rng(cfg.seed)
@@ -128,6 +129,7 @@ def train_all(
         smsa_tr = smsa_tr.subset(np.sort(rng.choice(len(smsa_tr), min(cfg.quick_rows, len(smsa_tr)), replace=False)))
         tweets = tweets.subset(np.sort(rng.choice(len(tweets), min(cfg.quick_rows, len(tweets)), replace=False)))
         cfg.folds = 3
+        cfg.tol = 1e-3
     stopwords = D.load_stopwords(data_dir)
 
     norm = {
@@ -163,9 +165,9 @@ def train_all(
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
     for tr, te in StratifiedKFold(3, shuffle=True, random_state=cfg.seed).split(x_sent, y_sent):
-        est = _lr(cfg.sentiment_c, cfg.seed).fit(x_sent[tr], y_sent[tr])
+        est = _lr(cfg.sentiment_c, cfg).fit(x_sent[tr], y_sent[tr])
         oof_logits[te] = est.decision_function(x_sent[te])
-    est = _lr(cfg.sentiment_c, cfg.seed).fit(x_sent, y_sent)
+    est = _lr(cfg.sentiment_c, cfg).fit(x_sent, y_sent)
     sentiment = LinearModel.from_sklearn(est, labels)
     sentiment = LinearModel(sentiment.coef, sentiment.intercept, labels, temperature=fit_temperature(oof_logits, y_sent))
     sent_eval = {}
@@ -199,14 +201,14 @@ def train_all(
         fold_space = space or fit_space(sent_texts + tw_texts + news_texts)
         x_tw = hoax_design(fold_space, tw_texts, cues_tw[tw_idx], 1.0)
         x_news = hoax_design(fold_space, news_texts, cues_news[news_idx], 1.0)
-        m_short = _lr(cfg.hoax_short_c, cfg.seed).fit(sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
-        m_long = _lr(cfg.hoax_long_c, cfg.seed).fit(x_news, y_news[news_idx])
+        m_short = _lr(cfg.hoax_short_c, cfg).fit(sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
+        m_long = _lr(cfg.hoax_long_c, cfg).fit(x_news, y_news[news_idx])
         apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_sent = fold_space.transform([sent_texts[i] for i in sent_idx])
         n_feat = fold_space.n_features
         x_rel = sp.vstack([x_tw[:, :n_feat], x_news[:, :n_feat], x_sent])
         y_rel = np.r_[np.ones(len(tw_idx) + len(news_idx), dtype=int), np.zeros(len(sent_idx), dtype=int)]
-        m_rel = _lr(cfg.relevance_c, cfg.seed).fit(x_rel, y_rel)
+        m_rel = _lr(cfg.relevance_c, cfg).fit(x_rel, y_rel)
         return fold_space, m_short, m_long, m_rel
 
     def decisions(fsp, ms, ml, mr, texts, cues) -> np.ndarray:
@@ -296,9 +298,11 @@ def train_all(
             "config": cfg.__dict__,
             "n_features": space.n_features,
         }
-        bundle.save(models_dir, manifest_extra, evaluation=report | {"versions": {}})
-        # evaluation.json carries the versions too (second write: versions depend only on the model arrays)
-        bundle.save(models_dir, manifest_extra, evaluation=report | {"versions": bundle.versions})
+        # evaluation.json leaves out the wall time so a re-run writes byte-identical files; it carries the
+        # versions too (second write: versions depend only on the model content)
+        evaluation = {k: v for k, v in report.items() if k != "seconds"}
+        bundle.save(models_dir, manifest_extra, evaluation=evaluation | {"versions": {}})
+        bundle.save(models_dir, manifest_extra, evaluation=evaluation | {"versions": bundle.versions})
         report["versions"] = bundle.versions
     return bundle, report
 

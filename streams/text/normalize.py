@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -99,7 +98,8 @@ def load_lexicon(path: Path | None = None) -> frozenset[str]:
 
 
 class Normalizer:
-    """Stateless apart from memos of per-token rewrites; safe to share between threads."""
+    """Stateless apart from memos of per-token rewrites (bounded; a dict write is atomic under the GIL, so sharing
+    one instance between threads is safe)."""
 
     def __init__(
         self,

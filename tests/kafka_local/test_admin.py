@@ -16,12 +16,13 @@ from streams.kafka_local import (
     wait_for_broker,
 )
 from streams.kafka_local.admin import admin_client
-from streams.topics import topic_specs
+from streams.topics import state_topic_specs, topic_specs
 from tests.kafka_local.support import free_port
 
 
 def _expected(settings) -> dict:
-    return {spec.name(settings.topic_prefix): spec for spec in topic_specs(settings.posts_partitions)}
+    specs = topic_specs(settings.posts_partitions) + state_topic_specs(settings.app_id, settings.posts_partitions)
+    return {spec.name(settings.topic_prefix): spec for spec in specs}
 
 
 @pytest.mark.kafka
@@ -64,12 +65,16 @@ def test_an_existing_topic_with_fewer_partitions_is_reported(fresh_sigap_env):
 
 
 @pytest.mark.kafka
+def _prefixed(settings) -> list[str]:
+    return sorted(name for name in _expected(settings) if name.startswith(settings.topic_prefix))
+
+
 def test_two_prefixes_never_see_each_other(sigap_env, other_sigap_env):
     mine, theirs = sigap_env.settings, other_sigap_env.settings
-    assert list_topics(mine.bootstrap_servers, mine.topic_prefix) == sorted(_expected(mine))
-    assert list_topics(theirs.bootstrap_servers, theirs.topic_prefix) == sorted(_expected(theirs))
-    assert delete_topics_with_prefix(theirs) == sorted(_expected(theirs))
-    assert list_topics(mine.bootstrap_servers, mine.topic_prefix) == sorted(_expected(mine))
+    assert list_topics(mine.bootstrap_servers, mine.topic_prefix) == _prefixed(mine)
+    assert list_topics(theirs.bootstrap_servers, theirs.topic_prefix) == _prefixed(theirs)
+    assert delete_topics_with_prefix(theirs) == _prefixed(theirs)
+    assert list_topics(mine.bootstrap_servers, mine.topic_prefix) == _prefixed(mine)
 
 
 def test_deleting_with_an_empty_prefix_is_refused():

@@ -21,7 +21,7 @@ SHIPPED = get_settings().models_dir
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("models")
-    _, report = train_all(None, out, TrainConfig(quick=True, quick_rows=900), write=True)
+    _, report = train_all(None, out, TrainConfig(quick=True, quick_rows=600), write=True)
     return out, report
 
 
@@ -29,8 +29,8 @@ def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) 
     out, report = quick_run
     bundle = ModelBundle.load(out)
     assert set(bundle.versions) >= {"hoax", "sentiment"}
-    assert report["sentiment"]["smsa_valid"]["macro_f1"] > 60  # 900 SmSA rows already learn something
-    assert report["hoax"]["tweets_unseen_topics"]["n"] == 900
+    assert report["sentiment"]["smsa_valid"]["macro_f1"] > 60  # 600 SmSA rows already learn something
+    assert report["hoax"]["tweets_unseen_topics"]["n"] == 600
     assert "sentiment" in format_report(report)
     evaluation = json.loads((out / "evaluation.json").read_text())
     assert evaluation["versions"] == bundle.versions
@@ -38,7 +38,7 @@ def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) 
 
 def test_training_is_reproducible(quick_run: tuple[Path, dict], tmp_path: Path) -> None:
     out, report = quick_run
-    _, again = train_all(None, tmp_path, TrainConfig(quick=True, quick_rows=900), write=True)
+    _, again = train_all(None, tmp_path, TrainConfig(quick=True, quick_rows=600), write=True)
     assert ModelBundle.load(tmp_path).versions == ModelBundle.load(out).versions
     assert again["sentiment"] == report["sentiment"] and again["hoax"] == report["hoax"]
 

@@ -1,0 +1,96 @@
+"""Escalations through the real broker: the live workers raise what `sigap simulate` raises on the same posts,
+with one worker or two, and a restarted worker never repeats an escalation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from streams.settings import PACKAGE_DIR
+from tests.support.kafka import produce_posts, read_all, values
+from tests.support.worker import WorkerProcess
+
+pytestmark = pytest.mark.kafka
+
+START = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def hoax_burst(tmp_path_factory):
+    """A known hoax resurfacing over background chatter, and what the offline pipeline escalates for it."""
+    from streams.scenarios import build_scenario
+
+    posts = build_scenario("hoax-burst", seed=11, start=START)
+    path = tmp_path_factory.mktemp("scenario") / "hoax-burst.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(post) + b"\n" for post in posts))
+    simulated = subprocess.run([sys.executable, "-m", "streams.cli.main", "simulate", str(path), "--quiet"],
+                               capture_output=True, check=True).stdout
+    expected = [orjson.loads(line) for line in simulated.splitlines() if line.strip()]
+    return posts, expected
+
+
+def _load_starter_claims(env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "streams.cli.main", "claims", "load",
+                    str(PACKAGE_DIR / "claims" / "starter_claims.jsonl")], env=env, check=True, capture_output=True)
+
+
+def _escalations_when_quiet(settings, expected: int, timeout: float = 150.0) -> list[dict]:
+    """Escalations once `expected` have arrived and nothing new came for a while (ticks judge the last minutes)."""
+    deadline = time.monotonic() + timeout
+    seen: list[dict] = []
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        current = values(read_all(settings, "escalations"))
+        if len(current) != len(seen):
+            seen, quiet_since = current, time.monotonic()
+        elif len(seen) >= expected and time.monotonic() - quiet_since > 15:
+            break
+        time.sleep(2)
+    return seen
+
+
+def _essence(events: list[dict]) -> list[tuple]:
+    return sorted((e["subject"], e["data"]["level"], e["id"], e["time"]) for e in events)
+
+
+def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tmp_path, hoax_burst):
+    settings, env = sigap_env
+    posts, expected = hoax_burst
+    assert any(e["data"]["level"] >= 3 and e["data"]["matched_claims"] for e in expected), \
+        "the offline pipeline no longer escalates the scenario; the live comparison would prove nothing"
+    _load_starter_claims(env)
+    with WorkerProcess(env, tmp_path / "worker.log") as worker:
+        worker.wait_ready()
+        produce_posts(settings, posts)
+        live = _escalations_when_quiet(settings, expected=len(expected))
+        metrics = worker.metrics()
+    assert _essence(live) == _essence(expected)
+    for event in live:
+        assert event["specversion"] == "1.0" and event["type"] == "id.sigap.issue.escalated.v1"
+    siaga = [e for e in live if e["data"]["level"] >= 3]
+    assert siaga and siaga[0]["data"]["matched_claims"][0]["claim"]
+    assert 'sigap_escalations_total{level="3"}' in metrics
+
+
+def test_two_workers_escalate_the_same_and_a_restart_repeats_nothing(sigap_env, tmp_path, hoax_burst):
+    settings, env = sigap_env
+    posts, expected = hoax_burst
+    _load_starter_claims(env)
+    with WorkerProcess(env, tmp_path / "a.log") as first, WorkerProcess(env, tmp_path / "b.log") as second:
+        first.wait_ready()
+        second.wait_ready()
+        produce_posts(settings, posts)
+        live = _escalations_when_quiet(settings, expected=len(expected))
+    assert _essence(live) == _essence(expected)
+
+    with WorkerProcess(env, tmp_path / "c.log") as restarted:
+        restarted.wait_ready()
+        produce_posts(settings, posts)  # the same posts again, as a replaying producer would send them
+        time.sleep(5)
+        again = _escalations_when_quiet(settings, expected=len(live), timeout=60)
+    assert _essence(again) == _essence(live), "an escalation was published twice"
