@@ -67,15 +67,29 @@ class ClaimMatch:
         return {"claim_id": self.claim_id, "claim": self.claim, "verdict": self.verdict, "similarity": self.similarity}
 
 
+_VOWELS = frozenset("aeiou")
+
+
 def _stem(tok: str) -> str:
-    """Very light Indonesian stemming for matching only: particles and possessive/derivational endings."""
+    """Very light Indonesian stemming for matching only: particles and ``-kan`` endings, then the verbal prefixes
+    ``me(N)-``/``ber-``/``ter-``/``di-`` with the nasal recoded where it is unambiguous enough for matching
+    (``menyebabkan``/``sebabkan`` → ``sebab``, ``menurunkan``/``turunkan`` → ``turun``, ``memakai`` → ``pakai``)."""
     if len(tok) > 5:
         for suf in ("nya", "lah", "kah", "kan"):
             if tok.endswith(suf) and len(tok) - len(suf) >= 4:
                 tok = tok[: -len(suf)]
                 break
-    if len(tok) > 6:
-        for pre in ("meng", "mem", "men", "ter", "ber", "di", "me"):
+    if len(tok) > 5:
+        if tok.startswith("meny") and tok[4:5] in _VOWELS and len(tok) >= 7:
+            return "s" + tok[4:]
+        if tok.startswith("meng") and len(tok) - 4 >= 4:
+            return tok[4:]
+        if tok.startswith(("mem", "men")) and len(tok) - 3 >= 4:
+            rest = tok[3:]
+            if rest[0] in _VOWELS:
+                return ("p" if tok[2] == "m" else "t") + rest
+            return rest
+        for pre in ("ter", "ber", "di", "me"):
             if tok.startswith(pre) and len(tok) - len(pre) >= 4:
                 return tok[len(pre) :]
     return tok

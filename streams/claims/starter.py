@@ -30,8 +30,70 @@ def claim_id(key: str) -> str:
     return "idnhoax-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
-def build_starter_claims(tweets) -> list[dict[str, Any]]:
-    """Distinct claims from the tweet rows (``streams.models.data.Rows`` with ``claims`` and ``topics``)."""
+MERGE_CHAR_COSINE = 0.85  # character 3-4-gram TF-IDF cosine at which two claim texts are one claim
+
+
+def _content_terms(key: str) -> frozenset[str]:
+    """Content words of a claim key without numbers (``Covid 19`` / ``Covid 25`` → same terms)."""
+    from streams.claims.index import _stem
+
+    return frozenset(_stem(t) for t in key.split() if not t.isdigit() and len(t) > 1)
+
+
+def near_duplicate_claims(keys: list[str]) -> dict[str, str]:
+    """Each claim key → the key of its group: claims whose texts are near-identical (character 3–4-gram TF-IDF
+    cosine ≥ ``MERGE_CHAR_COSINE``, or the same content words once numbers are ignored) are one claim, so a
+    responder sees one issue per claim ("Donald Trump meninggal karena Covid 19" … "Covid 25" are one claim)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    parent = list(range(len(keys)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    if len(keys) > 1:
+        v = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit_transform(keys)
+        sim = (v @ v.T).tocoo()
+        for i, j, s in zip(sim.row.tolist(), sim.col.tolist(), sim.data.tolist()):
+            if i < j and s >= MERGE_CHAR_COSINE - 1e-9:
+                union(i, j)
+    by_terms: dict[frozenset[str], int] = {}
+    for i, k in enumerate(keys):
+        t = _content_terms(k)
+        if t:
+            union(i, by_terms.setdefault(t, i))
+    return {k: keys[find(i)] for i, k in enumerate(keys)}
+
+
+def build_starter_claims(tweets, merge_near_duplicates: bool = True) -> list[dict[str, Any]]:
+    """Distinct claims from the tweet rows (``streams.models.data.Rows`` with ``claims`` and ``topics``).
+
+    Near-duplicate claim texts (see :func:`near_duplicate_claims`) are merged into one claim: its id and text are
+    those of the member with the most tweets (so canonical ids are ids the set already had), the other texts are
+    kept as ``aliases``."""
+    raw: dict[str, Counter] = defaultdict(Counter)
+    for claim in tweets.claims:
+        key = claim_key(claim)
+        if key:
+            raw[key][" ".join(claim.split())] += 1
+    keys = sorted(raw)
+    group = near_duplicate_claims(keys) if merge_near_duplicates else {k: k for k in keys}
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        members[group[k]].append(k)
+    canonical = {}
+    for ks in members.values():
+        best = min(ks, key=lambda k: (-sum(raw[k].values()), k))
+        for k in ks:
+            canonical[k] = best
     labels: dict[str, Counter] = defaultdict(Counter)
     spellings: dict[str, Counter] = defaultdict(Counter)
     topics: dict[str, Counter] = defaultdict(Counter)
@@ -39,6 +101,7 @@ def build_starter_claims(tweets) -> list[dict[str, Any]]:
         key = claim_key(claim)
         if not key:
             continue
+        key = canonical[key]
         labels[key][label] += 1
         spellings[key][" ".join(claim.split())] += 1
         topics[key][topic] += 1
@@ -47,7 +110,8 @@ def build_starter_claims(tweets) -> list[dict[str, Any]]:
         n = sum(labels[key].values())
         share = labels[key]["hoax"] / n
         verdict = "hoax" if share >= 0.6 else "true" if share <= 0.4 else "unverified"
-        names = [s for s, _ in sorted(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))]
+        names = [s for s, _ in sorted(spellings[key].items(), key=lambda kv: (claim_key(kv[0]) != key, -kv[1], kv[0]))]
+        assert claim_key(names[0]) == key
         out.append(
             {
                 "id": claim_id(key),

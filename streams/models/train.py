@@ -46,6 +46,9 @@ class TrainConfig:
     hoax_long_c: float = 3.0
     relevance_c: float = 3.0
     relevance_floor: float = 0.2
+    # ordinary sentences (SmSA/NusaX train) added to the post model as "valid" examples, with this total weight
+    # relative to the tweets (0 = off): teaches the post model that complaints and chit-chat are not hoaxes
+    ordinary_as_valid: float = 0.0
     folds: int = 5
     tol: float = 1e-5  # logistic regression tolerance
     quick: bool = False  # small seeded subsets, for tests
@@ -188,6 +191,8 @@ def train_all(
     # ---- hoax: cues, grouped CV on tweets, stratified CV on news
     cues_news = cue_matrix(news.texts, norm["news"])
     cues_tw = cue_matrix(tweets.texts, norm["tweets"])
+    sent_raw = smsa_tr.texts + nusax_tr.texts
+    cues_sent = cue_matrix([sent_raw[i] for i in keep], sent_texts)
     y_news = np.array([int(l == "hoax") for l in news.labels])
     y_tw = np.array([int(l == "hoax") for l in tweets.labels])
     groups = tweet_groups(tweets)
@@ -201,11 +206,28 @@ def train_all(
         fold_space = space or fit_space(sent_texts + tw_texts + news_texts)
         x_tw = hoax_design(fold_space, tw_texts, cues_tw[tw_idx], 1.0)
         x_news = hoax_design(fold_space, news_texts, cues_news[news_idx], 1.0)
-        m_short = _lr(cfg.hoax_short_c, cfg).fit(sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
-        m_long = _lr(cfg.hoax_long_c, cfg).fit(x_news, y_news[news_idx])
-        apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_sent = fold_space.transform([sent_texts[i] for i in sent_idx])
         n_feat = fold_space.n_features
+        x_short = sp.vstack([x_tw, x_news])
+        y_short = np.r_[y_tw[tw_idx], y_news[news_idx]]
+        if cfg.ordinary_as_valid > 0:
+            x_ord_cues = sp.csr_matrix(cues_sent[sent_idx])
+            x_short = sp.vstack([x_short, sp.hstack([x_sent, x_ord_cues], format="csr")])
+            y_short = np.r_[y_short, np.zeros(len(sent_idx), dtype=int)]
+            m_short = _lr(cfg.hoax_short_c, cfg, balanced=False)
+            # weights: tweets+news balanced by class as before; ordinary rows share `ordinary_as_valid` x the
+            # weight of the valid posts
+            n_pos = int(y_short[: len(tw_idx) + len(news_idx)].sum())
+            n_neg = len(tw_idx) + len(news_idx) - n_pos
+            n_all = len(tw_idx) + len(news_idx)
+            sw = np.where(y_short[:n_all] == 1, n_all / (2 * n_pos), n_all / (2 * n_neg))
+            w_ord = cfg.ordinary_as_valid * (n_all / 2) / max(len(sent_idx), 1)
+            sw = np.r_[sw, np.full(len(sent_idx), w_ord)]
+            m_short.fit(x_short, y_short, sample_weight=sw)
+        else:
+            m_short = _lr(cfg.hoax_short_c, cfg).fit(x_short, y_short)
+        m_long = _lr(cfg.hoax_long_c, cfg).fit(x_news, y_news[news_idx])
+        apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_rel = sp.vstack([x_tw[:, :n_feat], x_news[:, :n_feat], x_sent])
         y_rel = np.r_[np.ones(len(tw_idx) + len(news_idx), dtype=int), np.zeros(len(sent_idx), dtype=int)]
         m_rel = _lr(cfg.relevance_c, cfg).fit(x_rel, y_rel)
@@ -263,6 +285,10 @@ def train_all(
                     m_rel.decision_function(x_ord[:, : space.n_features])]
     p_ord = final_text_proba(dec_ord, ordinary)
     hoax_eval["ordinary_posts_flagged_hoax"] = round(100 * float(np.mean(p_ord >= hp.threshold)), 2)
+    flagged = p_ord[: len(smsa_va)] >= hp.threshold
+    hoax_eval["ordinary_posts_flagged_hoax_smsa_valid_by_sentiment"] = {
+        lab: round(100 * float(np.mean(flagged[np.array(smsa_va.labels) == lab])), 2) for lab in labels
+    }
     hoax_eval["ordinary_posts_n"] = len(ordinary)
     report["hoax"] = hoax_eval
 
