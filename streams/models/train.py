@@ -49,8 +49,12 @@ class TrainConfig:
     # ordinary sentences (SmSA/NusaX train) added to the post model as "valid" examples, with this total weight
     # relative to the tweets (0 = off): teaches the post model that complaints and chit-chat are not hoaxes
     ordinary_as_valid: float = 0.0
+    # the relevance model also sees every ordinary sentence again dressed as a post (mentions, "RT", hashtags,
+    # "!!", emoji, links): otherwise it learns "has social-media formatting" = "discusses a claim"
+    relevance_augment: bool = True
     folds: int = 5
     tol: float = 1e-5  # logistic regression tolerance
+    keep_oof: bool = False  # experiments: return the out-of-fold decisions in the report (never written)
     quick: bool = False  # small seeded subsets, for tests
     quick_rows: int = 1500
 
@@ -102,6 +106,38 @@ def apply_cue_floors(est, n_text_features: int) -> None:
     for name, floor in CUE_WEIGHT_FLOOR.items():
         j = n_text_features + CUE_NAMES.index(name)
         est.coef_[0, j] = max(float(est.coef_[0, j]), floor)
+
+
+_EMOJI = ("😡", "😤", "😭", "🙏", "👍", "😂", "🎉", "👏", "😊", "🔥", "😢", "🇮🇩")
+
+
+def tweetify(texts: Sequence[str], seed: int) -> list[str]:
+    """Ordinary sentences dressed as social-media posts (seeded): a leading mention or retweet, ``!``/``?`` runs,
+    a hashtag made of the sentence's own words, emoji, a link. Used as extra "ordinary" examples for the relevance
+    model so that formatting alone does not make a post look like claim discussion."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for text in texts:
+        words = [w for w in text.split() if w.isalpha() and len(w) >= 4]
+        t = text
+        r = rng.random()
+        if r < 0.25:
+            t = f"@{rng.choice(('info', 'warga', 'akun', 'cs', 'admin'))}_{rng.randrange(1000)} {t}"
+        elif r < 0.35:
+            t = f"RT @{rng.choice(('user', 'teman', 'kawan'))}{rng.randrange(1000)}: {t}"
+        if rng.random() < 0.4:
+            t = t.rstrip(" .") + rng.choice(("!", "!!", "!!!", "?", "??", "...", "!?"))
+        if words and rng.random() < 0.4:
+            tag = "".join(w.capitalize() for w in rng.sample(words, min(len(words), rng.randrange(1, 3))))
+            t = f"{t} #{tag}"
+        if rng.random() < 0.3:
+            t = f"{t} {' '.join(rng.choice(_EMOJI) for _ in range(rng.randrange(1, 3)))}"
+        if rng.random() < 0.1:
+            t = f"{t} http://url"
+        out.append(t)
+    return out
 
 
 def hoax_design(space: FeatureSpace, normalized: Sequence[str], cues: np.ndarray, cue_weight: float) -> sp.csr_matrix:
@@ -193,6 +229,7 @@ def train_all(
     cues_tw = cue_matrix(tweets.texts, norm["tweets"])
     sent_raw = smsa_tr.texts + nusax_tr.texts
     cues_sent = cue_matrix([sent_raw[i] for i in keep], sent_texts)
+    sent_posts = normalize_batch(tweetify([sent_raw[i] for i in keep], cfg.seed)) if cfg.relevance_augment else []
     y_news = np.array([int(l == "hoax") for l in news.labels])
     y_tw = np.array([int(l == "hoax") for l in tweets.labels])
     groups = tweet_groups(tweets)
@@ -229,7 +266,11 @@ def train_all(
         m_long = _lr(cfg.hoax_long_c, cfg).fit(x_news, y_news[news_idx])
         apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_rel = sp.vstack([x_tw[:, :n_feat], x_news[:, :n_feat], x_sent])
-        y_rel = np.r_[np.ones(len(tw_idx) + len(news_idx), dtype=int), np.zeros(len(sent_idx), dtype=int)]
+        n_ord = len(sent_idx)
+        if cfg.relevance_augment:
+            x_rel = sp.vstack([x_rel, fold_space.transform([sent_posts[i] for i in sent_idx])])
+            n_ord *= 2
+        y_rel = np.r_[np.ones(len(tw_idx) + len(news_idx), dtype=int), np.zeros(n_ord, dtype=int)]
         m_rel = _lr(cfg.relevance_c, cfg).fit(x_rel, y_rel)
         return fold_space, m_short, m_long, m_rel
 
@@ -290,6 +331,11 @@ def train_all(
         lab: round(100 * float(np.mean(flagged[np.array(smsa_va.labels) == lab])), 2) for lab in labels
     }
     hoax_eval["ordinary_posts_n"] = len(ordinary)
+    if cfg.keep_oof:  # experiments: the raw decisions behind the hoax figures
+        report["_oof"] = {"tweets": oof_tw, "y_tweets": y_tw, "news": oof_news, "y_news": y_news, "ordinary": dec_ord,
+                          "ordinary_labels": smsa_va.labels + nusax_va.labels, "platt": (a_s, a_l),
+                          "len_tweets": [len(t) for t in norm["tweets"]], "len_news": [len(t) for t in norm["news"]],
+                          "len_ordinary": [len(t) for t in ordinary]}
     report["hoax"] = hoax_eval
 
     # ---- claim matching parameters and evaluation
@@ -326,7 +372,7 @@ def train_all(
         }
         # evaluation.json leaves out the wall time so a re-run writes byte-identical files; it carries the
         # versions too (second write: versions depend only on the model content)
-        evaluation = {k: v for k, v in report.items() if k != "seconds"}
+        evaluation = {k: v for k, v in report.items() if k not in ("seconds", "_oof")}
         bundle.save(models_dir, manifest_extra, evaluation=evaluation | {"versions": {}})
         bundle.save(models_dir, manifest_extra, evaluation=evaluation | {"versions": bundle.versions})
         report["versions"] = bundle.versions

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from streams.records.errors import InvalidInput, InvalidReason
-from streams.records.post import describe_validation_error
+from streams.records.parsing import parse_object
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -27,17 +25,4 @@ class ClaimSchema(BaseModel):
 
 def parse_claim(raw: bytes | str | dict) -> dict:
     """Return the claim as received, or raise `InvalidInput`."""
-    if isinstance(raw, dict):
-        claim = raw
-    else:
-        try:
-            claim = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidInput(InvalidReason.INVALID_JSON, str(exc)) from None
-    if not isinstance(claim, dict):
-        raise InvalidInput(InvalidReason.NOT_AN_OBJECT, f"expected a JSON object, got {type(claim).__name__}")
-    try:
-        ClaimSchema.model_validate(claim)
-    except ValidationError as exc:
-        raise InvalidInput(*describe_validation_error(exc)) from None
-    return claim
+    return parse_object(raw, ClaimSchema)

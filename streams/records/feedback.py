@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from streams.records.errors import InvalidInput, InvalidReason
-from streams.records.post import describe_validation_error
+from streams.records.parsing import parse_object
 
 VERDICTS = ("confirmed", "false_alarm", "resolved")
 
@@ -24,14 +22,4 @@ class FeedbackSchema(BaseModel):
 
 def parse_feedback(raw: bytes) -> dict:
     """Return the feedback as an issue event (`kind: feedback`), or raise `InvalidInput`."""
-    try:
-        feedback = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput(InvalidReason.INVALID_JSON, str(exc)) from None
-    if not isinstance(feedback, dict):
-        raise InvalidInput(InvalidReason.NOT_AN_OBJECT, f"expected a JSON object, got {type(feedback).__name__}")
-    try:
-        FeedbackSchema.model_validate_json(raw)
-    except ValidationError as exc:
-        raise InvalidInput(*describe_validation_error(exc)) from None
-    return {**feedback, "kind": "feedback"}
+    return {**parse_object(raw, FeedbackSchema), "kind": "feedback"}

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from streams.records.errors import InvalidInput, InvalidReason
+from streams.records.parsing import parse_object
 
 PLATFORMS = ("twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other")
 Platform = Literal["twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other"]
@@ -48,31 +47,9 @@ class PostSchema(_Open):
     shared_from: str | None = None
 
 
-def describe_validation_error(error: ValidationError) -> tuple[InvalidReason, str]:
-    first = error.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(root)"
-    reason = InvalidReason.MISSING_FIELD if first["type"] == "missing" else InvalidReason.INVALID_FIELD
-    return reason, f"{where}: {first['msg']}"
-
-
 def parse_post(raw: bytes | str) -> dict:
     """Return the post as a dict exactly as received, or raise `InvalidInput` with the first problem found."""
-    if isinstance(raw, bytes):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(InvalidReason.NOT_UTF8, str(exc)) from None
-    try:
-        post = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput(InvalidReason.INVALID_JSON, str(exc)) from None
-    if not isinstance(post, dict):
-        raise InvalidInput(InvalidReason.NOT_AN_OBJECT, f"expected a JSON object, got {type(post).__name__}")
-    try:
-        PostSchema.model_validate_json(raw)
-    except ValidationError as exc:
-        raise InvalidInput(*describe_validation_error(exc)) from None
-    return post
+    return parse_object(raw, PostSchema)
 
 
 def created_at(post: dict) -> datetime:

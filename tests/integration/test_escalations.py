@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from streams.settings import PACKAGE_DIR
-from tests.support.kafka import produce_posts, read_all, values
+from tests.support.kafka import produce, produce_posts, read_all, read_until, values
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.kafka
@@ -68,8 +68,19 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
         worker.wait_ready()
         produce_posts(settings, posts)
         live = _escalations_when_quiet(settings, expected=len(expected))
+        issue_id = live[0]["subject"]
+        feedback = {"issue_id": issue_id, "verdict": "confirmed", "by": "humas@example.go.id",
+                    "at": "2024-03-04T10:00:00Z"}
+        produce(settings, "feedback", [(issue_id.encode(), orjson.dumps(feedback)),
+                                       (issue_id.encode(), orjson.dumps({**feedback, "verdict": "maybe"}))])
+        dead = values(read_until(settings, "posts.dlq", lambda rs: len(rs) >= 1, timeout=30))
+        deadline = time.monotonic() + 30
+        while 'sigap_feedback_total{verdict="confirmed"} 1.0' not in worker.metrics() and time.monotonic() < deadline:
+            time.sleep(1)
         metrics = worker.metrics()
     assert _essence(live) == _essence(expected)
+    assert 'sigap_feedback_total{verdict="confirmed"} 1.0' in metrics
+    assert [(d["error"], d["topic"]) for d in dead] == [("invalid_field", f"{settings.topic_prefix}feedback")]
     for event in live:
         assert event["specversion"] == "1.0" and event["type"] == "id.sigap.issue.escalated.v1"
     siaga = [e for e in live if e["data"]["level"] >= 3]

@@ -79,48 +79,40 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
     assert re.search(r'^sigap_posts_invalid_total\{reason="invalid_json"\} 1\.0$', metrics, re.M)
 
 
-def _scored_ids(settings, expected: int, timeout: float) -> Counter:
-    records = read_until(settings, "posts.scored", lambda rs: len({r.key for r in rs}) >= expected, timeout=timeout)
-    return Counter(record.key for record in records)
+def _interrupt_and_resume(settings, env, log, posts, sig: int, after_scored: int) -> tuple[int, Counter]:
+    """Stop a worker with `sig` once `after_scored` posts are out, start another; (exit code, times each id
+    was scored)."""
+    produce_posts(settings, posts)
+    first = WorkerProcess(env, log).start()
+    first.wait_ready()
+    while len(read_all(settings, "posts.scored")) < after_scored:
+        time.sleep(0.2)
+    code = first.stop(sig)
+    assert len(read_all(settings, "posts.scored")) < len(posts), "the worker finished first; the test proves nothing"
+    with WorkerProcess(env, log) as second:
+        second.wait_ready()
+        records = read_until(settings, "posts.scored", lambda rs: len({r.key for r in rs}) >= len(posts),
+                             timeout=120)
+    counts = Counter(record.key for record in records)
+    missing = {p["id"].encode() for p in posts} - set(counts)
+    assert not missing, f"{len(missing)} posts lost across the restart, e.g. {sorted(missing)[:5]}"
+    return code, counts
 
 
 def test_a_stopped_worker_resumes_from_committed_offsets(sigap_env, tmp_path):
     settings, env = sigap_env
     batch = int(env.get("SIGAP_BATCH_SIZE", 500))
-    posts = make_posts(4000, seed=3)
-    produce_posts(settings, posts)
-    log = tmp_path / "worker.log"
-    first = WorkerProcess(env, log).start()
-    first.wait_ready()
-    while len(read_all(settings, "posts.scored")) < 800:
-        time.sleep(0.2)
-    assert first.stop(signal.SIGTERM) == 0, first.log_tail()
-    seen_before_restart = len(read_all(settings, "posts.scored"))
-    assert seen_before_restart < len(posts), "the worker finished before it was stopped; the test proves nothing"
-    with WorkerProcess(env, log) as second:
-        second.wait_ready()
-        counts = _scored_ids(settings, len(posts), timeout=120)
-    missing = {p["id"].encode() for p in posts} - set(counts)
-    assert not missing, f"{len(missing)} posts lost across the restart, e.g. {sorted(missing)[:5]}"
+    code, counts = _interrupt_and_resume(settings, env, tmp_path / "worker.log", make_posts(8000, seed=3),
+                                         signal.SIGTERM, after_scored=800)
+    assert code == 0, "the worker did not stop cleanly"
     rescored = sum(n - 1 for n in counts.values())
     assert rescored <= batch, f"{rescored} posts scored twice; at most the in-flight batch ({batch}) may be"
 
 
 def test_a_killed_worker_loses_nothing(sigap_env, tmp_path):
     settings, env = sigap_env
-    posts = make_posts(3000, seed=4)
-    produce_posts(settings, posts)
-    log = tmp_path / "worker.log"
-    first = WorkerProcess(env, log).start()
-    first.wait_ready()
-    while len(read_all(settings, "posts.scored")) < 500:
-        time.sleep(0.2)
-    first.stop(signal.SIGKILL)
-    with WorkerProcess(env, log) as second:
-        second.wait_ready()
-        counts = _scored_ids(settings, len(posts), timeout=120)
-    missing = {p["id"].encode() for p in posts} - set(counts)
-    assert not missing, f"{len(missing)} posts lost across the crash, e.g. {sorted(missing)[:5]}"
+    _interrupt_and_resume(settings, env, tmp_path / "worker.log", make_posts(8000, seed=4),
+                          signal.SIGKILL, after_scored=500)
 
 
 def test_deployments_with_different_prefixes_never_see_each_other(sigap_env, other_sigap_env, tmp_path):

@@ -1,0 +1,27 @@
+"""`sigap score`: one output line per input line, same order, on the agents' code path."""
+
+import subprocess
+import sys
+
+import orjson
+
+from tests.support.posts import make_posts
+
+
+def test_score_keeps_order_and_turns_bad_lines_into_dead_letters(tmp_path):
+    posts = make_posts(5, seed=9)
+    posts[3]["text"] = "Minum air kelapa hijau bisa menyembuhkan COVID-19, sebarkan sebelum dihapus!"
+    lines = [orjson.dumps(p) for p in posts[:2]] + [b"{broken"] + [orjson.dumps(p) for p in posts[2:]]
+    source, output, claims = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "claims.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    claims.write_bytes(orjson.dumps({"id": "kelapa", "claim": "Air kelapa hijau menyembuhkan COVID-19",
+                                     "verdict": "hoax"}) + b"\n")
+    subprocess.run([sys.executable, "-m", "streams.cli.main", "score", "--input", str(source),
+                    "--output", str(output), "--claims", str(claims)], check=True, capture_output=True)
+    out = [orjson.loads(line) for line in output.read_bytes().splitlines()]
+    assert len(out) == len(lines)
+    assert [o.get("id") for o in out] == [p["id"] for p in posts[:2]] + [None] + [p["id"] for p in posts[2:]]
+    assert out[2]["error"] == "invalid_json" and out[2]["original"] == "{broken" and out[2]["offset"] == 2
+    matched = out[4]["scores"]["claim_match"]
+    assert matched is not None and matched["claim_id"] == "kelapa" and 0 < matched["similarity"] <= 1
+    assert all(o["scores"]["claim_match"] is None for i, o in enumerate(out) if i not in (2, 4))
