@@ -47,6 +47,9 @@ def _apply(scorer, key: bytes | None, value: bytes | None, partition: int, offse
     try:
         claim = parse_claim(value)
     except InvalidInput as exc:
+        # Every worker reads the whole claims topic, so a dead letter here would be written once per worker:
+        # invalid claims are counted and logged instead (`sigap claims load` validates before publishing).
+        metrics.claims_invalid.labels(reason=exc.reason.value).inc()
         log.warning("ignoring invalid claim topic=%s partition=%d offset=%d: %s",
                     claims_topic, partition, offset, exc)
         return

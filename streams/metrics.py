@@ -45,6 +45,10 @@ model_info = Gauge("sigap_model_info", "Model versions loaded by this worker (va
                    registry=REGISTRY)
 # Extensions (README, "Metrics beyond the contract").
 feedback = Counter("sigap_feedback", "Responder feedback received, by verdict.", ["verdict"], registry=REGISTRY)
+claims_invalid = Counter(
+    "sigap_claims_invalid", "Records on the claims topic this worker could not use, by reason.", ["reason"],
+    registry=REGISTRY,
+)
 claims_known = Gauge("sigap_claims_known", "Known claims held by this worker's matcher.", registry=REGISTRY)
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY

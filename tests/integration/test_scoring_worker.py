@@ -128,3 +128,21 @@ def test_deployments_with_different_prefixes_never_see_each_other(sigap_env, oth
         scored = values(read_all(settings, "posts.scored"))
     assert {s["id"] for s in scored} == {p["id"] for p in mine}
     assert read_all(other_settings, "posts.scored") == []
+
+
+def test_a_rebalance_mid_stream_loses_nothing(sigap_env, tmp_path):
+    settings, env = sigap_env
+    posts = make_posts(8000, seed=8)
+    produce_posts(settings, posts)
+    with WorkerProcess(env, tmp_path / "a.log") as first:
+        first.wait_ready()
+        while len(read_all(settings, "posts.scored")) < 1000:
+            time.sleep(0.2)
+        with WorkerProcess(env, tmp_path / "b.log") as second:  # joining moves half the partitions to it
+            assert len(read_all(settings, "posts.scored")) < len(posts), "finished before the rebalance"
+            second.wait_ready()
+            records = read_until(settings, "posts.scored", lambda rs: len({r.key for r in rs}) >= len(posts),
+                                 timeout=120)
+            assert first.health()["assigned_partitions"] > 0 and second.health()["assigned_partitions"] > 0
+    missing = {p["id"].encode() for p in posts} - {record.key for record in records}
+    assert not missing, f"{len(missing)} posts lost across the rebalance, e.g. {sorted(missing)[:5]}"
