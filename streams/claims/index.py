@@ -68,6 +68,23 @@ class ClaimMatch:
 
 
 _VOWELS = frozenset("aeiou")
+# matching only: modal and hedge words that claims and posts use interchangeably ("X dapat menyebabkan Y" /
+# "X menyebabkan Y"), and spelling variants common in Indonesian posts mapped to one form
+MATCH_STOPWORDS = frozenset({"dapat", "bisa", "bs", "akan", "mampu", "klaim", "diklaim", "katanya", "konon"})
+VARIANTS = {
+    "kangker": "kanker", "juice": "jus", "corona": "covid", "korona": "covid", "covid19": "covid",
+    "fluoride": "fluorida", "vaksinasi": "vaksin", "indonesiia": "indonesia", "sholat": "salat", "shalat": "salat",
+    "solat": "salat", "hoax": "hoaks",
+}
+
+
+def match_term(tok: str) -> str | None:
+    """The matching term of a normalised token (None for words that never identify a claim)."""
+    if tok in MATCH_STOPWORDS:
+        return None
+    tok = VARIANTS.get(tok, tok)
+    term = _stem(tok)
+    return VARIANTS.get(term, term)
 
 
 def _stem(tok: str) -> str:
@@ -230,7 +247,9 @@ class ClaimIndex:
         for tok in normalized.split():
             if tok in sw or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
                 continue
-            out.append(_stem(tok))
+            term = match_term(tok)
+            if term is not None:
+                out.append(term)
         return out
 
     def _claim_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -303,10 +322,12 @@ class ClaimIndex:
     # ---------------------------------------------------------------------------------------------------- matching
     def _term_id(self, tok: str) -> int:
         """Slow path: the term id of a token never seen before (-2 for stop words and other non-terms)."""
-        if tok in self.stopwords or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
+        term = None
+        if not (tok in self.stopwords or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?")):
+            term = match_term(tok)
+        if term is None:
             tid = -2
         else:
-            term = _stem(tok)
             tid = self._term_ids.get(term, -1)
             if tid < 0:
                 tid = len(self._term_ids)

@@ -31,6 +31,7 @@ def claim_id(key: str) -> str:
 
 
 MERGE_CHAR_COSINE = 0.85  # character 3-4-gram TF-IDF cosine at which two claim texts are one claim
+MERGE_MIN_CONTAINED_TERMS = 3  # a claim contained in another must have at least this many content words
 
 
 def _content_terms(key: str) -> frozenset[str]:
@@ -66,19 +67,27 @@ def near_duplicate_claims(keys: list[str]) -> dict[str, str]:
             if i < j and s >= MERGE_CHAR_COSINE - 1e-9:
                 union(i, j)
     by_terms: dict[frozenset[str], int] = {}
-    for i, k in enumerate(keys):
-        t = _content_terms(k)
+    terms = [_content_terms(k) for k in keys]
+    for i, t in enumerate(terms):
         if t:
             union(i, by_terms.setdefault(t, i))
+    # a claim whose (3+) content words all appear in another is a shorter telling of it:
+    # "mandi 3 waktu sebabkan kematian" / "mandi di 3 waktu ini menyebabkan kematian mendadak"
+    for i, t in enumerate(terms):
+        if len(t) >= MERGE_MIN_CONTAINED_TERMS:
+            for j, other in enumerate(terms):
+                if i != j and t < other:
+                    union(i, j)
     return {k: keys[find(i)] for i, k in enumerate(keys)}
 
 
 def build_starter_claims(tweets, merge_near_duplicates: bool = True) -> list[dict[str, Any]]:
     """Distinct claims from the tweet rows (``streams.models.data.Rows`` with ``claims`` and ``topics``).
 
-    Near-duplicate claim texts (see :func:`near_duplicate_claims`) are merged into one claim: its id and text are
-    those of the member with the most tweets (so canonical ids are ids the set already had), the other texts are
-    kept as ``aliases``."""
+    With ``merge_near_duplicates``, near-duplicate claim texts (see :func:`near_duplicate_claims`) are merged into
+    one claim: its id and text are those of the member with the most tweets (so canonical ids are ids the set
+    already had), the other texts are kept as ``aliases``: a responder sees one issue per claim, not one per
+    spelling of it."""
     raw: dict[str, Counter] = defaultdict(Counter)
     for claim in tweets.claims:
         key = claim_key(claim)

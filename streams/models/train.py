@@ -45,10 +45,7 @@ class TrainConfig:
     hoax_short_c: float = 3.0
     hoax_long_c: float = 3.0
     relevance_c: float = 3.0
-    relevance_floor: float = 0.2
-    # ordinary sentences (SmSA/NusaX train) added to the post model as "valid" examples, with this total weight
-    # relative to the tweets (0 = off): teaches the post model that complaints and chit-chat are not hoaxes
-    ordinary_as_valid: float = 0.0
+    relevance_floor: float = 0.17
     # the relevance model also sees every ordinary sentence again dressed as a post (mentions, "RT", hashtags,
     # "!!", emoji, links): otherwise it learns "has social-media formatting" = "discusses a claim"
     relevance_augment: bool = True
@@ -228,7 +225,6 @@ def train_all(
     cues_news = cue_matrix(news.texts, norm["news"])
     cues_tw = cue_matrix(tweets.texts, norm["tweets"])
     sent_raw = smsa_tr.texts + nusax_tr.texts
-    cues_sent = cue_matrix([sent_raw[i] for i in keep], sent_texts)
     sent_posts = normalize_batch(tweetify([sent_raw[i] for i in keep], cfg.seed)) if cfg.relevance_augment else []
     y_news = np.array([int(l == "hoax") for l in news.labels])
     y_tw = np.array([int(l == "hoax") for l in tweets.labels])
@@ -245,24 +241,7 @@ def train_all(
         x_news = hoax_design(fold_space, news_texts, cues_news[news_idx], 1.0)
         x_sent = fold_space.transform([sent_texts[i] for i in sent_idx])
         n_feat = fold_space.n_features
-        x_short = sp.vstack([x_tw, x_news])
-        y_short = np.r_[y_tw[tw_idx], y_news[news_idx]]
-        if cfg.ordinary_as_valid > 0:
-            x_ord_cues = sp.csr_matrix(cues_sent[sent_idx])
-            x_short = sp.vstack([x_short, sp.hstack([x_sent, x_ord_cues], format="csr")])
-            y_short = np.r_[y_short, np.zeros(len(sent_idx), dtype=int)]
-            m_short = _lr(cfg.hoax_short_c, cfg, balanced=False)
-            # weights: tweets+news balanced by class as before; ordinary rows share `ordinary_as_valid` x the
-            # weight of the valid posts
-            n_pos = int(y_short[: len(tw_idx) + len(news_idx)].sum())
-            n_neg = len(tw_idx) + len(news_idx) - n_pos
-            n_all = len(tw_idx) + len(news_idx)
-            sw = np.where(y_short[:n_all] == 1, n_all / (2 * n_pos), n_all / (2 * n_neg))
-            w_ord = cfg.ordinary_as_valid * (n_all / 2) / max(len(sent_idx), 1)
-            sw = np.r_[sw, np.full(len(sent_idx), w_ord)]
-            m_short.fit(x_short, y_short, sample_weight=sw)
-        else:
-            m_short = _lr(cfg.hoax_short_c, cfg).fit(x_short, y_short)
+        m_short = _lr(cfg.hoax_short_c, cfg).fit(sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
         m_long = _lr(cfg.hoax_long_c, cfg).fit(x_news, y_news[news_idx])
         apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_rel = sp.vstack([x_tw[:, :n_feat], x_news[:, :n_feat], x_sent])
@@ -580,6 +559,8 @@ def format_report(report: dict[str, Any]) -> str:
     if "ordinary_posts_flagged_hoax" in h:
         rows.append(("hoax", f"SmSA+NusaX valid (ordinary posts), n={h['ordinary_posts_n']}", "flagged hoax %",
                      f"{h['ordinary_posts_flagged_hoax']:.1f}", "-", "-"))
+    for lab, v in h.get("ordinary_posts_flagged_hoax_smsa_valid_by_sentiment", {}).items():
+        rows.append(("hoax", f"  of which SmSA valid {lab}", "flagged hoax %", f"{v:.1f}", "-", "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):

@@ -49,6 +49,16 @@ def background_escalations(events, posts, scored, segment):
     return [e for e in events if e["subject"] not in mine]
 
 
+def spellings_of(claim_id: str, text: str) -> set[str]:
+    """The texts one known claim goes by: near-duplicate spellings are merged into one claim with aliases."""
+    from streams.claims.starter import load_starter_claims
+
+    for claim in load_starter_claims():
+        if claim["id"] == claim_id:
+            return {claim["claim"].lower(), *(alias.lower() for alias in claim.get("aliases", []))}
+    return {text.lower()}
+
+
 def check_hoax(posts, events, scored):
     start = segment_start(posts, "hoax-burst")
     claim = next(p["scenario"]["claim"] for p in posts if p["scenario"]["segment"] == "hoax-burst")
@@ -56,7 +66,8 @@ def check_hoax(posts, events, scored):
     assert high, [(e["subject"], e["data"]["level"]) for e in events]
     first = min(high, key=lambda e: e["time"])
     assert minutes_after(first, start) <= 10
-    assert first["data"]["matched_claims"][0]["claim"].lower() == claim.lower()
+    matched = first["data"]["matched_claims"][0]
+    assert claim.lower() in spellings_of(matched["claim_id"], matched["claim"])
     assert first["data"]["route"] == "counter-messaging"
     assert not [e for e in background_escalations(events, posts, scored, "hoax-burst") if e["data"]["level"] >= 3]
 
