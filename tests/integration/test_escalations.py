@@ -74,10 +74,7 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
         produce(settings, "feedback", [(issue_id.encode(), orjson.dumps(feedback)),
                                        (issue_id.encode(), orjson.dumps({**feedback, "verdict": "maybe"}))])
         dead = values(read_until(settings, "posts.dlq", lambda rs: len(rs) >= 1, timeout=30))
-        deadline = time.monotonic() + 30
-        while 'sigap_feedback_total{verdict="confirmed"} 1.0' not in worker.metrics() and time.monotonic() < deadline:
-            time.sleep(1)
-        metrics = worker.metrics()
+        metrics = worker.metrics_when(r'^sigap_feedback_total\{verdict="confirmed"\} 1\.0$', timeout=30)
     assert _essence(live) == _essence(expected)
     assert 'sigap_feedback_total{verdict="confirmed"} 1.0' in metrics
     assert [(d["error"], d["topic"]) for d in dead] == [("invalid_field", f"{settings.topic_prefix}feedback")]

@@ -35,7 +35,7 @@ def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_p
     with WorkerProcess(env, tmp_path / "worker.log") as worker:
         worker.wait_ready()
         records = read_until(settings, "posts.scored", lambda rs: len(rs) >= 1000, timeout=120)
-        metrics = worker.metrics()
+        metrics = worker.metrics_when(r"^sigap_posts_scored_total 1000\.0$")
     scored = values(records)
     assert len(scored) == 1000, f"{len(scored)} scored posts"
     assert {s["id"] for s in scored} == {p["id"] for p in posts}
@@ -64,7 +64,7 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
         worker.wait_ready()
         dlq = read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad), timeout=90)
         scored = values(read_until(settings, "posts.scored", lambda rs: len(rs) >= len(posts), timeout=60))
-        metrics = worker.metrics()
+        metrics = worker.metrics_when(r'^sigap_posts_invalid_total\{reason="invalid_json"\} 1\.0$')
     assert {s["id"] for s in scored} == {p["id"] for p in posts}
     letters = {record.key: orjson.loads(record.value) for record in dlq}
     assert {key: letter["error"] for key, letter in letters.items()} == {

@@ -45,6 +45,20 @@ class WorkerProcess:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/metrics", timeout=5) as response:
             return response.read().decode()
 
+    def metrics_when(self, pattern: str, timeout: float = 15.0) -> str:
+        """The /metrics text once a line matches `pattern` (a regex), or as it is at the timeout.
+
+        Counters move just after a batch's outputs are delivered, so a test that has already read the outputs
+        may look a moment too early."""
+        import re
+
+        deadline = time.monotonic() + timeout
+        text = self.metrics()
+        while not re.search(pattern, text, re.M) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = self.metrics()
+        return text
+
     def wait_ready(self, timeout: float = 120.0) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
