@@ -468,24 +468,14 @@ class ScenarioSpec:
     build: Callable[[Stream, datetime], None]
 
 
-def _hoax(stream: Stream, start: datetime, **options) -> None:
-    background(stream, start, 40, options.pop("background_rate", 6.0))
-    hoax_burst(stream, start + timedelta(minutes=10), **options)
+def _one_situation(situation: Callable[..., list[dict]], minutes: float) -> Callable[..., None]:
+    """A scenario of `minutes` of background chatter with `situation` starting at minute 10."""
 
+    def build(stream: Stream, start: datetime, **options) -> None:
+        background(stream, start, minutes, options.pop("background_rate", 6.0))
+        situation(stream, start + timedelta(minutes=10), **options)
 
-def _negative(stream: Stream, start: datetime, **options) -> None:
-    background(stream, start, 40, options.pop("background_rate", 6.0))
-    negative_surge(stream, start + timedelta(minutes=10), **options)
-
-
-def _push(stream: Stream, start: datetime, **options) -> None:
-    background(stream, start, 30, options.pop("background_rate", 6.0))
-    coordinated_push(stream, start + timedelta(minutes=10), **options)
-
-
-def _positive(stream: Stream, start: datetime, **options) -> None:
-    background(stream, start, 45, options.pop("background_rate", 6.0))
-    positive_viral(stream, start + timedelta(minutes=10), **options)
+    return build
 
 
 def _background(stream: Stream, start: datetime, **options) -> None:
@@ -504,13 +494,14 @@ SCENARIOS: dict[str, ScenarioSpec] = {
     spec.name: spec
     for spec in (
         ScenarioSpec("hoax-burst", "a known debunked claim resurfaces over background chatter: from nothing to "
-                     "~10 posts/min in 6 minutes, varied texts from that claim's tweets, reshares", 40, _hoax),
+                     "~10 posts/min in 6 minutes, varied texts from that claim's tweets, reshares", 40,
+                     _one_situation(hoax_burst, 40)),
         ScenarioSpec("negative-surge", "complaints about one public service (power cuts, water, trains, health "
-                     "insurance) surge to ~10 posts/min over background chatter", 40, _negative),
+                     "insurance) surge to ~10 posts/min over background chatter", 40, _one_situation(negative_surge, 40)),
         ScenarioSpec("coordinated-push", "35 fresh, tiny accounts post near-identical text within 2 minutes over "
-                     "background chatter", 30, _push),
+                     "background chatter", 30, _one_situation(coordinated_push, 30)),
         ScenarioSpec("positive-viral", "a big positive wave (~20 posts/min, many reshares) over background "
-                     "chatter", 45, _positive),
+                     "chatter", 45, _one_situation(positive_viral, 45)),
         ScenarioSpec("background", "70 minutes of ordinary chatter (~6 posts/min on many subjects)", 70,
                      _background),
         ScenarioSpec("demo", "all of the above over 50 minutes of background, compressed: a hoax burst at "
