@@ -16,18 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("score", help="score posts from a JSONL file, offline")
     parser.add_argument("--input", required=True, type=Path, help="posts, one JSON object per line")
     parser.add_argument("--output", required=True, type=Path, help="scored posts, one per input line")
-    parser.add_argument("--claims", type=Path, help="known claims (JSONL) to match against")
+    parser.add_argument("--claims", type=Path, help="known claims to match against (JSONL, or ClaimReview JSON)")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.set_defaults(func=run)
-
-
-def read_claims(path: Path | None) -> list[dict]:
-    from streams.records.claim import parse_claim
-
-    if path is None:
-        return []
-    with path.open("rb") as handle:
-        return [parse_claim(line) for line in handle if line.strip()]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +28,10 @@ def run(args: argparse.Namespace) -> int:
     from streams.scoring import Scorer
     from streams.settings import get_settings
 
-    scorer = Scorer.load(get_settings().models_dir, claims=read_claims(args.claims))
+    from streams.cli.claims import read_claim_file
+
+    claims = read_claim_file(args.claims) if args.claims else []
+    scorer = Scorer.load(get_settings().models_dir, claims=claims)
     source = str(args.input)
     scored = invalid = 0
     with args.input.open("rb") as src, args.output.open("wb") as out:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from streams.records.parsing import parse_object
+from streams.records.parsing import OpenRecord, parse_object
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
-class ClaimSchema(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-
+class ClaimSchema(OpenRecord):
     id: Annotated[str, Field(min_length=1, max_length=256)]
     claim: NonEmpty
     verdict: NonEmpty

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from streams.records.parsing import parse_object
+from streams.records.parsing import OpenRecord, parse_object
 
 VERDICTS = ("confirmed", "false_alarm", "resolved")
 
 
-class FeedbackSchema(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-
+class FeedbackSchema(OpenRecord):
     issue_id: Annotated[str, Field(min_length=1, max_length=512)]
     verdict: Literal["confirmed", "false_alarm", "resolved"]
     by: Annotated[str, Field(min_length=1, max_length=256)]

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from streams.records.errors import InvalidInput, InvalidReason
+
+
+class OpenRecord(BaseModel):
+    """A contract record: strict types, unknown fields allowed (they pass through untouched)."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
 
 def describe_validation_error(error: ValidationError) -> tuple[InvalidReason, str]:

@@ -5,20 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from streams.records.parsing import parse_object
+from streams.records.parsing import OpenRecord, parse_object
 
 PLATFORMS = ("twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other")
 Platform = Literal["twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other"]
 Count = Annotated[int, Field(ge=0)]
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-
-
-class Author(_Open):
+class Author(OpenRecord):
     id: Annotated[str, Field(min_length=1, max_length=256)]
     handle: str | None = None
     followers: Count | None = None
@@ -26,14 +22,14 @@ class Author(_Open):
     created_at: AwareDatetime | None = None
 
 
-class Engagement(_Open):
+class Engagement(OpenRecord):
     likes: Count | None = None
     shares: Count | None = None
     replies: Count | None = None
     views: Count | None = None
 
 
-class PostSchema(_Open):
+class PostSchema(OpenRecord):
     id: Annotated[str, Field(min_length=1, max_length=256)]
     platform: Platform
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
