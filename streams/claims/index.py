@@ -8,7 +8,10 @@ which claim a post discusses. A batch of posts is compared with every claim at o
 * ``coverage``  = Σ w² over claim words present in the post / Σ w² over all claim words — how much of the claim the
   post states (posts are longer than claims, so this is the main signal);
 * ``cosine``    = cosine of the two weighted vectors — penalises posts that merely mention one claim word;
-* ``similarity`` = coverage^α · cosine^(1-α), in [0, 1], ranks the claims;
+* ``similarity`` = coverage^α · cosine^(1-α), in [0, 1];
+* claims are ranked by similarity × (shared terms)^``rank_shared_power`` (the more specific of two claims a post
+  covers about as well wins); a claim with ``aliases`` has one row per distinct spelling and scores by its best
+  row, and the runner-up (``second``) is always another claim;
 * the best claim is reported when the acceptance model (a logistic regression over ``ACCEPT_FEATURES``, trained
   by ``sigap train``) accepts it, or — without one, or when a threshold is passed explicitly — when its
   similarity reaches the threshold.
@@ -78,6 +81,12 @@ VARIANTS = {
 }
 
 
+# re-ranking: a post's candidates are the (at most) RERANK_K best-scored claim rows scoring at least RERANK_RATIO x
+# its best score
+RERANK_K = 5
+RERANK_RATIO = 0.3
+
+
 def match_term(tok: str) -> str | None:
     """The matching term of a normalised token (None for words that never identify a claim)."""
     if tok in MATCH_STOPWORDS:
@@ -127,6 +136,12 @@ class ClaimIndex:
         accept_coef: Sequence[float] | None = None,
         accept_intercept: float = 0.0,
         accept_threshold: float = 0.5,
+        rank_shared_power: float = 0.0,
+        features: Any = None,
+        rerank_coef: Sequence[float] | None = None,
+        rerank_intercept: float = 0.0,
+        rerank_k: int = RERANK_K,
+        rerank_ratio: float = RERANK_RATIO,
     ) -> None:
         self.idf = dict(idf or {})
         self.default_idf = float(default_idf if default_idf is not None else (max(self.idf.values()) if self.idf else 8.0))
@@ -134,11 +149,26 @@ class ClaimIndex:
         self.threshold = float(threshold)
         self.alpha = float(alpha)
         self.claim_idf = bool(claim_idf)
+        self.rank_shared_power = float(rank_shared_power)
         # optional acceptance model (logistic regression over ACCEPT_FEATURES of the best candidate), trained by
         # `sigap train`; without it a match is accepted when its similarity reaches the threshold
         self.accept_coef = np.asarray(accept_coef, dtype=np.float64) if accept_coef is not None else None
         self.accept_intercept = float(accept_intercept)
         self.accept_threshold = float(accept_threshold)
+        # optional re-ranking of each post's top candidates (a linear model over RERANK_FEATURES, trained by
+        # `sigap train`), which adds the cosines of the post's and the claim's rows of the shared FeatureSpace
+        # (character n-grams inside words: typos, Malay spellings, morphology; word uni/bigrams)
+        self.features = features
+        self.rerank_coef = np.asarray(rerank_coef, dtype=np.float64) if rerank_coef is not None else None
+        self.rerank_intercept = float(rerank_intercept)
+        self.rerank_k = int(rerank_k)
+        self.rerank_ratio = float(rerank_ratio)
+        if self.rerank_coef is not None and self.rerank_coef.shape[0] != len(RERANK_FEATURES):
+            raise ValueError("the claim re-ranking model does not match this code's features; re-run `sigap train`")
+        if self.accept_coef is not None and self.accept_coef.shape[0] not in (len(ACCEPT_FEATURES), len(ACCEPT_FEATURES_CHAR)):
+            raise ValueError("the claim acceptance model does not match this code's features; re-run `sigap train`")
+        if self.uses_char_features and features is None:
+            raise ValueError("claim re-ranking / character acceptance features need the FeatureSpace")
         # claim-collection IDF factor per claim column, snapshot taken at each full rebuild (words shared by many
         # claims say little about *which* claim a post discusses)
         self._factor = np.zeros(0)
@@ -155,11 +185,22 @@ class ClaimIndex:
         self._term_col_dirty = False
         self._tok_tid: dict[str, int] = {}  # normalised token -> term id (-2: not a term)
         self._records: dict[str, dict[str, Any]] = {}
-        self._row_of: dict[str, int] = {}  # claim id -> row in the combined (main + recent) row space
-        # row storage (append-only between rebuilds)
+        # claim id -> its rows in the combined (main + recent) row space: one per distinct spelling (the claim
+        # text, then its aliases); a claim is ranked by its best row
+        self._row_of: dict[str, list[int]] = {}
+        # row storage (append-only between rebuilds); _row_slot: the first row of the row's claim (groups rows)
         self._row_ids: list[str | None] = []
+        self._row_slot: list[int] = []
+        self._row_slot_arr = np.zeros(0, dtype=np.int64)
+        self._has_aliases = False
+        self._row_multi = np.zeros(0, dtype=bool)  # row belongs to a claim with several rows
         self._row_cols: list[np.ndarray] = []
         self._row_w: list[np.ndarray] = []
+        # per row: its normalised spelling, and its FeatureSpace row (columns, values), computed lazily in batches
+        self._row_norm: list[str] = []
+        self._row_fx: list[tuple[np.ndarray, np.ndarray] | None] = []
+        self._main_fx: sp.csr_matrix | None = None
+        self._recent_fx: sp.csr_matrix | None = None
         # (coverage weights, cosine weights, binary), each vocabulary x claims
         self._main: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
         self._main_rows = 0
@@ -214,10 +255,10 @@ class ClaimIndex:
         if claim_id not in self._records:
             return False
         del self._records[claim_id]
-        row = self._row_of.pop(claim_id)
-        self._row_ids[row] = None
-        if row < self._alive.shape[0]:
-            self._alive[row] = False
+        for row in self._row_of.pop(claim_id):
+            self._row_ids[row] = None
+            if row < self._alive.shape[0]:
+                self._alive[row] = False
         return True
 
     def _add(self, claim: dict[str, Any], defer: bool = False) -> None:
@@ -225,17 +266,33 @@ class ClaimIndex:
         cid = record["id"]
         if cid in self._records:
             self.delete(cid)
-        cols, w = self._claim_vector(record["claim"])
         self._records[cid] = record
-        row = len(self._row_ids)
-        self._row_ids.append(cid)
-        self._row_cols.append(cols)
-        self._row_w.append(w)
-        self._row_of[cid] = row
-        self._alive = np.append(self._alive, cols.size > 0) if not defer else self._alive
+        rows: list[int] = []
+        seen: set[tuple[int, ...]] = set()
+        for text in claim_texts(record):
+            norm = self._normalizer.normalize(text)
+            cols, w = self._claim_vector_normalized(norm)
+            key = tuple(sorted(cols.tolist()))
+            if rows and (not key or key in seen):
+                continue  # an alias adding nothing (same terms as another spelling)
+            seen.add(key)
+            row = len(self._row_ids)
+            rows.append(row)
+            self._row_ids.append(cid)
+            self._row_slot.append(rows[0])
+            self._row_cols.append(cols)
+            self._row_w.append(w)
+            self._row_norm.append(norm)
+            self._row_fx.append(None)
+            if not defer:
+                self._alive = np.append(self._alive, cols.size > 0)
+        self._row_of[cid] = rows
+        self._row_slot_arr = np.zeros(0, dtype=np.int64)
+        self._row_multi = np.zeros(0, dtype=bool)
         if defer:
             return
         self._recent = None  # rebuilt lazily at the next match
+        self._recent_fx = None
         recent = len(self._row_ids) - self._main_rows
         if recent > max(256, self._main_rows // 8):
             self._rebuild()
@@ -253,7 +310,10 @@ class ClaimIndex:
         return out
 
     def _claim_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        terms = dict.fromkeys(self._terms(self._normalizer.normalize(text)))
+        return self._claim_vector_normalized(self._normalizer.normalize(text))
+
+    def _claim_vector_normalized(self, normalized: str) -> tuple[np.ndarray, np.ndarray]:
+        terms = dict.fromkeys(self._terms(normalized))
         cols, weights = [], []
         for t in terms:
             col = self._vocab.get(t)
@@ -302,12 +362,28 @@ class ClaimIndex:
         self._row_ids = [self._row_ids[i] for i in live]
         self._row_cols = [self._row_cols[i] for i in live]
         self._row_w = [self._row_w[i] for i in live]
-        self._row_of = {cid: i for i, cid in enumerate(self._row_ids)}
+        self._row_norm = [self._row_norm[i] for i in live]
+        self._row_fx = [self._row_fx[i] for i in live]
+        self._main_fx = None
+        self._recent_fx = None
+        self._row_of = {}
+        for i, cid in enumerate(self._row_ids):
+            self._row_of.setdefault(cid, []).append(i)
+        self._row_slot = [self._row_of[cid][0] for cid in self._row_ids]
+        self._row_slot_arr = np.asarray(self._row_slot, dtype=np.int64)
+        self._has_aliases = len(self._row_of) < len(self._row_slot)
+        self._row_multi = np.zeros(0, dtype=bool)
         n = len(self._row_ids)
         if self.claim_idf and n:
-            df = np.bincount(np.concatenate(self._row_cols), minlength=len(self._vocab)) if n else np.zeros(0)
-            self._factor = np.log((1.0 + n) / (1.0 + df)) + 1.0
-            self._factor_default = math.log(1.0 + n) + 1.0
+            # document frequency among claims (a word in several spellings of one claim counts once)
+            per_claim = [
+                np.unique(np.concatenate([self._row_cols[r] for r in rows])) if len(rows) > 1 else self._row_cols[rows[0]]
+                for rows in self._row_of.values()
+            ]
+            df = np.bincount(np.concatenate(per_claim), minlength=len(self._vocab))
+            n_claims = len(per_claim)
+            self._factor = np.log((1.0 + n_claims) / (1.0 + df)) + 1.0
+            self._factor_default = math.log(1.0 + n_claims) + 1.0
         else:
             self._factor = np.ones(len(self._vocab))
             self._factor_default = 1.0
@@ -386,10 +462,20 @@ class ClaimIndex:
         pw = sp.csr_matrix(((w / norms[doc]).astype(np.float32), col, indptr), shape=shape)
         return p, pw, n_terms_post
 
-    def match_normalized(self, normalized: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
+    @property
+    def uses_char_features(self) -> bool:
+        """Whether matching reads the FeatureSpace rows of posts and claims (re-ranking or acceptance on them)."""
+        return self.rerank_coef is not None or (
+            self.accept_coef is not None and self.accept_coef.shape[0] == len(ACCEPT_FEATURES_CHAR)
+        )
+
+    def match_normalized(
+        self, normalized: Sequence[str], threshold: float | None = None, x: sp.csr_matrix | None = None
+    ) -> list[ClaimMatch | None]:
         """Best claim per normalised text, or None when it is not accepted: by the acceptance model when one is
-        configured, else (or when ``threshold`` is given) by similarity >= threshold."""
-        cand = self.candidates(normalized)
+        configured, else (or when ``threshold`` is given) by similarity >= threshold. ``x``: the texts' rows of
+        the FeatureSpace when already computed (the Scorer's batch features); computed here when needed."""
+        cand = self.candidates(normalized, x=x)
         results: list[ClaimMatch | None] = [None] * len(normalized)
         if threshold is None and self.accept_coef is not None:
             accepted = (cand["row"] >= 0) & (self.accept_probability(cand) >= self.accept_threshold)
@@ -404,20 +490,30 @@ class ClaimIndex:
             results[i] = ClaimMatch(cid, rec["claim"], rec["verdict"], round(float(min(cand["sim"][i], 1.0)), 4))
         return results
 
-    def candidates(self, normalized: Sequence[str]) -> dict[str, np.ndarray]:
+    def candidates(
+        self, normalized: Sequence[str], x: sp.csr_matrix | None = None, pairs: bool = False
+    ) -> dict[str, Any]:
         """Per text: the best claim's row (-1: none shares a word), its similarity, coverage and cosine, and the
-        second-best similarity."""
+        second-best similarity. With a re-ranking model the best is chosen among the text's top candidates by it;
+        with ``pairs`` the candidates and their ``RERANK_FEATURES`` are returned too (``out["pairs"]``)."""
         n = len(normalized)
+        need_pairs = pairs or self.uses_char_features
+        pair_parts: list[tuple[np.ndarray, ...]] = []
         out = {
             "row": np.full(n, -1, dtype=np.int64),
             "sim": np.zeros(n),
             "coverage": np.zeros(n),
             "cosine": np.zeros(n),
-            "second": np.zeros(n),
+            "second": np.zeros(n),  # best similarity of any other claim
+            "score": np.zeros(n),  # ranking score of the best claim
             "shared": np.zeros(n),  # distinct terms the post shares with the best claim
             "claim_terms": np.zeros(n),  # distinct terms of the best claim
             "post_terms": np.zeros(n),  # distinct terms of the post
+            "char_cos": np.zeros(n),  # FeatureSpace cosines of the post and the best claim row: character n-grams
+            "word_cos": np.zeros(n),  # ... and word uni/bigrams
         }
+        if need_pairs:
+            out["pairs"] = _empty_pairs()
         if n == 0 or not self._records:
             return out
         if self._main is None and self._main_rows == 0 and len(self._row_ids):
@@ -436,6 +532,14 @@ class ClaimIndex:
             blocks.append((self._main_rows, self._recent))
         alpha = self.alpha
         best_sim, best_row, second = out["sim"], out["row"], out["second"]
+        best_score, max_sim = out["score"], np.zeros(n)
+        rank_power = self.rank_shared_power
+        if self._row_slot_arr.shape[0] != total_rows:
+            self._row_slot_arr = np.asarray(self._row_slot, dtype=np.int64)
+            self._has_aliases = bool(np.any(self._row_slot_arr != np.arange(total_rows)))
+        if self._has_aliases and getattr(self, "_row_multi", np.zeros(0)).shape[0] != total_rows:
+            self._row_multi = np.bincount(self._row_slot_arr, minlength=total_rows)[self._row_slot_arr] > 1
+        slot = self._row_slot_arr
         for offset, (cov_t, cos_t, bin_t) in blocks:
             v = cov_t.shape[0]
             pb, pwb = p, pw
@@ -466,29 +570,129 @@ class ClaimIndex:
             row_lengths = np.diff(cov.indptr)
             nonempty = np.flatnonzero(row_lengths)
             starts = cov.indptr[nonempty]
-            rowmax = np.maximum.reduceat(sim, starts)
+            # ranking score: the similarity, times (shared terms)^power: of two claims a post covers about as
+            # well, the one it shares more words with is the more specific match
+            if not rank_power:
+                score = sim
+            elif rank_power == 0.5:
+                score = sim * np.sqrt(shared.data)
+            else:
+                score = sim * np.power(shared.data, rank_power)
+            rowmax = np.maximum.reduceat(score, starts)
             owner = np.repeat(np.arange(nonempty.size), row_lengths[nonempty])
-            pos = np.flatnonzero(sim == rowmax[owner])
+            if need_pairs:
+                kp = np.flatnonzero((score >= rowmax[owner] * self.rerank_ratio) & (score > 0))
+                pair_parts.append((nonempty[owner[kp]], offset + cov.indices[kp].astype(np.int64), score[kp], sim[kp],
+                                   cov_d[kp], cos_d[kp], shared.data[kp].astype(np.float64)))
+            pos = np.flatnonzero(score == rowmax[owner])
             # ties go to the lowest claim row (stable across runs, whatever order the product emits)
             pos = pos[np.lexsort((cov.indices[pos], owner[pos]))]
             first = pos[np.unique(owner[pos], return_index=True)[1]]
+            # the runner-up is the best similarity of any *other claim*: every spelling of the best claim is left
+            # out (only claims with aliases have several rows)
             rest = sim.copy()
             rest[first] = -1.0
+            if self._has_aliases:
+                best_rows = offset + cov.indices[first]
+                mo = np.flatnonzero(self._row_multi[best_rows])  # posts whose best claim has several rows
+                if mo.size:
+                    lens = row_lengths[nonempty[mo]]
+                    ent = np.arange(lens.sum()) + np.repeat(starts[mo] - np.cumsum(lens) + lens, lens)
+                    rest[ent[slot[offset + cov.indices[ent]] == slot[best_rows[mo]].repeat(lens)]] = -1.0
             rowsecond = np.maximum(np.maximum.reduceat(rest, starts), 0.0)
-            better = rowmax > best_sim[nonempty]
-            # the runner-up is the best of: this block's second, the previous best (if beaten), previous second
+            block_max_sim = np.maximum(rowsecond, sim[first])  # best similarity of any claim in this block
+            better = rowmax > best_score[nonempty]
+            # the runner-up is the best of: this block's other claims, earlier blocks' claims if this block's best
+            # wins, else the previous runner-up and this block's claims
             second[nonempty] = np.where(
-                better, np.maximum(rowsecond, best_sim[nonempty]), np.maximum(second[nonempty], rowmax)
+                better, np.maximum(rowsecond, max_sim[nonempty]), np.maximum(second[nonempty], block_max_sim)
             )
+            max_sim[nonempty] = np.maximum(max_sim[nonempty], block_max_sim)
             idx = nonempty[better]
-            best_sim[idx] = rowmax[better]
+            best_score[idx] = rowmax[better]
+            best_sim[idx] = sim[first[better]]
             best_row[idx] = cov.indices[first[better]] + offset
             out["coverage"][idx] = cov_d[first[better]]
             out["cosine"][idx] = cos_d[first[better]]
             out["shared"][idx] = shared.data[first[better]]
         has = best_row >= 0
         out["claim_terms"][has] = self._row_len()[best_row[has]]
+        if need_pairs and pair_parts:
+            pr = self._pairs(out, pair_parts, normalized, x)
+            out["pairs"] = pr
+            if self.rerank_coef is not None:
+                apply_choice(out, pr, rerank_features(pr) @ self.rerank_coef + self.rerank_intercept)
+            else:
+                apply_choice(out, pr, None)
         return out
+
+    def _pairs(self, out: dict[str, Any], parts: list[tuple[np.ndarray, ...]], normalized: Sequence[str],
+               x: sp.csr_matrix | None) -> dict[str, np.ndarray]:
+        """Each post's candidates (at most ``rerank_k`` claim rows scoring at least ``rerank_ratio`` x its best),
+        sorted by post then score (the best first), with the FeatureSpace cosines of post and claim row."""
+        post, row, score, sim, cov, cos, shared = (np.concatenate(a) for a in zip(*parts))
+        keep = score >= out["score"][post] * self.rerank_ratio
+        post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
+        order = np.lexsort((row, -score, post))
+        post, row, score, sim, cov, cos, shared = (a[order] for a in (post, row, score, sim, cov, cos, shared))
+        start = np.flatnonzero(np.r_[True, post[1:] != post[:-1]]) if post.size else np.zeros(0, np.int64)
+        rank = np.arange(post.size) - np.repeat(start, np.diff(np.r_[start, post.size]))
+        keep = rank < self.rerank_k
+        post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
+        best = out["score"][post]
+        best[best == 0] = 1.0
+        pr = {"post": post, "row": row, "slot": self._row_slot_arr[row], "score_ratio": score / best, "sim": sim,
+              "coverage": cov, "cosine": cos, "shared": shared, "claim_terms": self._row_len()[row]}
+        if x is None:
+            x = self.features.transform(list(normalized))
+        pr["char_cos"], pr["word_cos"] = self._fx_cosines(x, post, row)
+        return pr
+
+    def _fx_block(self, recent: bool) -> sp.csr_matrix:
+        """The FeatureSpace rows of the main (or recent) claim rows; spellings are transformed once, in batches."""
+        cached = self._recent_fx if recent else self._main_fx
+        if cached is not None:
+            return cached
+        start, stop = (self._main_rows, len(self._row_ids)) if recent else (0, self._main_rows)
+        missing = [i for i in range(start, stop) if self._row_fx[i] is None]
+        m = None
+        if missing:
+            m = self.features.transform([self._row_norm[i] for i in missing])
+            ind, dat, ptr = m.indices, m.data, m.indptr
+            for j, i in enumerate(missing):
+                self._row_fx[i] = (ind[ptr[j] : ptr[j + 1]], dat[ptr[j] : ptr[j + 1]])
+        if m is None or len(missing) != stop - start:
+            rows = self._row_fx[start:stop]
+            lengths = np.fromiter((r[0].size for r in rows), dtype=np.int64, count=len(rows))  # type: ignore[index]
+            ind = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)  # type: ignore[index]
+            dat = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.float32)  # type: ignore[index]
+            m = sp.csr_matrix((dat, ind, np.concatenate(([0], np.cumsum(lengths)))),
+                              shape=(stop - start, self.features.n_features))
+        if recent:
+            self._recent_fx = m
+        else:
+            self._main_fx = m
+        return m
+
+    def _fx_cosines(self, x: sp.csr_matrix, post: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of the character block and of the word block between post ``post[j]`` and claim row ``row[j]``
+        (row gather + elementwise product + per-pair sums, all pairs at once)."""
+        fs = self.features
+        n_words = len(fs.words)
+        ch, wd = np.zeros(post.size), np.zeros(post.size)
+        for recent in (False, True):
+            lo = self._main_rows if recent else 0
+            sel = np.flatnonzero(row >= lo) if recent else np.flatnonzero(row < self._main_rows)
+            if not sel.size:
+                continue
+            prod = x[post[sel]].multiply(self._fx_block(recent)[row[sel] - lo]).tocsr()
+            owner = np.repeat(np.arange(sel.size), np.diff(prod.indptr))
+            is_char = prod.indices >= n_words
+            data = prod.data.astype(np.float64)
+            ch[sel] = np.bincount(owner[is_char], weights=data[is_char], minlength=sel.size)
+            wd[sel] = np.bincount(owner[~is_char], weights=data[~is_char], minlength=sel.size)
+        cw, ww = float(fs.char_weight) ** 2, float(fs.word_weight) ** 2
+        return np.clip(ch / (cw or 1.0), 0, 1), np.clip(wd / (ww or 1.0), 0, 1)
 
     def _row_len(self) -> np.ndarray:
         n = len(self._row_cols)
@@ -498,11 +702,11 @@ class ClaimIndex:
 
     def accept_probability(self, cand: dict[str, np.ndarray]) -> np.ndarray:
         """The acceptance model's probability that the best candidate is the claim the post discusses."""
-        f = accept_features(cand)
+        f = accept_features(cand, char=self.accept_coef.shape[0] == len(ACCEPT_FEATURES_CHAR))
         return 1.0 / (1.0 + np.exp(-np.clip(f @ self.accept_coef + self.accept_intercept, -40, 40)))
 
     def match(self, texts: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
-        """Best claim per raw text (normalises first)."""
+        """Best claim per raw text (normalises first; FeatureSpace rows computed when needed)."""
         return self.match_normalized(self._normalizer.normalize_batch(list(texts)), threshold)
 
 
@@ -512,16 +716,94 @@ ACCEPT_FEATURES = (
 )
 
 
-def accept_features(cand: dict[str, np.ndarray]) -> np.ndarray:
-    """Features of each text's best candidate for the acceptance model, in ``ACCEPT_FEATURES`` order."""
+# with the FeatureSpace cosines (models trained since re-ranking); an index picks the set by its coefficients' length
+ACCEPT_FEATURES_CHAR = ACCEPT_FEATURES + ("char_cosine", "word_cosine")
+
+
+def accept_features(cand: dict[str, Any], char: bool = False) -> np.ndarray:
+    """Features of each text's best candidate for the acceptance model, in ``ACCEPT_FEATURES`` order (with
+    ``char``: ``ACCEPT_FEATURES_CHAR``)."""
     claim_terms = cand["claim_terms"]
     share = cand["shared"] / np.maximum(claim_terms, 1.0)
+    cols = [
+        cand["sim"], cand["coverage"], cand["cosine"], cand["sim"] - cand["second"], claim_terms, cand["shared"],
+        share, np.log1p(cand["post_terms"]), (cand["shared"] >= claim_terms) & (claim_terms > 0),
+    ]
+    if char:
+        cols += [cand["char_cos"], cand["word_cos"]]
+    return np.column_stack(cols).astype(np.float64)
+
+
+RERANK_FEATURES = (
+    "similarity", "coverage", "cosine", "char_cosine", "word_cosine", "log_shared_terms", "missing_terms",
+    "score_ratio",
+)
+
+
+def rerank_features(pairs: dict[str, np.ndarray]) -> np.ndarray:
+    """Features of each (post, candidate claim row) pair for the re-ranking model, in ``RERANK_FEATURES`` order."""
     return np.column_stack(
         [
-            cand["sim"], cand["coverage"], cand["cosine"], cand["sim"] - cand["second"], claim_terms, cand["shared"],
-            share, np.log1p(cand["post_terms"]), (cand["shared"] >= claim_terms) & (claim_terms > 0),
+            pairs["sim"], pairs["coverage"], pairs["cosine"], pairs["char_cos"], pairs["word_cos"],
+            np.log1p(pairs["shared"]), pairs["claim_terms"] - pairs["shared"], pairs["score_ratio"],
         ]
     ).astype(np.float64)
+
+
+def _empty_pairs() -> dict[str, np.ndarray]:
+    z = np.zeros(0)
+    i = np.zeros(0, dtype=np.int64)
+    return {"post": i, "row": i, "slot": i, "score_ratio": z, "sim": z, "coverage": z, "cosine": z, "shared": z,
+            "claim_terms": z, "char_cos": z, "word_cos": z}
+
+
+def apply_choice(cand: dict[str, Any], pairs: dict[str, np.ndarray], pair_score: np.ndarray | None) -> None:
+    """Make each post's best candidate the pair with the highest ``pair_score`` (ties and ``None``: the ranking's
+    own best, the first pair of the post), updating ``cand`` in place; the runner-up becomes the best similarity
+    of the post's candidates of other claims."""
+    post = pairs["post"]
+    if not post.size:
+        return
+    start = np.flatnonzero(np.r_[True, post[1:] != post[:-1]])
+    owner = np.repeat(np.arange(start.size), np.diff(np.r_[start, post.size]))
+    if pair_score is None:
+        chosen = start
+    else:
+        top = np.maximum.reduceat(pair_score, start)
+        hit = np.flatnonzero(pair_score >= top[owner])
+        chosen = hit[np.unique(owner[hit], return_index=True)[1]]
+    p = post[start]
+    cand["char_cos"][p] = pairs["char_cos"][chosen]
+    cand["word_cos"][p] = pairs["word_cos"][chosen]
+    changed = np.flatnonzero(chosen != start)
+    if not changed.size:
+        return
+    other = np.where(pairs["slot"] != pairs["slot"][chosen][owner], pairs["sim"], 0.0)
+    second = np.maximum.reduceat(other, start)
+    c, p = chosen[changed], p[changed]
+    cand["row"][p] = pairs["row"][c]
+    cand["score"][p] = pairs["score_ratio"][c] * cand["score"][p]
+    for key, src in (("sim", "sim"), ("coverage", "coverage"), ("cosine", "cosine"), ("shared", "shared"),
+                     ("claim_terms", "claim_terms")):
+        cand[key][p] = pairs[src][c]
+    cand["second"][p] = second[changed]
+
+
+MAX_ALIASES = 16
+
+
+def claim_texts(record: dict[str, Any]) -> list[str]:
+    """The spellings a claim is matched by: its text, then up to ``MAX_ALIASES`` distinct ``aliases``."""
+    texts = [record["claim"]]
+    aliases = record.get("aliases")
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if isinstance(aliases, (list, tuple)):
+        for a in aliases:
+            a = str(a or "").strip()
+            if a and a not in texts and len(texts) <= MAX_ALIASES:
+                texts.append(a)
+    return texts
 
 
 def validate_claim(claim: dict[str, Any]) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def read_manifest(models_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def _verified_bytes(models_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
+def verified_bytes(models_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
     path = Path(models_dir) / name
     if not path.is_file():
         raise ModelsMissingError(Path(models_dir))
@@ -124,8 +124,8 @@ def load_bundle(models_dir: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]
     """(manifest, arrays, meta) after verifying every hash; arrays are loaded with ``allow_pickle=False``."""
     models_dir = Path(models_dir)
     manifest = read_manifest(models_dir)
-    npz_bytes = _verified_bytes(models_dir, manifest, "bundle.npz")
-    json_bytes = _verified_bytes(models_dir, manifest, "bundle.json")
+    npz_bytes = verified_bytes(models_dir, manifest, "bundle.npz")
+    json_bytes = verified_bytes(models_dir, manifest, "bundle.json")
     arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as npz:

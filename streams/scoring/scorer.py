@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.index import ACCEPT_FEATURES, ClaimIndex, verdict_sign
+from streams.claims.index import (
+    ACCEPT_FEATURES,
+    ACCEPT_FEATURES_CHAR,
+    RERANK_FEATURES,
+    RERANK_K,
+    RERANK_RATIO,
+    ClaimIndex,
+    verdict_sign,
+)
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import ModelBundle, hoax_text_probability
 from streams.models.cues import cue_matrix, fired_cues_batch
@@ -48,13 +56,18 @@ class BatchScores:
 
 
 def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
-    """An empty claim index configured from the trained artifacts (IDF weights, stop words, threshold)."""
+    """An empty claim index configured from the trained artifacts (IDF weights, stop words, threshold, the
+    re-ranking and acceptance models). Artifacts trained before re-ranking have no ``rerank_coef`` and a
+    9-feature acceptance model: they match exactly as before (no FeatureSpace rows are computed)."""
     space = bundle.features
     idf = {w: float(space.idf[i]) for w, i in space.words.items() if " " not in w}
     params = bundle.claim_params
     coef = params.get("accept_coef")
-    if coef is not None and len(coef) != len(ACCEPT_FEATURES):
+    if coef is not None and len(coef) not in (len(ACCEPT_FEATURES), len(ACCEPT_FEATURES_CHAR)):
         raise ValueError("the claim acceptance model does not match this code's features; re-run `sigap train`")
+    rerank = params.get("rerank_coef")
+    if rerank is not None and len(rerank) != len(RERANK_FEATURES):
+        raise ValueError("the claim re-ranking model does not match this code's features; re-run `sigap train`")
     return ClaimIndex(
         idf=idf,
         default_idf=float(params.get("default_idf", max(idf.values()) if idf else 8.0)),
@@ -65,6 +78,12 @@ def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
         accept_coef=params.get("accept_coef"),
         accept_intercept=float(params.get("accept_intercept", 0.0)),
         accept_threshold=float(params.get("accept_threshold", 0.5)),
+        rank_shared_power=float(params.get("rank_shared_power", 0.0)),
+        features=space,
+        rerank_coef=rerank,
+        rerank_intercept=float(params.get("rerank_intercept", 0.0)),
+        rerank_k=int(params.get("rerank_k", RERANK_K)),
+        rerank_ratio=float(params.get("rerank_ratio", RERANK_RATIO)),
     )
 
 
@@ -128,7 +147,7 @@ class Scorer:
         p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths)
         p_plain = hoax_text_probability(replace(hp, relevance_floor=0.0), z_short, z_long, z[:, 5], lengths)
         t4 = time.perf_counter()
-        matches = self.claims.match_normalized(normalized)
+        matches = self.claims.match_normalized(normalized, x=x)  # re-ranking reuses the batch's feature rows
         t5 = time.perf_counter()
         # combine the claim match into the hoax probability (logit shift by verdict x similarity); a post that
         # matches a known false claim is relevant by definition, so the relevance factor no longer applies

@@ -122,3 +122,144 @@ def test_bulk_load_can_skip_invalid_records(bundle: ModelBundle) -> None:
     idx = make_claim_index(bundle)
     assert idx.upsert_many([CLAIMS[0], {"id": "bad"}, CLAIMS[1]], skip_invalid=True) == 2
     assert idx.ids() == ["c1", "c2"]
+
+
+ALIASED = {"id": "a1", "claim": "Dana haji dipakai pemerintah", "verdict": "hoax",
+           "aliases": ["pemerintah gunakan dana haji untuk infrastruktur", "Dana haji dipakai pemerintah"]}
+ALIAS_POST = ["katanya duit haji digunakan buat bangun infrastruktur"]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_aliases_are_indexed_under_their_claim_id(bundle: ModelBundle, bulk: bool) -> None:
+    idx = make_claim_index(bundle)
+    idx.upsert_many(CLAIMS)
+    (idx.upsert_many([ALIASED]) if bulk else idx.upsert(ALIASED))
+    assert len(idx) == len(CLAIMS) + 1
+    # only the alias spelling says "gunakan ... infrastruktur"; the match reports the claim's own id and text
+    m = idx.match(ALIAS_POST, threshold=0.5)[0]
+    assert m is not None and m.claim_id == "a1" and m.claim == "Dana haji dipakai pemerintah"
+    # an alias repeating the claim text adds no row
+    assert len(idx._row_of["a1"]) == 2
+    # replacing the claim without aliases drops the alias rows; deleting removes every row
+    idx.upsert({"id": "a1", "claim": "Dana haji dipakai pemerintah", "verdict": "hoax"})
+    assert idx.match(ALIAS_POST, threshold=0.5) == [None]
+    idx.upsert(ALIASED)
+    assert idx.delete("a1") and idx.match(ALIAS_POST, threshold=0.5) == [None]
+    assert "a1" not in idx and all(m is None or m.claim_id != "a1" for m in idx.match(
+        ["dana haji dipakai pemerintah", "pemerintah gunakan dana haji untuk infrastruktur"], threshold=0.0))
+
+
+def test_runner_up_is_another_claim_not_an_alias(bundle: ModelBundle) -> None:
+    idx = make_claim_index(bundle)
+    idx.upsert_many([ALIASED, CLAIMS[2]])
+    cand = idx.candidates([idx._normalizer.normalize("pemerintah gunakan dana haji untuk infrastruktur")])
+    assert idx._row_ids[cand["row"][0]] == "a1" and cand["sim"][0] > 0.9
+    assert cand["second"][0] < 0.5  # the other claim (subsidi gas) shares only "pemerintah"
+    # with only one claim indexed there is no runner-up at all, whatever its aliases
+    solo = make_claim_index(bundle)
+    solo.upsert(ALIASED)
+    assert solo.candidates([idx._normalizer.normalize("pemerintah gunakan dana haji")])["second"][0] == 0.0
+
+
+def test_ranking_prefers_the_claim_sharing_more_words(bundle: ModelBundle) -> None:
+    claims = [{"id": "short", "claim": "Manfaat jambu biji", "verdict": "true"},
+              {"id": "long", "claim": "Jambu biji dapat menaikkan trombosit pasien demam berdarah", "verdict": "hoax"}]
+    post = ["jus jambu biji katanya ampuh menaikkan trombosit pasien demam berdarah"]
+    idx = make_claim_index(bundle)
+    idx.rank_shared_power = 0.5
+    idx.upsert_many(claims)
+    assert idx._row_ids[idx.candidates(idx._normalizer.normalize_batch(post))["row"][0]] == "long"
+    idx = make_claim_index(bundle)
+    idx.rank_shared_power = 0.5
+    idx.upsert_many(claims)
+    cand = idx.candidates(idx._normalizer.normalize_batch(["manfaat jambu biji untuk kesehatan"]))
+    assert idx._row_ids[cand["row"][0]] == "short"  # a post about the short claim still finds it
+
+
+def test_rank_power_comes_from_the_trained_claim_params(bundle: ModelBundle) -> None:
+    import copy
+
+    b = copy.copy(bundle)
+    b.claim_params = dict(bundle.claim_params, rank_shared_power=0.5)
+    assert make_claim_index(b).rank_shared_power == 0.5
+    b.claim_params = {k: v for k, v in bundle.claim_params.items() if k != "rank_shared_power"}
+    assert make_claim_index(b).rank_shared_power == 0.0  # artifacts trained before it: plain similarity ranking
+
+
+# re-ranking by the FeatureSpace cosines (character n-grams inside words, word uni/bigrams)
+TYPO_CLAIMS = [{"id": "right", "claim": "Air kelapa menyembuhkan covid", "verdict": "hoax"},
+               {"id": "wrong", "claim": "Air kelapa menyegarkan tubuh", "verdict": "true"}]
+TYPO_POST = ["air kelapa bisa menyembuhan kovid19"]  # "menyembuhan", "kovid19": no word term of the right claim
+
+
+def _with_rerank(bundle: ModelBundle, **params) -> ModelBundle:
+    import copy
+
+    from streams.claims.index import RERANK_FEATURES
+
+    b = copy.copy(bundle)
+    # a re-ranker that mostly trusts the character-n-gram cosine (trained ones weigh it ~3.6, see docs/models.md)
+    coef = [{"similarity": 1.0, "char_cosine": 4.0, "score_ratio": 1.0}.get(f, 0.0) for f in RERANK_FEATURES]
+    b.claim_params = {**bundle.claim_params, "rank_shared_power": 0.5, "rerank_coef": coef, "rerank_intercept": -3.0,
+                      **params}
+    return b
+
+
+def test_a_misspelt_post_finds_its_claim_through_character_ngrams(bundle: ModelBundle) -> None:
+    plain = make_claim_index(bundle)
+    plain.upsert_many(TYPO_CLAIMS)
+    norm = plain._normalizer.normalize_batch(TYPO_POST)
+    assert plain._row_ids[plain.candidates(norm)["row"][0]] == "wrong"  # words alone prefer the other claim
+    for live in (False, True):
+        idx = make_claim_index(_with_rerank(bundle))
+        if live:  # claims upserted one by one live (the recent block), as well as bulk-loaded (the main block)
+            idx.upsert_many([CLAIMS[0]])
+            for c in TYPO_CLAIMS:
+                idx.upsert(c)
+        else:
+            idx.upsert_many(TYPO_CLAIMS)
+        cand = idx.candidates(norm)
+        assert idx._row_ids[cand["row"][0]] == "right"
+        assert cand["char_cos"][0] > 0.6 and cand["second"][0] > 0
+        m = idx.match(TYPO_POST, threshold=0.0)[0]
+        assert m is not None and m.claim_id == "right"
+        # the Scorer's batch features give the same result as computing them here
+        x = bundle.features.transform(norm)
+        assert idx.match_normalized(norm, threshold=0.0, x=x)[0] == m
+
+
+def test_pair_cosines_match_the_feature_rows(bundle: ModelBundle) -> None:
+    import numpy as np
+
+    idx = make_claim_index(_with_rerank(bundle))
+    idx.upsert_many(CLAIMS + TYPO_CLAIMS)
+    posts = idx._normalizer.normalize_batch(["vaksin covid ada chip pelacak", "air kelapa menyembuhan kovid"])
+    pr = idx.candidates(posts, pairs=True)["pairs"]
+    assert pr["post"].size >= 2
+    x = bundle.features.transform(posts)
+    n_words = len(bundle.features.words)
+    for j in range(pr["post"].size):
+        c = bundle.features.transform([idx._row_norm[pr["row"][j]]])
+        prod = x[pr["post"][j]].multiply(c)
+        char = float(prod[:, n_words:].sum()) / bundle.features.char_weight**2
+        word = float(prod[:, :n_words].sum()) / bundle.features.word_weight**2
+        assert np.isclose(pr["char_cos"][j], min(char, 1.0), atol=1e-5)
+        assert np.isclose(pr["word_cos"][j], min(word, 1.0), atol=1e-5)
+
+
+def test_artifacts_without_rerank_params_load_and_rank_as_before(bundle: ModelBundle) -> None:
+    from streams.claims.index import ACCEPT_FEATURES
+
+    import copy
+
+    old = copy.copy(bundle)  # artifacts trained before re-ranking: no rerank model, 9-feature acceptance model
+    old.claim_params = {k: v for k, v in bundle.claim_params.items() if not k.startswith("rerank_")}
+    old.claim_params["accept_coef"] = [0.0] * len(ACCEPT_FEATURES)
+    idx = make_claim_index(old)
+    assert idx.rerank_coef is None
+    assert not idx.uses_char_features
+    idx.upsert_many(CLAIMS + TYPO_CLAIMS)
+    idx.match(["vaksin covid ada chip pelacak"])
+    assert all(fx is None for fx in idx._row_fx)  # no feature rows computed for old artifacts
+    with pytest.raises(ValueError, match="re-run"):
+        make_claim_index(_with_rerank(bundle, rerank_coef=[1.0, 2.0]))

@@ -11,6 +11,8 @@ import pytest
 
 from streams.models import data as D
 from streams.models.bundle import ModelBundle
+from streams.models.artifacts import sha256_bytes
+from streams.models.reproduce import compare_artifacts
 from streams.models.train import TrainConfig, format_report, train_all
 from streams.settings import get_settings
 from streams.text import normalize_batch
@@ -41,6 +43,31 @@ def test_training_is_reproducible(quick_run: tuple[Path, dict], tmp_path: Path) 
     _, again = train_all(None, tmp_path, TrainConfig(quick=True, quick_rows=600), write=True)
     assert ModelBundle.load(tmp_path).versions == ModelBundle.load(out).versions
     assert again["sentiment"] == report["sentiment"] and again["hoax"] == report["hoax"]
+    result = compare_artifacts(out, tmp_path)
+    assert result.identical_files and result.reproduced, result.summary()
+
+
+def test_check_reports_a_figure_that_differs(quick_run: tuple[Path, dict], tmp_path: Path) -> None:
+    """`sigap train --check` fails when the retrained figures differ from the reference's (here: a reference
+    whose report claims a better hoax figure than training gives)."""
+    import shutil
+
+    out, report = quick_run
+    reference = tmp_path / "reference"
+    shutil.copytree(out, reference)
+    evaluation = json.loads((reference / "evaluation.json").read_text())
+    evaluation["hoax"]["news_heldout"]["macro_f1"] += 1.0
+    data = json.dumps(evaluation).encode()
+    (reference / "evaluation.json").write_bytes(data)
+    manifest = json.loads((reference / "manifest.json").read_text())
+    manifest["files"]["evaluation.json"]["sha256"] = sha256_bytes(data)
+    (reference / "manifest.json").write_text(json.dumps(manifest))
+    result = compare_artifacts(reference, out)
+    assert not result.reproduced and not result.identical_files
+    assert result.differences == [
+        f"hoax.news_heldout.macro_f1: {report['hoax']['news_heldout']['macro_f1'] + 1.0:g} -> "
+        f"{report['hoax']['news_heldout']['macro_f1']:g}"
+    ]
 
 
 def test_sentiment_quality_floor_on_held_out_sentences() -> None:

@@ -98,3 +98,28 @@ def test_batch_of_500_is_fast(scorer: Scorer) -> None:
     t = time.perf_counter()
     scorer.score_texts(posts)
     assert time.perf_counter() - t < 1.0  # 2 ms/post: a generous bound for shared CI machines
+
+
+def test_claim_reranking_reuses_the_batch_feature_rows(scorer: Scorer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a re-ranking model the claim index reads the posts' FeatureSpace rows the Scorer already computed:
+    one transform per batch, and a misspelt post still finds its claim through character n-grams."""
+    import copy
+
+    from streams.claims.index import RERANK_FEATURES
+
+    bundle = copy.copy(scorer.bundle)
+    coef = [{"similarity": 1.0, "char_cosine": 4.0, "score_ratio": 1.0}.get(f, 0.0) for f in RERANK_FEATURES]
+    bundle.claim_params = {**scorer.bundle.claim_params, "rank_shared_power": 0.5, "rerank_coef": coef,
+                           "rerank_intercept": -3.0, "threshold": 0.0}
+    bundle.claim_params.pop("accept_coef", None)
+    claims = [{"id": "right", "claim": "Air kelapa menyembuhkan covid", "verdict": "hoax"},
+              {"id": "wrong", "claim": "Air kelapa menyegarkan tubuh", "verdict": "true"}]
+    s = Scorer(bundle, claims)
+    s.score_texts(["air kelapa"])  # the claims' feature rows are built at the first match
+    space = bundle.features
+    calls = []
+    original = type(space).transform
+    monkeypatch.setattr(type(space), "transform", lambda self, texts: calls.append(len(texts)) or original(self, texts))
+    out = s.score_texts(["air kelapa bisa menyembuhan kovid19", "hari ini cerah"])
+    assert calls == [2]
+    assert out.items[0].claim_match is not None and out.items[0].claim_match["claim_id"] == "right"

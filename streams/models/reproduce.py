@@ -1,0 +1,77 @@
+"""Does a fresh ``sigap train`` reproduce a set of artifacts? (``sigap train --check``)
+
+Training is seeded and deterministic, so on the same data and code the artifacts come out byte-identical on one
+machine. Another CPU or BLAS build can change the last bits of a coefficient (and so the version hashes) without
+changing what the models do; the evaluation figures are what must match. Two artifact folders are compared by
+their manifests' file hashes and by every number in their ``evaluation.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from streams.models.artifacts import read_manifest, verified_bytes
+
+EVALUATION = "evaluation.json"
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    identical_files: bool
+    differences: list[str] = field(default_factory=list)  # "hoax.news_heldout.macro_f1: 72.75 -> 72.1"
+
+    @property
+    def reproduced(self) -> bool:
+        return not self.differences
+
+    def summary(self) -> str:
+        if self.identical_files:
+            return "reproduced: every artifact file is byte-identical"
+        if self.reproduced:
+            return "reproduced: every evaluation figure matches (artifact bytes differ, e.g. another BLAS build)"
+        return "NOT reproduced:\n" + "\n".join(f"  {d}" for d in self.differences)
+
+
+def compare_artifacts(reference: Path, candidate: Path, tolerance: float = 0.05) -> Reproduction:
+    """Compare ``candidate`` (fresh training) with ``reference`` (e.g. the shipped artifacts)."""
+    ref_manifest, cand_manifest = read_manifest(reference), read_manifest(candidate)
+    identical = _file_hashes(ref_manifest) == _file_hashes(cand_manifest)
+    ref_eval, cand_eval = _evaluation(reference, ref_manifest), _evaluation(candidate, cand_manifest)
+    ref_eval.pop("versions", None)
+    cand_eval.pop("versions", None)
+    ref_figures, cand_figures = dict(_numbers(ref_eval)), dict(_numbers(cand_eval))
+    differences = []
+    for key in sorted(ref_figures.keys() | cand_figures.keys()):
+        a, b = ref_figures.get(key), cand_figures.get(key)
+        if a is None or b is None or abs(a - b) > tolerance:
+            differences.append(f"{key}: {_show(a)} -> {_show(b)}")
+    return Reproduction(identical_files=identical, differences=differences)
+
+
+def _file_hashes(manifest: dict[str, Any]) -> dict[str, str]:
+    return {name: entry.get("sha256", "") for name, entry in manifest.get("files", {}).items()}
+
+
+def _evaluation(models_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    if EVALUATION not in manifest.get("files", {}):
+        raise FileNotFoundError(f"{models_dir}: these artifacts carry no {EVALUATION} to compare")
+    return json.loads(verified_bytes(Path(models_dir), manifest, EVALUATION).decode("utf-8"))
+
+
+def _numbers(tree: Any, prefix: str = "") -> Iterator[tuple[str, float]]:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _numbers(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(tree, (list, tuple)):
+        for i, value in enumerate(tree):
+            yield from _numbers(value, f"{prefix}[{i}]")
+    elif isinstance(tree, (int, float)) and not isinstance(tree, bool):
+        yield prefix, float(tree)
+
+
+def _show(value: float | None) -> str:
+    return "missing" if value is None else f"{value:g}"
