@@ -31,6 +31,10 @@ partition_clock = app.Table("issue-clock", default=None, partitions=settings.pos
 policy_source = PolicySource(settings.policy_path)
 TICK = b'{"kind": "tick"}'
 TICK_INTERVAL_SECONDS = 10.0
+# An owned partition gets a tick at least every TICK_INTERVAL_SECONDS: a longer silence of its own input means the
+# engine was not listening (the partition was elsewhere, or the worker stalled), so the engine does not count that
+# time as silence of the posts partitions (policy windows.idle_source_seconds).
+LISTENING_GAP_SECONDS = 3 * TICK_INTERVAL_SECONDS
 
 
 class PartitionView(MutableMapping):
@@ -86,6 +90,7 @@ async def track_issues(stream):
                 engine = engines[partition] = IssueEngine(
                     policy_source, issue_state, clock_store=PartitionView(partition_clock, partition),
                     claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
+                    listening_gap_seconds=LISTENING_GAP_SECONDS,
                 )
             records = [record for record in map(_decode, partition_events) if record is not None]
             out = engine.process(records)

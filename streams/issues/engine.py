@@ -12,6 +12,15 @@ the producer of the issue events topic sends watermark records (``{"kind": "wate
 meaning "source s has sent every post created up to t") and the engine is told how many sources to expect, the
 watermark is the minimum over sources instead, which is exact whatever the replay speed.
 
+A source that sends nothing (a posts partition with no posts) would hold that minimum back forever, so a source
+counts as *idle*, and is no longer waited for, once it has sent no watermark record for the policy's
+``windows.idle_source_seconds`` of wall time while this engine was listening. Idleness is judged by wall time
+only, never by how far a source is behind the others in event time: in a fast replay a busy source can be many
+event-minutes behind and still be about to deliver the posts of the minutes in question. Wall time is measured
+from this engine's own observations (not stored): after a restart, or after a gap in its own input longer than
+``listening_gap_seconds`` (its partition was elsewhere, the worker was stalled), every source is given the full
+idle time again. An idle source that sends again is waited for again; its posts older than the judged minutes are late.
+
 State (all JSON dicts, so they can live in changelog-backed tables):
 
 * ``store[issue_id]``: the issue (see :mod:`streams.issues.state`).
@@ -24,8 +33,9 @@ Nothing ever iterates over a whole table.
 
 At the end of a stream (or when a partition goes quiet) the last minutes wait for posts that will not come:
 ``flush(final=True)`` judges everything that has arrived (``sigap simulate`` calls it at the end of its file),
-and a ``{"kind": "tick"}`` record does the same once no post or feedback has arrived for ``idle_flush_seconds``
-of wall time (the only use of the wall clock: it changes when minutes are judged, never what they contain).
+and a ``{"kind": "tick"}`` record does the same once no record but ticks has arrived for the idle time. The
+wall clock is used for these two idle decisions only: a stream whose sources never pause that long is judged
+exactly as ``sigap simulate`` judges it.
 """
 
 from __future__ import annotations
@@ -128,7 +138,9 @@ class IssueEngine:
         *,
         expected_sources: int | None = None,
         event_source: str = DEFAULT_SOURCE,
-        idle_flush_seconds: float | None = 30.0,
+        idle_seconds: float | None = None,
+        listening_gap_seconds: float | None = None,
+        wall_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._policy_source = as_policy_source(policy_source)
         self.store = store
@@ -136,8 +148,16 @@ class IssueEngine:
         self.claim_lookup = claim_lookup
         self.expected_sources = expected_sources
         self.event_source = event_source
-        self.idle_flush_seconds = idle_flush_seconds
-        self._last_data_at = time.monotonic()
+        self.idle_seconds = idle_seconds  # None: the policy's windows.idle_source_seconds
+        # The longest gap between two calls during which the engine still counts as listening (the live worker
+        # sends a tick to each of its partitions far more often); None: the idle time.
+        self.listening_gap_seconds = listening_gap_seconds
+        self._now = wall_clock
+        self._last_data_at = wall_clock()   # the last record that was not a tick
+        self._last_call: float | None = None  # the end of the last process() call
+        self._heard: dict[str, float] = {}   # source -> wall time of its last watermark record
+        self._heard_since: float | None = None  # wall time of the first watermark record while listening
+        self._idle_logged: frozenset[str] = frozenset()
 
     # --- public ---------------------------------------------------------------------------------------------
 
@@ -160,6 +180,15 @@ class IssueEngine:
         policy = self._policy_source.current()
         clock = self._load_clock()
         batch = _Batch(self, policy, clock)
+        idle_seconds = self._idle_seconds(policy)
+        now = self._now()
+        gap = idle_seconds if self.listening_gap_seconds is None else self.listening_gap_seconds
+        if self._last_call is not None and now - self._last_call > gap:
+            # This engine was not listening (its partition was elsewhere, or the worker was stalled): the silence
+            # it would measure is its own, so every source gets the full idle time again.
+            self._heard.clear()
+            self._heard_since = None
+            self._last_data_at = now
         ticks = 0
         for record in records:
             if not isinstance(record, dict):
@@ -169,27 +198,30 @@ class IssueEngine:
             if kind == "tick":
                 ticks += 1
                 continue
-            self._last_data_at = time.monotonic()
+            self._last_data_at = now
             try:
                 if kind == "feedback":
                     self._feedback(batch, record)
                 elif kind == "watermark":
-                    self._marker(clock, record, batch)
+                    self._marker(clock, record, now)
                 else:
                     self._ingest(batch, clock, record)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 batch.out.invalid += 1
                 log.warning("issue engine skipped a record it cannot use (%s: %s): id=%r", type(exc).__name__,
                             exc, record.get("id") if isinstance(record, dict) else None)
-        target = self._target_minute(clock, policy)
-        if ticks and self.idle_flush_seconds is not None and \
-                time.monotonic() - self._last_data_at >= self.idle_flush_seconds:
+        target = self._target_minute(clock, policy, now)
+        if ticks and now - self._last_data_at >= idle_seconds:
             # Nothing but ticks for a while: the input is idle, so judge everything that has arrived.
             target = max(target if target is not None else -1, self._final_minute(clock, policy) or -1)
             target = None if target < 0 else target
         self._advance(batch, clock, target)
         self._commit(batch, clock)
+        self._last_call = self._now()
         return batch.out
+
+    def _idle_seconds(self, policy: Policy) -> float:
+        return float(policy.windows.idle_source_seconds if self.idle_seconds is None else self.idle_seconds)
 
     @staticmethod
     def _final_minute(clock: dict, policy: Policy) -> int | None:
@@ -235,14 +267,24 @@ class IssueEngine:
             clock["lat"] = dict(clock.get("lat") or {})
         return clock
 
-    def _marker(self, clock: dict, record: dict, batch: _Batch) -> None:
+    def _marker(self, clock: dict, record: dict, now: float) -> None:
         ms = parse_ms(record.get("time"))
         source = record.get("source")
         if ms is None or source in (None, ""):
             raise ValueError("a watermark record needs 'source' and an RFC 3339 'time'")
         source = str(source)
         clock["src"][source] = max(ms, clock["src"].get(source, ms))
-        clock["src_first"] = min(ms, clock.get("src_first", ms))
+        self._heard[source] = now
+        if self._heard_since is None:
+            self._heard_since = now
+
+    def _silent(self, source: str | None, now: float, idle_seconds: float) -> bool:
+        """Whether ``source`` (None: a source never heard of) has sent no watermark record for the idle time.
+
+        Silence counts from the source's last record, or, for a source not heard since this engine started
+        listening, from the first record of any source: until some source sends, nobody is idle."""
+        since = self._heard.get(source, self._heard_since) if source is not None else self._heard_since
+        return since is not None and now - since >= idle_seconds
 
     @staticmethod
     def _observe_lateness(clock: dict, newest: int, late_ms: int, policy: Policy) -> None:
@@ -268,19 +310,28 @@ class IssueEngine:
         observed = max((v for k, v in (clock.get("lat") or {}).items() if int(k) >= recent), default=0)
         return min(w.max_lateness_seconds * 1000, max(w.allowed_lateness_seconds * 1000, observed))
 
-    def _target_minute(self, clock: dict, policy: Policy) -> int | None:
+    def _target_minute(self, clock: dict, policy: Policy, now: float) -> int | None:
         """The last minute that is complete: every post created in it has arrived (given the lateness bound)."""
         w = policy.windows
         if self.expected_sources:
             sources = clock["src"]
             if not sources:
                 return None
-            newest = max(sources.values())
-            idle_ms = w.idle_source_minutes * MINUTE_MS
-            if len(sources) < self.expected_sources and newest - clock.get("src_first", newest) < idle_ms:
+            idle_seconds = self._idle_seconds(policy)
+            if len(sources) < self.expected_sources and not self._silent(None, now, idle_seconds):
                 return None  # some sources have not reported yet, and have not been silent long enough to ignore
+            # However far behind in event time, a source that is still sending is waited for: only silence (wall
+            # time) makes a source idle.
+            waited = {s: t for s, t in sources.items() if not self._silent(s, now, idle_seconds)}
+            idle = frozenset(sources) - frozenset(waited)
+            if idle != self._idle_logged:
+                if idle - self._idle_logged:
+                    log.info("issue engine: sources %s silent for %.0f s, no longer waited for",
+                             ", ".join(sorted(idle - self._idle_logged)), idle_seconds)
+                self._idle_logged = idle
             # Every source has sent all it created up to its mark: only the disorder within a source remains.
-            basis = min(t for t in sources.values() if t >= newest - idle_ms)
+            # With every source idle, all they sent has arrived.
+            basis = min(waited.values()) if waited else max(sources.values())
             return (basis - w.allowed_lateness_seconds * 1000) // MINUTE_MS - 1
         if clock.get("max_ms") is None:
             return None

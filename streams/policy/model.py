@@ -98,7 +98,7 @@ class Windows(_Strict):
     allowed_lateness_seconds: Annotated[int, Field(ge=0, le=3600)] = 120
     max_lateness_seconds: Annotated[int, Field(ge=0, le=3600)] = 900
     rewind_minutes: Annotated[int, Field(ge=0, le=60)] = 15
-    idle_source_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    idle_source_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
 
     @model_validator(mode="after")
     def _coordination_fits(self) -> Windows:

@@ -63,14 +63,10 @@ def _identity(events: list[dict]) -> list[tuple]:
 
 
 def _times_must_match_simulation(live: list[dict], expected: list[dict]) -> None:
-    """Called last: every other assertion of the test has passed by then."""
-    if _essence(live) != _essence(expected):
-        pytest.xfail(
-            "KNOWN BUG, open: the same escalations (issues, levels, ids) but an event `time` up to ~2 minutes later "
-            f"than `sigap simulate` (about 1 run in 6): live {_essence(live)} vs simulated {_essence(expected)}. "
-            "Suspect: in a fast replay a posts partition far behind the others in event time counts as an idle "
-            "source (policy windows.idle_source_minutes), so a minute is judged before its posts arrive and the "
-            "rewind raises the level at a later minute. See the README, 'Known problems'.")
+    """Event time, not arrival: the live events carry the very `time` that `sigap simulate` computes. A posts
+    partition far behind the others in event time is still waited for (only wall-clock silence makes a source
+    idle), so no minute is judged before its posts have arrived."""
+    assert _essence(live) == _essence(expected), "the live escalation times differ from `sigap simulate`"
 
 
 def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tmp_path, hoax_burst):

@@ -97,3 +97,40 @@ def test_a_fast_replay_that_scrambles_minutes_still_finds_the_same_issues_at_the
         assert abs(parse_ms(event["time"]) - parse_ms(ideal["time"])) <= 3 * 60_000
         if ideal["data"]["coordination"] and ideal["data"]["coordination"]["accounts"] >= 30:
             assert event["data"]["coordination"]["accounts"] >= 30
+
+
+def test_a_fast_replay_with_source_watermarks_gives_exactly_the_reference_escalations():
+    """As the live worker runs: each source partition's watermark goes to every engine after each batch, and the
+    engines wait for every source, however far behind in event time the slowest one is (only wall-clock silence
+    makes a source idle). The escalations, times included, are then exactly those of the ordered stream."""
+    import zlib
+
+    from streams.issues.engine import IssueEngine
+    from streams.policy import load_policy
+    from tests.issues.helpers import JsonStore, partition_of
+
+    records, claims = demo()
+    sources, partitions, batch = 8, 2, 20
+    arrival = fast_replay_order(records, sources=sources)
+    engines = [IssueEngine(load_policy(), JsonStore(), JsonStore(), claim_lookup=claims.get,
+                           expected_sources=sources) for _ in range(partitions)]
+    escalations, spread, marked = [], 0, {}
+    for i in range(0, len(arrival), batch):
+        chunk = arrival[i:i + batch]
+        routed: list[list[dict]] = [[] for _ in range(partitions)]
+        for record in chunk:
+            routed[partition_of(record["scores"]["issue_id"], partitions)].append(record)
+        newest: dict[str, str] = {}
+        for record in chunk:
+            source = str(zlib.crc32(record["id"].encode()) % sources)
+            newest[source] = max(newest.get(source, record["created_at"]), record["created_at"])
+        marks = [{"kind": "watermark", "source": s, "time": t} for s, t in sorted(newest.items())]
+        for p in range(partitions):
+            escalations.extend(engines[p].process(routed[p] + marks).escalations)
+        marked.update({s: parse_ms(t) for s, t in newest.items()})
+        if len(marked) == sources:
+            spread = max(spread, max(marked.values()) - min(marked.values()))
+    for engine in engines:
+        escalations.extend(engine.flush(final=True).escalations)
+    assert spread > 15 * 60_000  # the slowest source is far behind the fastest in event time
+    assert canonical(escalations) == reference()

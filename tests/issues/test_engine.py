@@ -246,12 +246,134 @@ def test_missing_optional_author_fields_are_fine(field, value):
 def test_a_tick_on_an_idle_input_judges_the_last_minutes():
     posts = hoax_burst(minutes=6)
     reference, _ = run_engines(posts)  # everything judged at the end of the input
-    idle = IssueEngine(load_policy(), JsonStore(), JsonStore(), idle_flush_seconds=0.0)
+    idle = IssueEngine(load_policy(), JsonStore(), JsonStore(), idle_seconds=0.0)
     first = idle.process(posts)
     waiting = idle.watermark_minute
     later = idle.process([{"kind": "tick"}])
     assert idle.watermark_minute >= waiting + 2  # the minutes held back for the allowed lateness are judged
     assert [e["id"] for _, e in first.escalations + later.escalations] == [e["id"] for _, e in reference]
-    busy = IssueEngine(load_policy(), JsonStore(), JsonStore(), idle_flush_seconds=3600)
+    busy = IssueEngine(load_policy(), JsonStore(), JsonStore(), idle_seconds=3600)
     busy.process(posts)
     assert not busy.process([{"kind": "tick"}]).escalations  # not idle long enough: nothing more is judged
+
+
+def _mark(source: str, post: dict) -> dict:
+    return {"kind": "watermark", "source": source, "time": post["created_at"]}
+
+
+def _essence(events) -> list[tuple]:
+    return [(s, e["data"]["level"], e["time"], e["id"]) for s, e in events]
+
+
+def test_a_source_far_behind_in_event_time_but_still_sending_is_waited_for():
+    """A fast replay: source A has sent its whole stream while source B, still busy, is more than
+    15 event-minutes behind. B is not idle (it keeps sending), so no minute may be judged before B has passed it:
+    the escalations, their times included, must be those of the whole stream in order."""
+    posts = hoax_burst(minutes=12, start=T0 + timedelta(minutes=5))
+    background = chatter(40, 2)
+    stream = sorted(posts + background, key=lambda p: p["created_at"])
+    a = [p for i, p in enumerate(stream) if i % 2 == 0]
+    b = [p for i, p in enumerate(stream) if i % 2 == 1]
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore(), expected_sources=2)
+    events = engine.process(a[: len(a) // 3] + [_mark("A", a[len(a) // 3 - 1])]).escalations
+    events += engine.process(a[len(a) // 3:] + [_mark("A", a[-1])]).escalations
+    assert parse_ms(a[-1]["created_at"]) - parse_ms(b[0]["created_at"]) > 30 * 60_000
+    for i in range(0, len(b), 4):  # B catches up a few posts at a time, sending its watermark after each batch
+        events += engine.process(b[i:i + 4] + [_mark("B", b[min(i + 4, len(b)) - 1])]).escalations
+    events += engine.flush(final=True).escalations
+    reference, _ = run_engines(stream, batch=1)
+    assert any(s == "claim-c-autis" and e["data"]["level"] >= 3 for s, e in reference)
+    assert _essence(events) == _essence(reference)
+
+
+class FakeWallClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_quiet_source_is_no_longer_waited_for_once_silent_for_the_idle_time():
+    """A posts partition that gets no posts sends no watermark: after ``idle_source_seconds`` of wall-clock
+    silence it stops holding the other sources back, and is waited for again as soon as it sends."""
+    posts = hoax_burst(minutes=12)
+    reference, _ = run_engines(posts, batch=1)
+    wall = FakeWallClock()
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore(), expected_sources=3, wall_clock=wall)
+    assert load_policy().windows.idle_source_seconds == 30
+    engine.process([{"kind": "tick"}])
+    wall.now += 120  # ticks before any post: nobody is silent yet, as no source has sent anything
+    events = engine.process(posts[:40] + [_mark("A", posts[39])]).escalations
+    events += engine.process([_mark("B", posts[39])]).escalations
+    assert engine.watermark_minute is None  # C has not been heard of, but only for an instant
+    for i in range(40, len(posts), 10):
+        wall.now += 10  # A and B keep sending every 10 s; C stays silent
+        events += engine.process(posts[i:i + 10] + [_mark("A", posts[min(i + 10, len(posts)) - 1]),
+                                                    _mark("B", posts[min(i + 10, len(posts)) - 1])]).escalations
+        if wall.now < 1000 + 120 + 30:
+            assert engine.watermark_minute is None, "judged before C had been silent for the idle time"
+    assert engine.watermark_minute == (parse_ms(posts[-1]["created_at"]) - 120_000) // 60_000 - 1
+    events += engine.flush(final=True).escalations
+    assert _essence(events) == _essence(reference)
+
+    # C wakes up far behind: it is waited for again, however far behind it is in event time.
+    judged = engine.watermark_minute
+    wall.now += 5
+    engine.process([_mark("C", posts[0])])
+    engine.process([_mark("A", posts[-1]), _mark("B", posts[-1])])
+    assert engine.watermark_minute == judged
+
+
+def test_sources_that_sent_nothing_yet_are_not_idle_and_a_restart_listens_for_the_full_idle_time_again():
+    posts = hoax_burst(minutes=12)
+    store, clock = JsonStore(), JsonStore()
+    wall = FakeWallClock()
+    first = IssueEngine(load_policy(), store, clock, expected_sources=2, wall_clock=wall)
+    first.process(posts[:60] + [_mark("A", posts[59]), _mark("B", posts[59])])
+    judged = first.watermark_minute
+    assert judged is not None
+    # Restart (new engine, same tables) long after: B's last watermark is old, but this engine has not listened
+    # for the idle time yet, so B is still waited for.
+    wall.now += 3600
+    again = IssueEngine(load_policy(), store, clock, expected_sources=2, wall_clock=wall)
+    again.process(posts[60:] + [_mark("A", posts[-1])])
+    assert again.watermark_minute == judged
+    wall.now += 29
+    again.process([_mark("A", posts[-1])])
+    assert again.watermark_minute == judged
+    wall.now += 1
+    again.process([{"kind": "tick"}])
+    assert again.watermark_minute == (parse_ms(posts[-1]["created_at"]) - 120_000) // 60_000 - 1
+
+
+def test_a_gap_in_the_engines_own_input_gives_every_source_the_idle_time_again():
+    """A partition that was assigned elsewhere (or a stalled worker) hears nothing: that is not the sources'
+    silence."""
+    posts = hoax_burst(minutes=12)
+    wall = FakeWallClock()
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore(), expected_sources=2, wall_clock=wall)
+    engine.process(posts[:30] + [_mark("A", posts[29]), _mark("B", posts[29])])
+    judged = engine.watermark_minute
+    wall.now += 600  # the engine was not called for ten minutes
+    engine.process(posts[30:] + [_mark("A", posts[-1])])
+    assert engine.watermark_minute == judged  # B is waited for: it was not listened to during the gap
+    wall.now += 30
+    engine.process([_mark("A", posts[-1])])
+    assert engine.watermark_minute > judged
+
+
+def test_ticks_keep_the_engine_listening_when_the_idle_time_is_shorter_than_the_tick_interval():
+    """The worker ticks each partition every 10 s and tells the engine so (listening_gap_seconds): a policy idle
+    time shorter than that must still let a quiet source become idle."""
+    posts = hoax_burst(minutes=12)
+    policy = load_policy().model_dump(mode="json")
+    policy["windows"]["idle_source_seconds"] = 5
+    wall = FakeWallClock()
+    engine = IssueEngine(parse_policy(policy), JsonStore(), JsonStore(), expected_sources=2,
+                         listening_gap_seconds=30, wall_clock=wall)
+    engine.process(posts + [_mark("A", posts[-1])])
+    assert engine.watermark_minute is None
+    wall.now += 9  # more than the idle time since the last call, less than the listening gap
+    engine.process([_mark("A", posts[-1]), {"kind": "tick"}])
+    assert engine.watermark_minute == (parse_ms(posts[-1]["created_at"]) - 120_000) // 60_000 - 1
