@@ -41,7 +41,7 @@ NEAR_DUP_THRESHOLD = 0.5
 @dataclass
 class TrainConfig:
     seed: int = SEED
-    sentiment_c: float = 10.0
+    sentiment_c: float = 30.0  # chosen by 3-fold CV on the training rows: C 10 / 30 -> macro-F1 86.1 / 86.5
     hoax_short_c: float = 3.0
     hoax_long_c: float = 3.0
     relevance_c: float = 3.0
