@@ -55,6 +55,126 @@ def test_the_app_installs_the_fix():
 
     assert Consumer.ack is faust_fixes.ack_only_processed
     assert Consumer._add_gap is faust_fixes.record_no_gap  # no offset counts as done without being processed
+    assert Consumer._new_offset is faust_fixes.new_offset_from_the_committed_one
+    assert Consumer.on_buffer_drop is faust_fixes.resume_unless_paused
+    from faust.tables.recovery import Recovery
+
+    assert Recovery._resume_streams is faust_fixes.resume_streams_after_seek
+    assert Recovery.on_recovery_completed is faust_fixes.complete_recovery_then_resume_streams
     import faust.streams
 
     assert faust.streams._CStreamIterator is None  # the Cython iterator would bypass Consumer.ack
+
+
+class _Recorder:
+    """Fakes of the consumer, app and recovery that record what the recovery does, in order."""
+
+    def __init__(self, generation: int = 5) -> None:
+        self.calls: list = []
+        self.stream_tps = {("t.posts", 0), ("t.posts", 1)}
+        self.changelog_tps = {("app-issue-state-changelog", 0)}
+        consumer = SimpleNamespace(
+            assignment=lambda: self.stream_tps | self.changelog_tps,
+            perform_seek=self._perform_seek,
+            resume_partitions=lambda tps: self.calls.append(("resume", frozenset(tps))),
+            resume_flow=lambda: self.calls.append("resume_flow"),
+        )
+
+        async def send():
+            return None
+
+        async def maybe_start():
+            return None
+
+        self.app = SimpleNamespace(
+            consumer=consumer,
+            consumer_generation_id=generation,
+            on_rebalance_complete=SimpleNamespace(send=send),
+            flow_control=SimpleNamespace(resume=lambda: self.calls.append("clear_queues")),
+            conf=SimpleNamespace(broker_request_timeout=1.0),
+            _fetcher=SimpleNamespace(maybe_start=maybe_start),
+            assignor=SimpleNamespace(assigned_standbys=lambda: set()),
+            on_rebalance_end=lambda: self.calls.append("rebalance_end"),
+        )
+
+        async def wait(coro, timeout=None):
+            await coro
+
+        self.recovery = SimpleNamespace(
+            app=self.app,
+            log=SimpleNamespace(info=lambda *a: None, warning=lambda *a: None),
+            _set_recovery_ended=lambda: None,
+            tables=SimpleNamespace(values=lambda: [], on_actives_ready=lambda: None, on_standbys_ready=lambda: None),
+            actives_for_table={},
+            standbys_for_table={},
+            completed=SimpleNamespace(set=lambda: None),
+            _wait=wait,
+            _is_changelog_tp=lambda tp: tp in self.changelog_tps,
+        )
+
+    async def _perform_seek(self):
+        self.calls.append("seek")
+
+
+def test_stream_partitions_resume_only_after_the_seek_and_the_queue_clear():
+    import asyncio
+
+    for method in (faust_fixes.complete_recovery_then_resume_streams, faust_fixes.resume_streams_after_seek):
+        recorder = _Recorder()
+        asyncio.run(method(recorder.recovery, generation_id=5))
+        # Resumed before the seek, the partitions delivered posts that the queue clear then threw away.
+        assert recorder.calls[:4] == ["seek", "clear_queues", ("resume", frozenset(recorder.stream_tps)),
+                                      "resume_flow"], method.__name__
+        assert recorder.calls.count("seek") == 1
+
+
+def test_nothing_is_resumed_when_another_rebalance_began():
+    import asyncio
+
+    for method in (faust_fixes.complete_recovery_then_resume_streams, faust_fixes.resume_streams_after_seek):
+        recorder = _Recorder(generation=6)
+        asyncio.run(method(recorder.recovery, generation_id=5))
+        assert recorder.calls == [], method.__name__
+
+
+def _buffering_consumer(paused: set, active: set) -> SimpleNamespace:
+    consumer = SimpleNamespace(_buffered_partitions={("posts", 0), ("posts", 1)}, _paused_partitions=paused,
+                               _active_partitions=active)
+    consumer._get_active_partitions = lambda: consumer._active_partitions
+    return consumer
+
+
+def test_a_partition_paused_by_a_rebalance_stays_paused_when_its_buffer_drains():
+    consumer = _buffering_consumer(paused={("posts", 0)}, active=set())
+    faust_fixes.resume_unless_paused(consumer, ("posts", 0))
+    assert consumer._active_partitions == set()
+    assert ("posts", 0) not in consumer._buffered_partitions
+
+
+def test_a_drained_partition_that_is_not_paused_is_fetched_again():
+    consumer = _buffering_consumer(paused=set(), active=set())
+    faust_fixes.resume_unless_paused(consumer, ("posts", 1))
+    assert consumer._active_partitions == {("posts", 1)}
+    faust_fixes.resume_unless_paused(consumer, ("posts", 1))  # no longer buffered: nothing changes
+    assert consumer._active_partitions == {("posts", 1)}
+
+
+def _offsets(committed, acked) -> SimpleNamespace:
+    tp = ("posts", 0)
+    return SimpleNamespace(_acked={tp: list(acked)}, _acked_index={tp: set(acked)}, _gap={tp: []},
+                           _committed_offset={tp: committed})
+
+
+def test_the_commit_never_jumps_over_the_unacknowledged_message_at_the_committed_offset():
+    tp = ("posts", 0)
+    # offset 10 is the next to commit and was not acknowledged; 11 and 12 were
+    assert faust_fixes._original_new_offset(_offsets(10, [11, 12]), tp) == 13  # Faust alone: 10 is skipped
+    assert faust_fixes.new_offset_from_the_committed_one(_offsets(10, [11, 12]), tp) is None
+
+
+def test_the_commit_moves_over_contiguous_acknowledgements_from_the_committed_offset():
+    tp = ("posts", 0)
+    consumer = _offsets(10, [10, 11, 13])
+    assert faust_fixes.new_offset_from_the_committed_one(consumer, tp) == 12
+    assert consumer._acked[tp] == [13]  # the rest waits for 12
+    assert faust_fixes.new_offset_from_the_committed_one(_offsets(None, [0, 1]), tp) == 2

@@ -130,12 +130,6 @@ def test_deployments_with_different_prefixes_never_see_each_other(sigap_env, oth
     assert read_all(other_settings, "posts.scored") == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN BUG, open: after a mid-stream rebalance some partitions can stall (about 1 run in 5-8, the new "
-           "worker never consumed 3 of its 4 partitions within 120 s; commits stayed contiguous); see the README, "
-           "'Known problems'",
-)
 def test_a_rebalance_mid_stream_loses_nothing(sigap_env, tmp_path):
     settings, env = sigap_env
     posts = make_posts(8000, seed=8)
