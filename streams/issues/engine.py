@@ -57,12 +57,15 @@ from streams.issues.state import (
     PostFacts,
     add_to_bucket,
     add_to_totals,
+    forget_folded_minutes,
     h52,
     merge_bucket_into_totals,
     new_bucket,
     new_state,
     remember_claim,
+    remember_folded_ids,
     remember_id,
+    seen_folded,
     seen_in_bucket,
 )
 from streams.issues.text import near_duplicate_bands, strip_reshare
@@ -427,18 +430,25 @@ class IssueEngine:
         key = str(minute)
         if evaluated is None or minute >= evaluated - w - rewind + 2:
             bucket = state["m"].get(key)
-            if bucket is None:
-                bucket = state["m"][key] = new_bucket(ms)
-            if seen_in_bucket(bucket, facts.id_hash):
+            # (a rewind can bring a minute that was already folded back into detail: check both)
+            if seen_in_bucket(bucket or {"ids": ()}, facts.id_hash) or seen_folded(state, key, facts.id_hash):
                 batch.out.duplicates += 1
                 return
+            if bucket is None:
+                bucket = state["m"][key] = new_bucket(ms)
             remember_id(bucket, facts.id_hash)
             add_to_bucket(bucket, facts)
         else:
-            # Its minute's details were already folded away: it still counts for the baseline and the totals.
+            # Its minute's details were already folded away: it still counts for the baseline and the totals,
+            # once (the folded minute's post ids are remembered for the whole baseline horizon). Older than
+            # that, it only reaches the lifetime totals, unchecked (see streams.issues.state).
             horizon = evaluated - w - rewind - policy.windows.baseline_minutes + 1
-            if minute >= horizon:
+            if minute > horizon:  # as in _fold: counts (and ids) up to the horizon are dropped
+                if seen_folded(state, key, facts.id_hash):
+                    batch.out.duplicates += 1
+                    return
                 state["c"][key] = state["c"].get(key, 0) + 1
+                remember_folded_ids(state, key, [facts.id_hash])
             add_to_totals(state["arch"], facts, KMV_TOTAL)
         done = clock.get("done")
         if done is not None and minute <= done:
@@ -592,12 +602,14 @@ class IssueEngine:
             if int(key) <= last_detailed:
                 bucket = state["m"].pop(key)
                 state["c"][key] = state["c"].get(key, 0) + bucket["n"]
+                remember_folded_ids(state, key, bucket["ids"])
                 merge_bucket_into_totals(state["arch"], bucket)
             elif int(key) <= last_coordinated and state["m"][key]["co"]:
                 state["m"][key]["co"] = {}  # the bulkiest part, kept only for a short rewind
         horizon = minute - w.evaluation_minutes - w.rewind_minutes - w.baseline_minutes + 1
         for key in [k for k in state["c"] if int(k) <= horizon]:
             del state["c"][key]
+        forget_folded_minutes(state, horizon)
 
     # --- expiry ---------------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ Layout (short keys keep changelog records small)::
       "first_ms"/"last_ms": earliest/latest post created_at (epoch ms),
       "m": {minute: bucket}      detailed per-minute buckets, only for minutes still being evaluated
       "c": {minute: posts}       post counts per minute for the baseline horizon (evaluation + baseline window)
+      "f": {minute: fingerprints} for the same folded minutes: the post ids counted in them (see below)
       "arch": totals             everything older than the detailed buckets, merged
       "claims": {claim id: {"claim", "verdict"}},
       "eval": last evaluated minute, "level": level at that minute, "max": highest level published,
@@ -20,6 +21,17 @@ earliest/latest created_at, claim counts and similarity sums, a bottom-k sketch 
 (at-least-once redelivery is not counted twice), two sample posts, claim counts and, for coordination, the
 accounts behind each near-duplicate band key.
 
+When a bucket is folded into "c", its id hashes move to "f" as 32-bit fingerprints (sorted, big-endian, base64:
+about 5.3 characters per post instead of about 17 for a JSON number), kept exactly as long as the minute's count in
+"c", i.e. for the whole baseline horizon. A post arriving for a folded minute is checked against them, so a post
+produced again long after its minute left the detailed window is still counted once, in the baseline and in the
+totals. At most ``MAX_FOLDED_IDS_PER_MINUTE`` fingerprints are kept per minute (the smallest), so a minute of a
+very hot issue costs at most ~11 KB of state (~650 KB for the default 60-minute baseline), and beyond that cap
+a re-produced post may be counted again. A fingerprint collision (two distinct ids of one issue and one minute
+sharing their top 32 bits: probability under 5e-7 per post at the cap) would make a genuine post count as a
+duplicate. Posts older than the baseline horizon only reach the lifetime totals ("arch") and are not checked:
+they no longer affect any signal, only the issue's lifetime totals.
+
 Every bounded collection keeps the *k smallest* elements of a fixed order (hash or id), never "the first k to
 arrive", so a bucket's content depends on which posts fell into it and never on their arrival order: this is
 what makes escalations independent of replay speed and of how partitions interleave.
@@ -27,13 +39,17 @@ what makes escalations independent of replay speed and of how partitions interle
 
 from __future__ import annotations
 
+import base64
 import bisect
 import hashlib
+import struct
 from dataclasses import dataclass
 
 KMV_BUCKET = 64
 KMV_TOTAL = 128
 MAX_IDS_PER_BUCKET = 2048
+MAX_FOLDED_IDS_PER_MINUTE = 2048  # id fingerprints kept per folded minute (see remember_folded_id)
+FINGERPRINT_SHIFT = 20            # a fingerprint is the top 32 bits of the 52-bit id hash
 MAX_BANDS_PER_BUCKET = 128
 MAX_ACCOUNTS_PER_BAND = 64
 SAMPLES_PER_BUCKET = 3
@@ -194,6 +210,46 @@ def remember_id(bucket: dict, id_hash: int) -> None:
     if len(ids) >= MAX_IDS_PER_BUCKET:
         return
     bisect.insort(ids, id_hash)
+
+
+def _unpack_fingerprints(packed: str | None) -> list[int]:
+    if not packed:
+        return []
+    raw = base64.b64decode(packed)
+    return list(struct.unpack(f">{len(raw) // 4}I", raw))
+
+
+def _pack_fingerprints(values: list[int]) -> str:
+    return base64.b64encode(struct.pack(f">{len(values)}I", *values)).decode("ascii")
+
+
+def seen_folded(state: dict, minute_key: str, id_hash: int) -> bool:
+    """Whether a post of an already folded minute was counted in it (see the module docstring)."""
+    packed = (state.get("f") or {}).get(minute_key)
+    if not packed:
+        return False
+    values = _unpack_fingerprints(packed)
+    fingerprint = id_hash >> FINGERPRINT_SHIFT
+    i = bisect.bisect_left(values, fingerprint)
+    return i < len(values) and values[i] == fingerprint
+
+
+def remember_folded_ids(state: dict, minute_key: str, id_hashes: list[int]) -> None:
+    """Add id hashes to a folded minute's fingerprints, keeping the ``MAX_FOLDED_IDS_PER_MINUTE`` smallest."""
+    if not id_hashes:
+        return
+    folded = state.setdefault("f", {})
+    values = set(_unpack_fingerprints(folded.get(minute_key)))
+    values.update(h >> FINGERPRINT_SHIFT for h in id_hashes)
+    folded[minute_key] = _pack_fingerprints(sorted(values)[:MAX_FOLDED_IDS_PER_MINUTE])
+
+
+def forget_folded_minutes(state: dict, horizon: int) -> None:
+    """Drop the fingerprints of folded minutes up to ``horizon`` (they left the baseline horizon)."""
+    folded = state.get("f")
+    if folded:
+        for key in [k for k in folded if int(k) <= horizon]:
+            del folded[key]
 
 
 def merge_bucket_into_totals(totals: dict, bucket: dict) -> None:

@@ -377,3 +377,78 @@ def test_ticks_keep_the_engine_listening_when_the_idle_time_is_shorter_than_the_
     wall.now += 9  # more than the idle time since the last call, less than the listening gap
     engine.process([_mark("A", posts[-1]), {"kind": "tick"}])
     assert engine.watermark_minute == (parse_ms(posts[-1]["created_at"]) - 120_000) // 60_000 - 1
+
+
+def _issue_posts(minutes: int, per_minute: int = 6) -> list[dict]:
+    """One steady claim issue: ``per_minute`` posts every minute for ``minutes`` minutes."""
+    rng = random.Random("steady")
+    posts = []
+    for i in range(minutes * per_minute):
+        at = T0 + timedelta(seconds=i * 60 / per_minute + rng.uniform(0, 1))
+        posts.append(scored_post(i, rng.choice(HOAX_TEXTS) + f" {i}", at, sentiment="negative", hoax=0.8,
+                                 claim=CLAIM, prefix="s", followers=rng.randrange(50, 5000)))
+    return posts
+
+
+def _feed(engine: IssueEngine, records: list[dict], batch: int = 50) -> list:
+    return [engine.process(records[i:i + batch]) for i in range(0, len(records), batch)]
+
+
+def test_posts_produced_again_after_their_minutes_were_folded_are_counted_once():
+    posts = _issue_posts(60)
+    store, clock = JsonStore(), JsonStore()
+    _feed(IssueEngine(load_policy(), store, clock), posts)
+    IssueEngine(load_policy(), store, clock).flush(final=True)
+    before = store["claim-c-autis"]
+    assert before["n"] == len(posts) and before["arch"]["n"] > 200  # most minutes are folded by now
+    # the same file produced again an hour later, into the running deployment (after a restart)
+    out = _feed(IssueEngine(load_policy(), store, clock), posts)
+    assert sum(o.duplicates for o in out) == len(posts)
+    assert sum(o.posts for o in out) == 0 and not [e for o in out for e in o.escalations]
+    after = store["claim-c-autis"]
+    assert after["n"] == before["n"] and after["arch"] == before["arch"] and after["c"] == before["c"]
+    assert after == before
+
+
+def test_an_early_stretch_produced_again_mid_stream_changes_nothing():
+    posts = _issue_posts(70)
+    split = len(posts) * 45 // 70  # the first 45 minutes, then minutes 0-25 again, then the rest
+    replayed = posts[:split] + [orjson.loads(orjson.dumps(p)) for p in posts[:len(posts) * 25 // 70]] + posts[split:]
+    runs = []
+    for records in (posts, replayed):
+        store, clock = JsonStore(), JsonStore()
+        engine = IssueEngine(load_policy(), store, clock)
+        out = _feed(engine, records) + [engine.flush(final=True)]
+        runs.append((store["claim-c-autis"], [(s, e["id"]) for o in out for s, e in o.escalations],
+                     sum(o.duplicates for o in out)))
+    (clean, clean_events, no_dups), (state, events, dups) = runs
+    assert no_dups == 0 and dups == len(posts) * 25 // 70
+    assert events == clean_events
+    assert state == clean  # counts, baseline, totals and remembered ids alike
+
+
+def test_posts_older_than_the_baseline_horizon_only_reach_the_lifetime_totals():
+    posts = _issue_posts(120, per_minute=2)
+    store, clock = JsonStore(), JsonStore()
+    engine = IssueEngine(load_policy(), store, clock)
+    _feed(engine, posts)
+    before = store["claim-c-autis"]
+    out = engine.process(posts[:10])  # minutes 0-4: beyond the baseline horizon, their ids are forgotten
+    after = store["claim-c-autis"]
+    assert out.duplicates == 0 and after["c"] == before["c"] and after["m"] == before["m"]
+    assert after["arch"]["n"] == before["arch"]["n"] + 10
+    w = load_policy().windows
+    assert len(after.get("f", {})) <= w.baseline_minutes + 1
+
+
+def test_folded_ids_are_capped_per_minute_keeping_the_smallest():
+    from streams.issues.state import MAX_FOLDED_IDS_PER_MINUTE, h52, remember_folded_ids, seen_folded
+
+    state: dict = {}
+    hashes = [h52(f"hot-{i}") for i in range(3000)]
+    remember_folded_ids(state, "7", hashes[:1500])
+    remember_folded_ids(state, "7", hashes[1500:])
+    kept = [h for h in hashes if seen_folded(state, "7", h)]
+    assert len(kept) == MAX_FOLDED_IDS_PER_MINUTE
+    assert max(h >> 20 for h in kept) < min(h >> 20 for h in hashes if h not in kept)  # independent of order
+    assert len(state["f"]["7"]) < 6 * MAX_FOLDED_IDS_PER_MINUTE and not seen_folded(state, "8", hashes[0])
