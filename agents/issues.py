@@ -22,11 +22,13 @@ from streams import metrics
 from streams.app import app, settings, topics
 from streams.issues.engine import IssueEngine
 from streams.policy import PolicySource
+from streams.topics import STATE_MAX_MESSAGE_BYTES
 
 log = logging.getLogger(__name__)
 
 # Keys and values are JSON (Faust's table default): issue ids and plain-dict states.
-issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions)
+issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions,
+                        extra_topic_configs={"max.message.bytes": str(STATE_MAX_MESSAGE_BYTES)})
 partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
 TICK = b'{"kind": "tick"}'

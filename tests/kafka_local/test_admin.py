@@ -89,3 +89,37 @@ def test_waiting_for_an_absent_broker_gives_up_in_time():
     with pytest.raises(BrokerUnavailable, match="no Kafka broker answered"):
         wait_for_broker([f"127.0.0.1:{free_port()}"], timeout=1.0)
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.kafka
+def test_a_hot_issue_state_larger_than_one_mib_fits_its_changelog(sigap_env):
+    """An issue's state is one changelog record and a hot issue's exceeds Kafka's default 1 MiB: the changelog
+    accepts it, and the worker's client (aiokafka, default fetch sizes) reads it back whole."""
+    import asyncio
+
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+    from streams.topics import STATE_MAX_MESSAGE_BYTES
+
+    settings = sigap_env.settings
+    topic = f"{settings.app_id}-issue-state-changelog"
+    value = bytes(range(256)) * (3 * 1024 * 1024 // 256)  # 3 MiB, incompressible enough to stay large
+
+    async def round_trip() -> bytes:
+        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers,
+                                    max_request_size=STATE_MAX_MESSAGE_BYTES, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, value, key=b"claim-hot", partition=0)
+        finally:
+            await producer.stop()
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers,
+                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        await consumer.start()
+        try:
+            record = await asyncio.wait_for(consumer.getone(), timeout=30)
+        finally:
+            await consumer.stop()
+        return record.value
+
+    assert asyncio.run(round_trip()) == value
