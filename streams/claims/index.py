@@ -537,7 +537,7 @@ class ClaimIndex:
         if self._row_slot_arr.shape[0] != total_rows:
             self._row_slot_arr = np.asarray(self._row_slot, dtype=np.int64)
             self._has_aliases = bool(np.any(self._row_slot_arr != np.arange(total_rows)))
-        if self._has_aliases and getattr(self, "_row_multi", np.zeros(0)).shape[0] != total_rows:
+        if self._has_aliases and self._row_multi.shape[0] != total_rows:
             self._row_multi = np.bincount(self._row_slot_arr, minlength=total_rows)[self._row_slot_arr] > 1
         slot = self._row_slot_arr
         for offset, (cov_t, cos_t, bin_t) in blocks:

@@ -17,15 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.index import (
-    ACCEPT_FEATURES,
-    ACCEPT_FEATURES_CHAR,
-    RERANK_FEATURES,
-    RERANK_K,
-    RERANK_RATIO,
-    ClaimIndex,
-    verdict_sign,
-)
+from streams.claims.index import RERANK_K, RERANK_RATIO, ClaimIndex, verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import ModelBundle, hoax_text_probability
 from streams.models.cues import cue_matrix, fired_cues_batch
@@ -62,13 +54,7 @@ def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
     space = bundle.features
     idf = {w: float(space.idf[i]) for w, i in space.words.items() if " " not in w}
     params = bundle.claim_params
-    coef = params.get("accept_coef")
-    if coef is not None and len(coef) not in (len(ACCEPT_FEATURES), len(ACCEPT_FEATURES_CHAR)):
-        raise ValueError("the claim acceptance model does not match this code's features; re-run `sigap train`")
-    rerank = params.get("rerank_coef")
-    if rerank is not None and len(rerank) != len(RERANK_FEATURES):
-        raise ValueError("the claim re-ranking model does not match this code's features; re-run `sigap train`")
-    return ClaimIndex(
+    return ClaimIndex(  # it refuses acceptance / re-ranking models that do not match this code's features
         idf=idf,
         default_idf=float(params.get("default_idf", max(idf.values()) if idf else 8.0)),
         stopwords=bundle.stopwords,
@@ -80,7 +66,7 @@ def make_claim_index(bundle: ModelBundle) -> ClaimIndex:
         accept_threshold=float(params.get("accept_threshold", 0.5)),
         rank_shared_power=float(params.get("rank_shared_power", 0.0)),
         features=space,
-        rerank_coef=rerank,
+        rerank_coef=params.get("rerank_coef"),
         rerank_intercept=float(params.get("rerank_intercept", 0.0)),
         rerank_k=int(params.get("rerank_k", RERANK_K)),
         rerank_ratio=float(params.get("rerank_ratio", RERANK_RATIO)),
