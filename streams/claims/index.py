@@ -199,6 +199,7 @@ class ClaimIndex:
         # per row: its normalised spelling, and its FeatureSpace row (columns, values), computed lazily in batches
         self._row_norm: list[str] = []
         self._row_fx: list[tuple[np.ndarray, np.ndarray] | None] = []
+        self._row_len_cache = np.zeros(0)  # distinct terms per row; rows are append-only between rebuilds
         self._main_fx: sp.csr_matrix | None = None
         self._recent_fx: sp.csr_matrix | None = None
         # (coverage weights, cosine weights, binary), each vocabulary x claims
@@ -696,7 +697,7 @@ class ClaimIndex:
 
     def _row_len(self) -> np.ndarray:
         n = len(self._row_cols)
-        if getattr(self, "_row_len_cache", np.zeros(0)).shape[0] != n:
+        if self._row_len_cache.shape[0] != n:
             self._row_len_cache = np.fromiter((c.size for c in self._row_cols), dtype=np.float64, count=n)
         return self._row_len_cache
 
