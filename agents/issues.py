@@ -21,14 +21,20 @@ from agents.publishing import acknowledge, encode, publish
 from streams import metrics
 from streams.app import app, settings, topics
 from streams.issues.engine import IssueEngine
+from streams.issues.store import SplitStateStore
 from streams.policy import PolicySource
 from streams.topics import STATE_MAX_MESSAGE_BYTES
 
 log = logging.getLogger(__name__)
 
-# Keys and values are JSON (Faust's table default): issue ids and plain-dict states.
+# Keys and values are JSON (Faust's table default). Each issue is several records (streams.issues.store): its core
+# under the issue id and its minute buckets and folded fingerprints under derived keys, all written while the
+# issue's event is current, so all in the issue's partition. One wrapper for the whole worker: what it remembers
+# of the records it wrote (to rewrite only what changed) is shared by the partitions' engines and kept across
+# batches.
 issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions,
                         extra_topic_configs={"max.message.bytes": str(STATE_MAX_MESSAGE_BYTES)})
+issue_store = SplitStateStore(issue_state)
 partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
 TICK = b'{"kind": "tick"}'
@@ -90,7 +96,7 @@ async def track_issues(stream):
             engine = engines.get(partition)
             if engine is None:
                 engine = engines[partition] = IssueEngine(
-                    policy_source, issue_state, clock_store=PartitionView(partition_clock, partition),
+                    policy_source, issue_store, clock_store=PartitionView(partition_clock, partition),
                     claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
                     listening_gap_seconds=LISTENING_GAP_SECONDS,
                 )
@@ -105,7 +111,13 @@ async def track_issues(stream):
                 metrics.feedback.labels(verdict=verdict).inc(count)
         await publish(outputs)
         await acknowledge(stream, events)
-        metrics.issues_active.set(len(issue_state))
+
+
+@app.timer(interval=TICK_INTERVAL_SECONDS)
+async def count_issues() -> None:
+    """Issues held by this worker (cores, not records). Counting walks the table's keys: every few seconds, not
+    after every batch."""
+    metrics.issues_active.set(len(issue_store))
 
 
 @app.timer(interval=TICK_INTERVAL_SECONDS)

@@ -32,6 +32,11 @@ sharing their top 32 bits: probability under 5e-7 per post at the cap) would mak
 duplicate. Posts older than the baseline horizon only reach the lifetime totals ("arch") and are not checked:
 they no longer affect any signal, only the issue's lifetime totals.
 
+The engine sees a state as this one dict. The live worker stores it as several changelog records
+(:class:`streams.issues.store.SplitStateStore`): one per minute of "m" and of "f", and a core with the
+rest under the issue id, so that a batch rewrites only the records it changed (for a hot issue, the current
+minute's bucket and the core, ~60 KB, instead of the whole ~1.2 MB state). ``sigap simulate`` keeps plain dicts.
+
 Every bounded collection keeps the *k smallest* elements of a fixed order (hash or id), never "the first k to
 arrive", so a bucket's content depends on which posts fell into it and never on their arrival order: this is
 what makes escalations independent of replay speed and of how partitions interleave.

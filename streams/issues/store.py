@@ -1,0 +1,295 @@
+"""Issue states kept as several changelog records, so that a batch rewrites only the parts it changed.
+
+A hot issue's state (:mod:`streams.issues.state`) is ~1.3 MB, mostly its detailed minute buckets (``state["m"]``,
+each with up to 2048 post-id hashes) and its folded minutes' fingerprints (``state["f"]``). The engine rewrites a
+state after every batch that touches it, and a changelog-backed table writes one record per assignment, so
+storing the state as one value rewrote all of it every 0.2 s. :class:`SplitStateStore` presents whole states to
+the engine (which is unchanged) and stores each issue in a backend mapping (a Faust table, a dict, a test store)
+as:
+
+* ``issue_id``: the **core**, the state without ``"m"`` and ``"f"``, plus three keys of its own (none of them is
+  a state key)::
+
+      "mk": {minute: slot}   the detailed minutes, in the state's order; absent when the state has no "m"
+      "fk": {minute: slot}   the folded minutes' fingerprints, in the state's order; absent when "f" is missing
+                             or empty (an empty "f" stays inline in the core)
+      "wn": write nonce      a random number drawn at each write of the core; its presence marks this layout
+
+* ``f"{issue_id}\\x1fm{minute}.{slot}"``: one **bucket** record per detailed minute (``state["m"][minute]``);
+* ``f"{issue_id}\\x1ff{minute}.{slot}"``: one **fingerprints** record per folded minute (``state["f"][minute]``,
+  a base64 string).
+
+A batch that adds posts to the current minute writes that minute's bucket and the core (and deletes the
+bucket's previous record: a tombstone of a few dozen bytes). A minute folded writes its fingerprints once; they
+change again only if a post arrives for that folded minute.
+
+**Slots: the core is the commit point.** A part record is never overwritten while the current core refers to
+it: a changed part is written to its *other* slot (``0``/``1``), then the core that refers to the new slots, then
+the records the new core no longer refers to are deleted (the previous slots of changed parts, and both slots of
+parts gone: minutes folded away, fingerprints forgotten). So a crash (a worker killed, a changelog whose last
+records were never sent: all records of an issue go to one changelog partition, in order, because the worker
+sets the current event before writing, see ``agents/issues.py``) leaves:
+
+* before the core was written: the old core and, intact, every record it refers to, i.e. exactly the state
+  before the batch; the batch is processed again from that state and gives what an uninterrupted run gives. The
+  new records already written are orphans, overwritten when the batch is processed again. (Writing the parts in
+  place would not be safe: a bucket holds its counts and its post-id hashes together, but the core holds the
+  issue's post count, first/last times, expiry hour, baseline counts of folded minutes... and a re-processed post
+  found in the already-written bucket is skipped as a duplicate, so the core would never count it.)
+* after the core, before the deletes: the new state, complete, plus orphan records no core refers to; they are
+  never read, and the next write of that part (or its removal) overwrites or deletes them.
+
+Whole-issue deletion removes the core first (the commit point), then every part record.
+
+**Change detection.** The engine mutates the buckets it reads in place, and a Faust memory store returns the very
+objects it holds, so neither identity nor equality against the backend can tell a changed part. The store keeps,
+per issue, a token of each part as last written or read (``blake2b`` of a bucket's orjson encoding; a minute's
+fingerprints are an immutable string, replaced and never edited, so the string itself), the
+digest of its core and the core's nonce. A part is written when its token differs from the remembered one or is
+unknown. On a read, if the core's nonce is the one remembered, the tokens still describe the records (no process
+following this protocol rewrites a record the current core refers to, and another write of the core would have
+drawn another nonce), so nothing is hashed again; otherwise they are computed from the records as read, before
+the engine can mutate them. The cache is per process and bounded (least recently used issues forgotten); an issue
+unknown at write time has all its parts written.
+
+States written before this layout (one record with ``"m"`` and ``"f"`` inline, no ``"wn"``) are read as they are
+and rewritten in this layout on their next write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+
+import orjson
+
+log = logging.getLogger(__name__)
+
+SEP = "\x1f"             # separates an issue id from a part name in record keys (never in an issue id)
+MINUTES_KEY = "mk"       # core: {minute: slot} of the bucket records
+FOLDED_KEY = "fk"        # core: {minute: slot} of the fingerprints records
+NONCE_KEY = "wn"         # core: write nonce; marks the split layout
+LAYOUT_KEYS = (MINUTES_KEY, FOLDED_KEY, NONCE_KEY)
+# (state key, core key): the state's per-minute maps; each minute is a record of its own, part "m<minute>" or
+# "f<minute>"
+SECTIONS = (("m", MINUTES_KEY), ("f", FOLDED_KEY))
+DEFAULT_MAX_CACHED_ISSUES = 50_000
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _token(value) -> object:
+    """What tells a changed part: a string (a minute's fingerprints) is immutable, so itself; else a digest."""
+    return value if type(value) is str else _digest(orjson.dumps(value))
+
+
+@dataclass(slots=True)
+class _Known:
+    """What this process last wrote or read of one issue."""
+
+    nonce: object = None              # the core's write nonce (None: not in the split layout)
+    core: bytes | None = None         # digest of the core without its nonce
+    parts: dict[str, tuple[int, object]] = field(default_factory=dict)  # part -> (slot, token or None)
+
+
+class SplitStateStore(MutableMapping):
+    """A ``MutableMapping[str, dict]`` of whole issue states over ``backend``, which holds them as several records
+    (see the module docstring). Iteration and ``len`` cover issues (core records), not records."""
+
+    def __init__(self, backend: MutableMapping, *, max_cached_issues: int = DEFAULT_MAX_CACHED_ISSUES) -> None:
+        self.backend = backend
+        self.max_cached_issues = max_cached_issues
+        self._known: dict[str, _Known] = {}
+        self._random = random.Random()
+        # Cheap counters of what reached the backend (payload bytes as orjson encodes them, plus the key; a core's
+        # nonce counted as 24 bytes; deletions are counted, not their bytes).
+        self.records_written = 0
+        self.bytes_written = 0
+        self.records_deleted = 0
+
+    # --- keys -----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def part_key(issue_id: str, part: str, slot: int) -> str:
+        """The record key of one part (``"m<minute>"`` or ``"f<minute>"``) of an issue in one slot."""
+        return f"{issue_id}{SEP}{part}.{slot}"
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def __getitem__(self, issue_id: str) -> dict:
+        if not isinstance(issue_id, str) or SEP in issue_id:
+            raise KeyError(issue_id)
+        core = self.backend.get(issue_id)
+        if core is None:
+            self._known.pop(issue_id, None)
+            raise KeyError(issue_id)
+        if NONCE_KEY not in core:
+            # Written before the split: the whole state is inline. Nothing of it is a part record yet, so its next
+            # write writes every part and replaces this record with a core.
+            self._remember(issue_id, _Known())
+            return dict(core)
+        known = self._known.get(issue_id)
+        trusted = known is not None and known.core is not None and known.nonce == core[NONCE_KEY]
+        if not trusted:
+            known = _Known(nonce=core[NONCE_KEY], core=_digest(orjson.dumps(self._strip(core))))
+        state = self._strip(core)
+        for name, core_key in SECTIONS:
+            slots = core.get(core_key)
+            if slots is None:
+                continue
+            values = {}
+            for minute, slot in slots.items():
+                part = name + minute
+                value = self._read_part(issue_id, part, slot)
+                if value is None:
+                    known.parts.pop(part, None)
+                    continue
+                values[minute] = value
+                if not trusted:
+                    known.parts[part] = (slot, _token(value))
+            state[name] = values
+        self._remember(issue_id, known)
+        return state
+
+    def _read_part(self, issue_id: str, part: str, slot: int):
+        value = self.backend.get(self.part_key(issue_id, part, slot))
+        if value is None:
+            # Cannot happen with this store's write order; keep the issue usable rather than failing every batch.
+            log.error("issue state %r: record %r.%d referenced by its core is missing; dropped", issue_id, part, slot)
+        return value
+
+    @staticmethod
+    def _strip(core: dict) -> dict:
+        return {k: v for k, v in core.items() if k not in LAYOUT_KEYS}
+
+    def __contains__(self, issue_id: object) -> bool:
+        return isinstance(issue_id, str) and SEP not in issue_id and self.backend.get(issue_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key for key in list(self.backend.keys()) if SEP not in key])
+
+    def __len__(self) -> int:
+        return sum(1 for key in list(self.backend.keys()) if SEP not in key)
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def __setitem__(self, issue_id: str, state: dict) -> None:
+        if not isinstance(issue_id, str) or SEP in issue_id:
+            raise ValueError(f"an issue id cannot contain {SEP!r}: {issue_id!r}")
+        if not isinstance(state, dict):
+            raise TypeError("an issue state is a dict")
+        if any(key in state for key in LAYOUT_KEYS):
+            raise ValueError(f"the keys {', '.join(LAYOUT_KEYS)} of an issue state are reserved for its core record")
+        known = self._known.get(issue_id)
+        if known is None:
+            known = self._known_from_backend(issue_id)
+        try:
+            self._write(issue_id, state, known)
+        except BaseException:
+            self._known.pop(issue_id, None)  # some records may be written, others not: trust nothing
+            raise
+
+    def _write(self, issue_id: str, state: dict, known: _Known) -> None:
+        parts: dict[str, tuple[int, object]] = {}
+        core = {k: v for k, v in state.items() if k not in ("m", "f")}
+        # 1. the parts that changed, each into the slot the current core does not refer to
+        for name, core_key in SECTIONS:
+            values = state.get(name)
+            if values is None:
+                continue
+            if not values and name == "f":
+                core[name] = values  # an empty "f" stays inline
+                continue
+            slots = {}
+            for minute, value in values.items():
+                part = name + minute
+                parts[part] = self._put_part(issue_id, part, value, known)
+                slots[minute] = parts[part][0]
+            core[core_key] = slots
+        # 2. the core: the commit point
+        raw = orjson.dumps(core)
+        digest = _digest(raw)
+        nonce = known.nonce
+        if digest != known.core or nonce is None:
+            nonce = self._random.getrandbits(52)
+            core[NONCE_KEY] = nonce
+            self._set(issue_id, core, len(raw) + 24)
+        # 3. the records the new core no longer refers to
+        for part, (slot, _) in known.parts.items():
+            kept = parts.get(part)
+            if kept is None:
+                self._discard(self.part_key(issue_id, part, slot))
+                self._discard(self.part_key(issue_id, part, 1 - slot))  # an orphan a crash may have left
+            elif kept[0] != slot:
+                self._discard(self.part_key(issue_id, part, slot))
+        self._remember(issue_id, _Known(nonce=nonce, core=digest, parts=parts))
+
+    def _put_part(self, issue_id: str, part: str, value, known: _Known) -> tuple[int, object]:
+        """Write one part if it changed; returns its (slot, token)."""
+        before = known.parts.get(part)
+        if type(value) is str:
+            token, size = value, len(value) + 2
+        else:
+            raw = orjson.dumps(value)
+            token, size = _digest(raw), len(raw)
+        if before is not None and before[1] is not None and before[1] == token:
+            return before
+        slot = self._next_slot(before[0] if before is not None else None)
+        self._set(self.part_key(issue_id, part, slot), value, size)
+        return slot, token
+
+    @staticmethod
+    def _next_slot(current: int | None) -> int:
+        """The slot a changed part is written to: never the one the current core refers to."""
+        return 0 if current is None else 1 - current
+
+    def _known_from_backend(self, issue_id: str) -> _Known:
+        """The slots the stored core refers to (contents unknown: every part will be written)."""
+        core = self.backend.get(issue_id)
+        if core is None or NONCE_KEY not in core:
+            return _Known()
+        known = _Known(nonce=core[NONCE_KEY], core=None)
+        for name, core_key in SECTIONS:
+            for minute, slot in (core.get(core_key) or {}).items():
+                known.parts[name + minute] = (slot, None)
+        return known
+
+    def _set(self, key: str, value, size: int) -> None:
+        self.backend[key] = value
+        self.records_written += 1
+        self.bytes_written += size + len(key)
+
+    def _discard(self, key: str) -> None:
+        if key in self.backend:
+            del self.backend[key]
+            self.records_deleted += 1
+
+    def _remember(self, issue_id: str, known: _Known) -> None:
+        cache = self._known
+        cache.pop(issue_id, None)
+        cache[issue_id] = known  # most recently used last
+        while len(cache) > self.max_cached_issues:
+            del cache[next(iter(cache))]
+
+    # --- deleting -------------------------------------------------------------------------------------------
+
+    def __delitem__(self, issue_id: str) -> None:
+        if not isinstance(issue_id, str) or SEP in issue_id:
+            raise KeyError(issue_id)
+        core = self.backend.get(issue_id)
+        if core is None:
+            raise KeyError(issue_id)
+        self._known.pop(issue_id, None)
+        del self.backend[issue_id]  # the commit point: no part is reachable from here on
+        self.records_deleted += 1
+        if NONCE_KEY not in core:
+            return
+        parts = [name + minute for name, core_key in SECTIONS for minute in core.get(core_key) or {}]
+        for part in parts:
+            for slot in (0, 1):
+                self._discard(self.part_key(issue_id, part, slot))
