@@ -32,7 +32,7 @@ sharing their top 32 bits: probability under 5e-7 per post at the cap) would mak
 duplicate. Posts older than the baseline horizon only reach the lifetime totals ("arch") and are not checked:
 they no longer affect any signal, only the issue's lifetime totals.
 
-The engine sees a state as this one dict. The live worker stores it as several changelog records
+The engine sees a state as this one dict. The live worker stores a state of 64 KiB or more as several records
 (:class:`streams.issues.store.SplitStateStore`): one per minute of "m" and of "f", and a core with the
 rest under the issue id, so that a batch rewrites only the records it changed (for a hot issue, the current
 minute's bucket and the core, ~60 KB, instead of the whole ~1.2 MB state). ``sigap simulate`` keeps plain dicts.

@@ -19,6 +19,10 @@ as:
 * ``f"{issue_id}\\x1ff{minute}.{slot}"``: one **fingerprints** record per folded minute (``state["f"][minute]``,
   a base64 string).
 
+Only states of at least ``split_min_bytes`` (64 KiB by default) are split; smaller ones (most issues) stay one
+record, as earlier releases stored every state, since one changelog send costs less than three and needs no
+digests. A split state is joined again once it falls under half that size.
+
 A batch that adds posts to the current minute writes that minute's bucket and the core (and deletes the
 bucket's previous record: a tombstone of a few dozen bytes). A minute folded writes its fingerprints once; they
 change again only if a post arrives for that folded minute.
@@ -77,6 +81,10 @@ LAYOUT_KEYS = (MINUTES_KEY, FOLDED_KEY, NONCE_KEY)
 # "f<minute>"
 SECTIONS = (("m", MINUTES_KEY), ("f", FOLDED_KEY))
 DEFAULT_MAX_CACHED_ISSUES = 50_000
+# A state whose encoding is smaller than this stays one record (the layout of earlier releases): most issues are
+# small, and for them one record costs less than several (each record is a changelog send) plus the digests.
+# A split state goes back to one record below half of it, so a state near the limit does not flip every batch.
+DEFAULT_SPLIT_MIN_BYTES = 64 * 1024
 
 
 def _digest(raw: bytes) -> bytes:
@@ -101,9 +109,11 @@ class SplitStateStore(MutableMapping):
     """A ``MutableMapping[str, dict]`` of whole issue states over ``backend``, which holds them as several records
     (see the module docstring). Iteration and ``len`` cover issues (core records), not records."""
 
-    def __init__(self, backend: MutableMapping, *, max_cached_issues: int = DEFAULT_MAX_CACHED_ISSUES) -> None:
+    def __init__(self, backend: MutableMapping, *, max_cached_issues: int = DEFAULT_MAX_CACHED_ISSUES,
+                 split_min_bytes: int = DEFAULT_SPLIT_MIN_BYTES) -> None:
         self.backend = backend
         self.max_cached_issues = max_cached_issues
+        self.split_min_bytes = split_min_bytes
         self._known: dict[str, _Known] = {}
         self._random = random.Random()
         # Cheap counters of what reached the backend (payload bytes as orjson encodes them, plus the key; a core's
@@ -195,20 +205,31 @@ class SplitStateStore(MutableMapping):
             raise
 
     def _write(self, issue_id: str, state: dict, known: _Known) -> None:
-        parts: dict[str, tuple[int, object]] = {}
         core = {k: v for k, v in state.items() if k not in ("m", "f")}
+        # each part encoded once: for the size, and (if split) for its digest
+        encoded: dict[str, dict[str, bytes | str]] = {}
+        size = len(orjson.dumps(core))
+        for name, _ in SECTIONS:
+            raws = encoded[name] = {}
+            for minute, value in (state.get(name) or {}).items():
+                raws[minute] = value if type(value) is str else orjson.dumps(value)
+                size += len(raws[minute])
+        if size < (self.split_min_bytes if known.nonce is None else self.split_min_bytes // 2):
+            self._write_whole(issue_id, state, known, size)
+            return
+        parts: dict[str, tuple[int, object]] = {}
         # 1. the parts that changed, each into the slot the current core does not refer to
         for name, core_key in SECTIONS:
             values = state.get(name)
             if values is None:
                 continue
-            if not values and name == "f":
-                core[name] = values  # an empty "f" stays inline
+            if not values:
+                core[name] = values  # empty: inline
                 continue
             slots = {}
             for minute, value in values.items():
                 part = name + minute
-                parts[part] = self._put_part(issue_id, part, value, known)
+                parts[part] = self._put_part(issue_id, part, value, encoded[name][minute], known)
                 slots[minute] = parts[part][0]
             core[core_key] = slots
         # 2. the core: the commit point
@@ -229,13 +250,20 @@ class SplitStateStore(MutableMapping):
                 self._discard(self.part_key(issue_id, part, slot))
         self._remember(issue_id, _Known(nonce=nonce, core=digest, parts=parts))
 
-    def _put_part(self, issue_id: str, part: str, value, known: _Known) -> tuple[int, object]:
-        """Write one part if it changed; returns its (slot, token)."""
+    def _write_whole(self, issue_id: str, state: dict, known: _Known, size: int) -> None:
+        """A small state: one record, then the part records of its split past (the record is the commit point)."""
+        self._set(issue_id, state, size)
+        for part, (slot, _) in known.parts.items():
+            self._discard(self.part_key(issue_id, part, slot))
+            self._discard(self.part_key(issue_id, part, 1 - slot))
+        self._remember(issue_id, _Known())
+
+    def _put_part(self, issue_id: str, part: str, value, raw: bytes | str, known: _Known) -> tuple[int, object]:
+        """Write one part (``raw``: its encoding, or the string itself) if it changed; returns its (slot, token)."""
         before = known.parts.get(part)
-        if type(value) is str:
-            token, size = value, len(value) + 2
+        if type(raw) is str:
+            token, size = raw, len(raw) + 2
         else:
-            raw = orjson.dumps(value)
             token, size = _digest(raw), len(raw)
         if before is not None and before[1] is not None and before[1] == token:
             return before

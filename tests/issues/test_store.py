@@ -285,23 +285,23 @@ def test_an_old_layout_state_written_back_unchanged_is_converted():
              "f": {"3": "AAAAAQ=="}}
     backend = JsonStore()
     backend["topic-x"] = state
-    store = SplitStateStore(backend)
+    store = SplitStateStore(backend, split_min_bytes=0)
     store["topic-x"] = store["topic-x"]
     assert sorted(backend.data) == sorted(["topic-x", f"topic-x{SEP}m5.0", f"topic-x{SEP}f3.0"])
-    assert SplitStateStore(backend)["topic-x"] == state
+    assert SplitStateStore(backend, split_min_bytes=0)["topic-x"] == state
 
 
 def test_parts_that_go_away_are_deleted_and_empty_or_missing_parts_round_trip():
     backend = JsonStore()
-    store = SplitStateStore(backend)
+    store = SplitStateStore(backend, split_min_bytes=0)
     state = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 2}}, "f": {"0": "AAAA"}}
     store["x"] = state
     backend[f"x{SEP}m1.1"] = {"n": 0}  # an orphan a crash could have left in the other slot
     store["x"] = {"id": "x", "m": {"2": {"n": 3}}, "f": {}}  # minute 1 folded away, fingerprints forgotten
-    assert SplitStateStore(backend)["x"] == {"id": "x", "m": {"2": {"n": 3}}, "f": {}}
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == {"id": "x", "m": {"2": {"n": 3}}, "f": {}}
     assert sorted(backend.data) == ["x", f"x{SEP}m2.1"]
     store["x"] = {"id": "x", "n": 1}  # no "m", no "f" at all
-    assert SplitStateStore(backend)["x"] == {"id": "x", "n": 1} and list(backend.data) == ["x"]
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == {"id": "x", "n": 1} and list(backend.data) == ["x"]
     writes = backend.writes
     store["x"] = {"id": "x", "n": 1}  # unchanged: nothing written
     assert backend.writes == writes
@@ -315,7 +315,7 @@ def test_parts_that_go_away_are_deleted_and_empty_or_missing_parts_round_trip():
 
 def test_a_worker_that_held_an_issue_before_does_not_trust_what_it_remembers_of_it():
     backend = GuardedStore()
-    a, b = SplitStateStore(backend), SplitStateStore(backend)
+    a, b = SplitStateStore(backend, split_min_bytes=0), SplitStateStore(backend, split_min_bytes=0)
     a["x"] = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 5}}}
     state = b["x"]  # the partition moved to another worker, which changes the issue
     state["m"]["1"]["n"] = 2
@@ -324,7 +324,7 @@ def test_a_worker_that_held_an_issue_before_does_not_trust_what_it_remembers_of_
     assert state["m"]["1"]["n"] == 2
     state["m"]["1"]["n"] = 1  # as it was when this worker last wrote it
     a["x"] = state
-    assert SplitStateStore(backend)["x"] == {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 5}}}
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 5}}}
     assert set(backend.data) == referenced_keys(backend)
 
 
@@ -342,7 +342,7 @@ def test_the_engine_over_workers_taking_turns_gives_the_same_states():
 
 def test_deleting_an_issue_removes_every_record_of_it():
     backend = JsonStore()
-    store = SplitStateStore(backend)
+    store = SplitStateStore(backend, split_min_bytes=0)
     store["x"] = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 2}}, "f": {"0": "AAAA"}}
     store["y"] = {"id": "y", "m": {"1": {"n": 1}}}
     backend[f"x{SEP}m1.1"] = {"n": 0}  # an orphan a crash could leave in the other slot
@@ -455,3 +455,22 @@ def test_parts_written_in_place_would_not_survive_a_crash():
     core_at = _core_write_position(InPlace, data, clock_data, batches[k])
     states = [_finish(InPlace, data, clock_data, batches, k, crash_at=n)[0] for n in range(2, core_at + 1)]
     assert any(state["n"] < expected["n"] for state in states)
+
+
+def test_a_small_state_stays_one_record_and_a_state_that_grows_is_split_then_joined_again():
+    backend = JsonStore()
+    store = SplitStateStore(backend, split_min_bytes=2000)
+
+    def state(minutes: int) -> dict:  # ~100 bytes a minute
+        return {"id": "x", "m": {str(i): {"n": i, "ids": list(range(30))} for i in range(minutes)}, "f": {"0": "AAAA"}}
+
+    store["x"] = state(3)
+    assert list(backend.data) == ["x"] and backend["x"] == state(3)  # one record, as earlier releases wrote it
+    store["x"] = state(40)  # past split_min_bytes
+    assert len(backend.data) == 1 + 40 + 1 and "m" not in backend["x"]
+    assert SplitStateStore(backend)["x"] == state(40)
+    store["x"] = state(15)  # under split_min_bytes but over half of it: stays split (no flip-flop at the limit)
+    assert len(backend.data) == 1 + 15 + 1 and "m" not in backend["x"]
+    assert SplitStateStore(backend)["x"] == state(15)
+    store["x"] = state(3)  # under half: one record again, and no part record left behind
+    assert list(backend.data) == ["x"] and SplitStateStore(backend)["x"] == state(3)
