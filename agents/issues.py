@@ -34,7 +34,14 @@ log = logging.getLogger(__name__)
 # batches.
 issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions,
                         extra_topic_configs={"max.message.bytes": str(STATE_MAX_MESSAGE_BYTES)})
-issue_store = SplitStateStore(issue_state)
+
+
+def _count_state_write(size: int) -> None:
+    metrics.issue_state_written_records.inc()
+    metrics.issue_state_written_bytes.inc(size)
+
+
+issue_store = SplitStateStore(issue_state, on_write=_count_state_write)
 partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
 TICK = b'{"kind": "tick"}'

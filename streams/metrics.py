@@ -50,6 +50,14 @@ claims_invalid = Counter(
     registry=REGISTRY,
 )
 claims_known = Gauge("sigap_claims_known", "Known claims held by this worker's matcher.", registry=REGISTRY)
+issue_state_written_bytes = Counter(
+    "sigap_issue_state_written_bytes",
+    "Bytes this worker wrote to the issue-state changelog (encoded records and keys; deletions not counted).",
+    registry=REGISTRY,
+)
+issue_state_written_records = Counter(
+    "sigap_issue_state_written_records", "Records this worker wrote to the issue-state changelog.", registry=REGISTRY
+)
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
 )

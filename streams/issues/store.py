@@ -65,7 +65,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -110,8 +110,9 @@ class SplitStateStore(MutableMapping):
     (see the module docstring). Iteration and ``len`` cover issues (core records), not records."""
 
     def __init__(self, backend: MutableMapping, *, max_cached_issues: int = DEFAULT_MAX_CACHED_ISSUES,
-                 split_min_bytes: int = DEFAULT_SPLIT_MIN_BYTES) -> None:
+                 split_min_bytes: int = DEFAULT_SPLIT_MIN_BYTES, on_write: Callable[[int], None] | None = None) -> None:
         self.backend = backend
+        self._on_write = on_write  # called with the size of every record written (metrics)
         self.max_cached_issues = max_cached_issues
         self.split_min_bytes = split_min_bytes
         self._known: dict[str, _Known] = {}
@@ -291,6 +292,8 @@ class SplitStateStore(MutableMapping):
         self.backend[key] = value
         self.records_written += 1
         self.bytes_written += size + len(key)
+        if self._on_write is not None:
+            self._on_write(size + len(key))
 
     def _discard(self, key: str) -> None:
         if key in self.backend:

@@ -36,6 +36,8 @@ COUNTERS = {
     "sigap_posts_invalid_total": {"reason"},
     "sigap_escalations_total": {"level"},
     "sigap_feedback_total": {"verdict"},
+    "sigap_issue_state_written_bytes_total": set(),
+    "sigap_issue_state_written_records_total": set(),
 }
 GAUGES = {
     "sigap_issues_active": set(),

@@ -3,6 +3,7 @@ with one worker or two, and a restarted worker never repeats an escalation."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -94,6 +95,8 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
     siaga = [e for e in live if e["data"]["level"] >= 3]
     assert siaga and siaga[0]["data"]["matched_claims"][0]["claim"]
     assert 'sigap_escalations_total{level="3"}' in metrics
+    written = re.search(r"^sigap_issue_state_written_bytes_total (\S+)$", metrics, re.M)
+    assert written and float(written.group(1)) > 0  # the issue store reports what it writes to the changelog
     _times_must_match_simulation(live, expected)
 
 

@@ -474,3 +474,13 @@ def test_a_small_state_stays_one_record_and_a_state_that_grows_is_split_then_joi
     assert SplitStateStore(backend)["x"] == state(15)
     store["x"] = state(3)  # under half: one record again, and no part record left behind
     assert list(backend.data) == ["x"] and SplitStateStore(backend)["x"] == state(3)
+
+
+def test_every_record_written_is_reported_to_the_write_hook():
+    sizes: list[int] = []
+    backend = CountingStore()
+    store = SplitStateStore(backend, split_min_bytes=0, on_write=sizes.append)
+    store["x"] = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 2}}, "f": {"0": "AAAA"}}
+    store["x"] = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 3}}, "f": {"0": "AAAA"}}  # one bucket and the core
+    assert len(sizes) == 4 + 2 == store.records_written == len([op for op, _ in backend.log if op == "set"])
+    assert sum(sizes) == store.bytes_written > 0
