@@ -140,8 +140,8 @@ class SplitStateStore(MutableMapping):
             self._known.pop(issue_id, None)
             raise KeyError(issue_id)
         if NONCE_KEY not in core:
-            # Written before the split: the whole state is inline. Nothing of it is a part record yet, so its next
-            # write writes every part and replaces this record with a core.
+            # One record (a small state, or one written by an earlier release): nothing of it is a part record, so
+            # if its next write splits it, every part is written.
             self._remember(issue_id, _Known())
             return dict(core)
         known = self._known.get(issue_id)
