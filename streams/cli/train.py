@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from streams.models.train import TrainConfig, format_report, train_all
+    from streams.models.report import format_report
+    from streams.models.train import TrainConfig, train_all
 
     cfg = TrainConfig()
     if args.seed is not None:
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace, cfg) -> int:
     from streams.models.reproduce import compare_artifacts
-    from streams.models.train import format_report, train_all
+    from streams.models.report import format_report
+    from streams.models.train import train_all
     from streams.settings import get_settings
 
     reference = args.models_dir or get_settings().models_dir

@@ -26,10 +26,12 @@ import scipy.sparse as sp
 
 from streams.models import data as D
 from streams.models.bundle import HoaxParams, ModelBundle, hoax_text_probability
+from streams.models.claim_training import fit_claim_matching
 from streams.models.cues import CUE_WEIGHT_FLOOR, cue_matrix
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
 from streams.models.linear import LinearModel, fit_platt, fit_temperature
+from streams.models.report import baseline_report, metrics
 from streams.text.normalize import normalize_batch
 
 log = logging.getLogger(__name__)
@@ -64,18 +66,6 @@ def _lr(c: float, cfg: TrainConfig, balanced: bool = True, max_iter: int = 3000)
     return LogisticRegression(
         C=c, max_iter=max_iter, class_weight="balanced" if balanced else None, random_state=cfg.seed, tol=cfg.tol
     )
-
-
-def _metrics(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
-    from sklearn.metrics import accuracy_score, f1_score
-
-    per = f1_score(y_true, y_pred, labels=list(labels), average=None, zero_division=0)
-    return {
-        "macro_f1": round(100 * float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0)), 2),
-        "accuracy": round(100 * float(accuracy_score(y_true, y_pred)), 2),
-        "f1_per_class": {lab: round(100 * float(v), 2) for lab, v in zip(labels, per)},
-        "n": len(y_true),
-    }
 
 
 def tweet_groups(rows: D.Rows) -> np.ndarray:
@@ -214,7 +204,7 @@ def train_all(
     ):
         proba = sentiment.predict_proba(space.transform(texts))
         pred = [labels[i] for i in proba.argmax(1)]
-        sent_eval[name] = _metrics(gold, pred, labels)
+        sent_eval[name] = metrics(gold, pred, labels)
         sent_eval[name]["ece"] = round(_ece(proba, np.array([labels.index(g) for g in gold])), 4)
     sent_eval["train_rows"] = len(sent_texts)
     sent_eval["train_rows_smsa"] = n_smsa_kept
@@ -287,9 +277,9 @@ def train_all(
     p_news = final_text_proba(oof_news, norm["news"])
     hl = D.HOAX_LABELS
     hoax_eval = {
-        "tweets_unseen_topics": _metrics([hl[v] for v in y_tw], [hl[int(p >= hp.threshold)] for p in p_tw], hl)
+        "tweets_unseen_topics": metrics([hl[v] for v in y_tw], [hl[int(p >= hp.threshold)] for p in p_tw], hl)
         | {"groups": int(len(set(groups.tolist()))), "split": f"GroupKFold({folds}) by topic"},
-        "news_heldout": _metrics([hl[v] for v in y_news], [hl[int(p >= hp.threshold)] for p in p_news], hl)
+        "news_heldout": metrics([hl[v] for v in y_news], [hl[int(p >= hp.threshold)] for p in p_news], hl)
         | {"split": f"StratifiedKFold({folds}, shuffle, seed {cfg.seed})"},
         "brier_tweets": round(float(np.mean((p_tw - y_tw) ** 2)), 4),
         "platt": {"short": [round(a_s, 4), round(b_s, 4)], "long": [round(a_l, 4), round(b_l, 4)]},
@@ -379,248 +369,3 @@ def _ece(proba: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
         if m.any():
             total += m.mean() * abs(correct[m].mean() - conf[m].mean())
     return float(total)
-
-
-def fit_claim_matching(
-    bundle: ModelBundle,
-    tweets: D.Rows,
-    tweets_norm: Sequence[str],
-    ordinary_train: Sequence[str],
-    ordinary_eval: Sequence[str],
-    groups: np.ndarray,
-    folds: int = 5,
-    seed: int = SEED,
-    accept_threshold: float = 0.25,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Train the claim re-ranking and acceptance models and evaluate matching; returns (claim params, report).
-
-    Re-ranking: each post's top candidates (``RERANK_K`` best claim rows by the index's score) are re-ordered by a
-    logistic regression over ``RERANK_FEATURES`` (the index's similarity features plus the character-n-gram and
-    word cosines of the shared FeatureSpace rows), trained on the tweets' candidate pairs (is this the tweet's
-    claim?) out-of-fold by topic group; every figure below uses the re-ranker of the fold the tweet was left out of.
-
-    Three situations are scored for each tweet: (a) its claim is in the index (all starter claims) — the right
-    claim should come first and be accepted; (b) its claim is not (the claims of its fold of topic groups left
-    out) — nothing should be accepted; ordinary sentences should never be matched. The acceptance model (logistic
-    regression over ``ACCEPT_FEATURES`` of the best candidate) learns from (a) positives, (b) and SmSA-train
-    sentences as negatives; its figures here are out-of-fold by topic group, and the ordinary sentences it is
-    evaluated on (SmSA/NusaX valid) are not those it was trained on."""
-    from sklearn.linear_model import LogisticRegression
-
-    from streams.claims.index import (
-        ACCEPT_FEATURES_CHAR,
-        RERANK_FEATURES,
-        RERANK_K,
-        RERANK_RATIO,
-        accept_features,
-        apply_choice,
-        rerank_features,
-    )
-    from streams.claims.starter import build_starter_claims, claim_key
-    from streams.scoring.scorer import make_claim_index
-
-    claims = build_starter_claims(tweets)
-    key_to_id = {}
-    for c in claims:
-        key_to_id[claim_key(c["claim"])] = c["id"]
-        for a in c.get("aliases", []):
-            key_to_id[claim_key(a)] = c["id"]
-    gold = np.array([key_to_id[claim_key(c)] for c in tweets.claims])
-    claim_text = {c["id"]: c["claim"] for c in claims}
-    rng = np.random.default_rng(seed)
-    uniq = np.unique(groups)
-    fold_of_group = dict(zip(uniq.tolist(), rng.integers(0, folds, uniq.size).tolist()))
-    tweet_fold = np.array([fold_of_group[g] for g in groups.tolist()])
-    claim_folds: dict[str, set[int]] = {}
-    for cid, f in zip(gold.tolist(), tweet_fold.tolist()):
-        claim_folds.setdefault(cid, set()).add(f)
-
-    def index_of(subset) -> Any:
-        idx = make_claim_index(bundle)
-        # plain ranking and similarity while we build the re-ranking and acceptance models
-        idx.accept_coef = None
-        idx.rerank_coef = None
-        idx.upsert_many(subset)
-        return idx
-
-    def fit_rerank(feats: np.ndarray, y: np.ndarray) -> LogisticRegression:
-        return LogisticRegression(C=1.0, max_iter=5000).fit(feats, y)
-
-    def best(idx, texts, rerank=None) -> tuple[np.ndarray, list[str | None], np.ndarray]:
-        """Acceptance features, claim id and similarity of each text's best candidate; ``rerank``: the re-ranking
-        model of each text (one for all, or an array of fold models' pair scores)."""
-        cand = idx.candidates(texts, pairs=True)
-        pr = cand["pairs"]
-        if isinstance(rerank, np.ndarray):
-            apply_choice(cand, pr, rerank)
-        elif rerank is not None:
-            apply_choice(cand, pr, rerank.decision_function(rerank_features(pr)) if pr["post"].size else None)
-        ids = [idx._row_ids[r] if r >= 0 else None for r in cand["row"]]
-        return accept_features(cand, char=True), ids, cand["sim"]
-
-    full = index_of(claims)
-    # re-ranking model: candidate pairs of every tweet against all claims, labelled by whether the pair's claim is
-    # the tweet's; fitted out-of-fold by topic group
-    cand_known = full.candidates(list(tweets_norm), pairs=True)
-    pk = cand_known["pairs"]
-    f_pairs = rerank_features(pk)
-    y_pairs = np.array([full._row_ids[r] == gold[i] for r, i in zip(pk["row"].tolist(), pk["post"].tolist())], int)
-    pair_fold = tweet_fold[pk["post"]]
-    rerank_models = [fit_rerank(f_pairs[pair_fold != f], y_pairs[pair_fold != f]) for f in range(folds)]
-    pair_score = np.zeros(len(y_pairs))
-    for f in range(folds):
-        te = pair_fold == f
-        pair_score[te] = rerank_models[f].decision_function(f_pairs[te])
-    right_top_plain = np.array([r >= 0 and full._row_ids[r] == g for r, g in zip(cand_known["row"].tolist(), gold)])
-    f_known, id_known, sim_known = best(full, list(tweets_norm), pair_score)
-    right_top = np.array([i == g for i, g in zip(id_known, gold)])
-    rerank_final = fit_rerank(f_pairs, y_pairs)
-    f_unknown = np.zeros_like(f_known)
-    id_unknown: list[str | None] = [None] * len(gold)
-    restated = np.zeros(len(gold), dtype=bool)
-    for f in range(folds):
-        idx = index_of(c for c in claims if f not in claim_folds.get(c["id"], set()))
-        held = np.flatnonzero(tweet_fold == f)
-        feats, ids, _ = best(idx, [tweets_norm[i] for i in held], rerank_models[f])
-        # the starter set holds near-duplicate claims under different topics ("Dana haji dipakai" / "Pemerintah
-        # gunakan dana haji"): a match whose claim the post's own claim text also matches is a restatement
-        own = idx.match([claim_text[gold[i]] for i in held])
-        f_unknown[held] = feats
-        for j, i in enumerate(held):
-            id_unknown[i] = ids[j]
-            restated[i] = ids[j] is not None and own[j] is not None and own[j].claim_id == ids[j]
-    f_ord_train, _, _ = best(full, list(ordinary_train), rerank_final)
-    ord_fold = rng.integers(0, folds, len(ordinary_train))
-
-    def fit(mask_tw: np.ndarray, mask_ord: np.ndarray) -> LogisticRegression:
-        has_k = mask_tw & (f_known[:, 0] > 0)
-        has_u = mask_tw & (f_unknown[:, 0] > 0) & ~restated
-        has_o = mask_ord & (f_ord_train[:, 0] > 0)
-        x = np.vstack([f_known[has_k], f_unknown[has_u], f_ord_train[has_o]])
-        y = np.r_[right_top[has_k].astype(int), np.zeros(has_u.sum(), int), np.zeros(has_o.sum(), int)]
-        return LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
-
-    def accept(model, feats) -> np.ndarray:
-        return (model.predict_proba(feats)[:, 1] >= accept_threshold) & (feats[:, 0] > 0)
-
-    acc_known = np.zeros(len(gold), dtype=bool)
-    acc_unknown = np.zeros(len(gold), dtype=bool)
-    for f in range(folds):
-        model = fit(tweet_fold != f, ord_fold != f)
-        te = tweet_fold == f
-        acc_known[te] = accept(model, f_known[te])
-        acc_unknown[te] = accept(model, f_unknown[te])
-    final = fit(np.ones(len(gold), bool), np.ones(len(ordinary_train), bool))
-    params = {
-        "accept_coef": [round(float(v), 6) for v in final.coef_[0]],
-        "accept_intercept": round(float(final.intercept_[0]), 6),
-        "accept_threshold": accept_threshold,
-        "accept_features": list(ACCEPT_FEATURES_CHAR),
-        "rerank_coef": [round(float(v), 6) for v in rerank_final.coef_[0]],
-        "rerank_intercept": round(float(rerank_final.intercept_[0]), 6),
-        "rerank_features": list(RERANK_FEATURES),
-        "rerank_k": RERANK_K,
-        "rerank_ratio": RERANK_RATIO,
-    }
-    f_ord_eval, _, _ = best(full, list(ordinary_eval), rerank_final)
-    report = {
-        "claims_in_index": len(full),
-        "accept_threshold": accept_threshold,
-        "posts_with_claim": len(gold),
-        "right_claim_first": round(100 * float(np.mean(right_top & acc_known)), 2),
-        "right_claim_top_any_score": round(100 * float(np.mean(right_top)), 2),
-        "right_claim_top_before_rerank": round(100 * float(np.mean(right_top_plain)), 2),
-        "right_claim_in_rerank_candidates": round(100 * float(np.mean(np.isin(
-            np.arange(len(gold)), pk["post"][y_pairs == 1]))), 2),
-        "right_claim_first_similarity_threshold_0.5": round(100 * float(np.mean(right_top & (sim_known >= 0.5))), 2),
-        "posts_without_claim": len(ordinary_eval),
-        "no_match_when_none": round(100 * float(np.mean(~accept(final, f_ord_eval))), 2),
-        "posts_with_unknown_claim": len(gold),
-        "no_match_when_claim_unknown": round(100 * float(np.mean(~acc_unknown)), 2),
-        "no_match_or_restated_claim_when_claim_unknown": round(100 * float(np.mean(~acc_unknown | restated)), 2),
-        "split": "re-ranking and acceptance models out-of-fold by topic group (5 folds); all tweets vs the starter claims; "
-        "SmSA+NusaX valid sentences as posts discussing no claim; tweets whose topic group's claims were left out "
-        "of the index",
-    }
-    return params, report
-
-
-def baseline_report(smsa_tr, smsa_va, nusax_tr, nusax_va, news, tweets, groups, cfg, sent_keep, n_smsa) -> dict:
-    """Plain TF-IDF (scikit-learn defaults, word unigrams, raw lower-cased text) + logistic regression on the same
-    splits, for comparison in the report."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold, StratifiedKFold
-    from sklearn.pipeline import make_pipeline
-
-    def pipe():
-        return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=2000))
-
-    texts = smsa_tr.texts + nusax_tr.texts
-    labels = smsa_tr.labels + nusax_tr.labels
-    texts = [texts[i] for i in sent_keep]
-    labels = [labels[i] for i in sent_keep]
-    m = pipe().fit(texts, labels)
-    out = {
-        "sentiment_smsa_valid": _metrics(smsa_va.labels, m.predict(smsa_va.texts), D.SENTIMENT_LABELS)["macro_f1"],
-        "sentiment_nusax_valid": _metrics(nusax_va.labels, m.predict(nusax_va.texts), D.SENTIMENT_LABELS)["macro_f1"],
-    }
-    pred = np.empty(len(tweets), dtype=object)
-    for tr, te in GroupKFold(cfg.folds).split(tweets.texts, tweets.labels, groups):
-        mm = pipe().fit([tweets.texts[i] for i in tr], [tweets.labels[i] for i in tr])
-        pred[te] = mm.predict([tweets.texts[i] for i in te])
-    out["hoax_tweets_unseen_topics"] = _metrics(tweets.labels, list(pred), D.HOAX_LABELS)["macro_f1"]
-    pred = np.empty(len(news), dtype=object)
-    for tr, te in StratifiedKFold(cfg.folds, shuffle=True, random_state=cfg.seed).split(news.texts, news.labels):
-        mm = pipe().fit([news.texts[i] for i in tr], [news.labels[i] for i in tr])
-        pred[te] = mm.predict([news.texts[i] for i in te])
-    out["hoax_news_heldout"] = _metrics(news.labels, list(pred), D.HOAX_LABELS)["macro_f1"]
-    return out
-
-
-# ------------------------------------------------------------------------------------------------------ report
-TARGETS = {
-    ("sentiment", "smsa_valid"): 82.0,
-    ("sentiment", "nusax_valid"): 78.0,
-    ("hoax", "news_heldout"): 85.0,
-    ("hoax", "tweets_unseen_topics"): 73.0,
-}
-
-
-def format_report(report: dict[str, Any]) -> str:
-    rows = [("task", "split", "metric", "Sigap", "baseline", "target")]
-    base = report.get("baseline", {})
-    s, h, c = report["sentiment"], report["hoax"], report["claims"]
-    rows.append(("sentiment", f"SmSA valid (official), n={s['smsa_valid']['n']}", "macro-F1",
-                 f"{s['smsa_valid']['macro_f1']:.1f}", _fmt(base.get("sentiment_smsa_valid")), "82"))
-    rows.append(("sentiment", f"NusaX valid, near-dups removed from train, n={s['nusax_valid']['n']}", "macro-F1",
-                 f"{s['nusax_valid']['macro_f1']:.1f}", _fmt(base.get("sentiment_nusax_valid")), "78"))
-    rows.append(("hoax", f"news, stratified 5-fold CV, n={h['news_heldout']['n']}", "macro-F1",
-                 f"{h['news_heldout']['macro_f1']:.1f}", _fmt(base.get("hoax_news_heldout")), "85"))
-    rows.append(("hoax", f"tweets, unseen topics (grouped 5-fold), n={h['tweets_unseen_topics']['n']}", "macro-F1",
-                 f"{h['tweets_unseen_topics']['macro_f1']:.1f}", _fmt(base.get("hoax_tweets_unseen_topics")), "73"))
-    rows.append(("claims", f"tweets vs the {c['claims_in_index']} starter claims, n={c['posts_with_claim']}",
-                 "right claim first %", f"{c['right_claim_first']:.1f}", "-", "97"))
-    rows.append(("claims", f"SmSA+NusaX valid (no claim), n={c['posts_without_claim']}", "no match %",
-                 f"{c['no_match_when_none']:.1f}", "-", "95"))
-    if "no_match_when_claim_unknown" in c:
-        rows.append(("claims", f"tweets whose claim is not indexed, n={c['posts_with_unknown_claim']}", "no match %",
-                     f"{c['no_match_when_claim_unknown']:.1f}", "-", "95"))
-        rows.append(("claims", "  same, a restatement of the post's own claim not counted", "no match %",
-                     f"{c['no_match_or_restated_claim_when_claim_unknown']:.1f}", "-", "95"))
-    if "ordinary_posts_flagged_hoax" in h:
-        rows.append(("hoax", f"SmSA+NusaX valid (ordinary posts), n={h['ordinary_posts_n']}", "flagged hoax %",
-                     f"{h['ordinary_posts_flagged_hoax']:.1f}", "-", "-"))
-    for lab, v in h.get("ordinary_posts_flagged_hoax_smsa_valid_by_sentiment", {}).items():
-        rows.append(("hoax", f"  of which SmSA valid {lab}", "flagged hoax %", f"{v:.1f}", "-", "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for k, r in enumerate(rows):
-        lines.append("  ".join(v.ljust(widths[i]) if i < 3 else v.rjust(widths[i]) for i, v in enumerate(r)))
-        if k == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _fmt(v: Any) -> str:
-    return "-" if v is None else f"{float(v):.1f}"

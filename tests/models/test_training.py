@@ -13,7 +13,8 @@ from streams.models import data as D
 from streams.models.bundle import ModelBundle
 from streams.models.artifacts import sha256_bytes
 from streams.models.reproduce import compare_artifacts
-from streams.models.train import TrainConfig, format_report, train_all
+from streams.models.report import format_report
+from streams.models.train import TrainConfig, train_all
 from streams.settings import get_settings
 from streams.text import normalize_batch
 
