@@ -26,49 +26,26 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from streams.claims.ranking import (
+    ACCEPT_FEATURES,
+    ACCEPT_FEATURES_CHAR,
+    RERANK_FEATURES,
+    RERANK_K,
+    RERANK_RATIO,
+    accept_features,
+    apply_choice,
+    empty_pairs,
+    rerank_features,
+)
+from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, validate_claim
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
 
 log = logging.getLogger(__name__)
-
-REQUIRED_FIELDS = ("id", "claim", "verdict")
-OPTIONAL_FIELDS = ("clarification", "url", "published_at", "source")
-FALSE_VERDICTS = frozenset(
-    {"hoax", "hoaks", "false", "salah", "misleading", "menyesatkan", "fabricated", "disinformasi", "misinformasi",
-     "fitnah", "palsu", "keliru", "scam", "penipuan", "satire", "mostly false", "pants on fire", "partly false"}
-)
-TRUE_VERDICTS = frozenset({"true", "benar", "valid", "fakta", "correct", "mostly true", "accurate"})
-
-
-class InvalidClaimError(ValueError):
-    """A claim record lacks a required field."""
-
-
-def verdict_sign(verdict: str) -> int:
-    """+1 for verdicts that say the claim is false (so matching posts are more likely hoaxes), -1 for true, 0 else."""
-    v = " ".join(str(verdict).lower().replace("_", " ").split())
-    if v in FALSE_VERDICTS:
-        return 1
-    if v in TRUE_VERDICTS:
-        return -1
-    return 0
-
-
-@dataclass
-class ClaimMatch:
-    claim_id: str
-    claim: str
-    verdict: str
-    similarity: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"claim_id": self.claim_id, "claim": self.claim, "verdict": self.verdict, "similarity": self.similarity}
-
 
 _VOWELS = frozenset("aeiou")
 # matching only: modal and hedge words that claims and posts use interchangeably ("X dapat menyebabkan Y" /
@@ -79,12 +56,6 @@ VARIANTS = {
     "fluoride": "fluorida", "vaksinasi": "vaksin", "indonesiia": "indonesia", "sholat": "salat", "shalat": "salat",
     "solat": "salat", "hoax": "hoaks",
 }
-
-
-# re-ranking: a post's candidates are the (at most) RERANK_K best-scored claim rows scoring at least RERANK_RATIO x
-# its best score
-RERANK_K = 5
-RERANK_RATIO = 0.3
 
 
 def match_term(tok: str) -> str | None:
@@ -514,7 +485,7 @@ class ClaimIndex:
             "word_cos": np.zeros(n),  # ... and word uni/bigrams
         }
         if need_pairs:
-            out["pairs"] = _empty_pairs()
+            out["pairs"] = empty_pairs()
         if n == 0 or not self._records:
             return out
         if self._main is None and self._main_rows == 0 and len(self._row_ids):
@@ -709,114 +680,3 @@ class ClaimIndex:
     def match(self, texts: Sequence[str], threshold: float | None = None) -> list[ClaimMatch | None]:
         """Best claim per raw text (normalises first; FeatureSpace rows computed when needed)."""
         return self.match_normalized(self._normalizer.normalize_batch(list(texts)), threshold)
-
-
-ACCEPT_FEATURES = (
-    "similarity", "coverage", "cosine", "margin_over_second", "claim_terms", "shared_terms", "shared_share",
-    "log_post_terms", "all_claim_terms_present",
-)
-
-
-# with the FeatureSpace cosines (models trained since re-ranking); an index picks the set by its coefficients' length
-ACCEPT_FEATURES_CHAR = ACCEPT_FEATURES + ("char_cosine", "word_cosine")
-
-
-def accept_features(cand: dict[str, Any], char: bool = False) -> np.ndarray:
-    """Features of each text's best candidate for the acceptance model, in ``ACCEPT_FEATURES`` order (with
-    ``char``: ``ACCEPT_FEATURES_CHAR``)."""
-    claim_terms = cand["claim_terms"]
-    share = cand["shared"] / np.maximum(claim_terms, 1.0)
-    cols = [
-        cand["sim"], cand["coverage"], cand["cosine"], cand["sim"] - cand["second"], claim_terms, cand["shared"],
-        share, np.log1p(cand["post_terms"]), (cand["shared"] >= claim_terms) & (claim_terms > 0),
-    ]
-    if char:
-        cols += [cand["char_cos"], cand["word_cos"]]
-    return np.column_stack(cols).astype(np.float64)
-
-
-RERANK_FEATURES = (
-    "similarity", "coverage", "cosine", "char_cosine", "word_cosine", "log_shared_terms", "missing_terms",
-    "score_ratio",
-)
-
-
-def rerank_features(pairs: dict[str, np.ndarray]) -> np.ndarray:
-    """Features of each (post, candidate claim row) pair for the re-ranking model, in ``RERANK_FEATURES`` order."""
-    return np.column_stack(
-        [
-            pairs["sim"], pairs["coverage"], pairs["cosine"], pairs["char_cos"], pairs["word_cos"],
-            np.log1p(pairs["shared"]), pairs["claim_terms"] - pairs["shared"], pairs["score_ratio"],
-        ]
-    ).astype(np.float64)
-
-
-def _empty_pairs() -> dict[str, np.ndarray]:
-    z = np.zeros(0)
-    i = np.zeros(0, dtype=np.int64)
-    return {"post": i, "row": i, "slot": i, "score_ratio": z, "sim": z, "coverage": z, "cosine": z, "shared": z,
-            "claim_terms": z, "char_cos": z, "word_cos": z}
-
-
-def apply_choice(cand: dict[str, Any], pairs: dict[str, np.ndarray], pair_score: np.ndarray | None) -> None:
-    """Make each post's best candidate the pair with the highest ``pair_score`` (ties and ``None``: the ranking's
-    own best, the first pair of the post), updating ``cand`` in place; the runner-up becomes the best similarity
-    of the post's candidates of other claims."""
-    post = pairs["post"]
-    if not post.size:
-        return
-    start = np.flatnonzero(np.r_[True, post[1:] != post[:-1]])
-    owner = np.repeat(np.arange(start.size), np.diff(np.r_[start, post.size]))
-    if pair_score is None:
-        chosen = start
-    else:
-        top = np.maximum.reduceat(pair_score, start)
-        hit = np.flatnonzero(pair_score >= top[owner])
-        chosen = hit[np.unique(owner[hit], return_index=True)[1]]
-    p = post[start]
-    cand["char_cos"][p] = pairs["char_cos"][chosen]
-    cand["word_cos"][p] = pairs["word_cos"][chosen]
-    changed = np.flatnonzero(chosen != start)
-    if not changed.size:
-        return
-    other = np.where(pairs["slot"] != pairs["slot"][chosen][owner], pairs["sim"], 0.0)
-    second = np.maximum.reduceat(other, start)
-    c, p = chosen[changed], p[changed]
-    cand["row"][p] = pairs["row"][c]
-    cand["score"][p] = pairs["score_ratio"][c] * cand["score"][p]
-    for key, src in (("sim", "sim"), ("coverage", "coverage"), ("cosine", "cosine"), ("shared", "shared"),
-                     ("claim_terms", "claim_terms")):
-        cand[key][p] = pairs[src][c]
-    cand["second"][p] = second[changed]
-
-
-MAX_ALIASES = 16
-
-
-def claim_texts(record: dict[str, Any]) -> list[str]:
-    """The spellings a claim is matched by: its text, then up to ``MAX_ALIASES`` distinct ``aliases``."""
-    texts = [record["claim"]]
-    aliases = record.get("aliases")
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    if isinstance(aliases, (list, tuple)):
-        for a in aliases:
-            a = str(a or "").strip()
-            if a and a not in texts and len(texts) <= MAX_ALIASES:
-                texts.append(a)
-    return texts
-
-
-def validate_claim(claim: dict[str, Any]) -> dict[str, Any]:
-    """The claim in contract form (required: id, claim, verdict, as stripped strings; other fields kept)."""
-    if not isinstance(claim, dict):
-        raise InvalidClaimError("a claim must be a JSON object")
-    missing = [f for f in REQUIRED_FIELDS if not str(claim.get(f) or "").strip()]
-    if missing:
-        raise InvalidClaimError(f"claim lacks required field(s): {', '.join(missing)}")
-    # optional fields (clarification, url, published_at, source) and any extra fields are kept as given
-    record: dict[str, Any] = {k: v for k, v in claim.items() if v not in (None, "")}
-    record["id"] = str(claim["id"]).strip()
-    record["claim"] = str(claim["claim"]).strip()
-    record["verdict"] = str(claim["verdict"]).strip()
-    return record

@@ -38,7 +38,7 @@ def fit_claim_matching(
     evaluated on (SmSA/NusaX valid) are not those it was trained on."""
     from sklearn.linear_model import LogisticRegression
 
-    from streams.claims.index import (
+    from streams.claims.ranking import (
         ACCEPT_FEATURES_CHAR,
         RERANK_FEATURES,
         RERANK_K,

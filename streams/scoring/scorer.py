@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from streams.claims.index import RERANK_K, RERANK_RATIO, ClaimIndex, verdict_sign
+from streams.claims.index import ClaimIndex
+from streams.claims.ranking import RERANK_K, RERANK_RATIO
+from streams.claims.records import verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import ModelBundle, hoax_text_probability
 from streams.models.cues import cue_matrix, fired_cues_batch

@@ -195,7 +195,7 @@ TYPO_POST = ["air kelapa bisa menyembuhan kovid19"]  # "menyembuhan", "kovid19":
 def _with_rerank(bundle: ModelBundle, **params) -> ModelBundle:
     import copy
 
-    from streams.claims.index import RERANK_FEATURES
+    from streams.claims.ranking import RERANK_FEATURES
 
     b = copy.copy(bundle)
     # a re-ranker that mostly trusts the character-n-gram cosine (trained ones weigh it ~3.6, see docs/models.md)
@@ -248,7 +248,7 @@ def test_pair_cosines_match_the_feature_rows(bundle: ModelBundle) -> None:
 
 
 def test_artifacts_without_rerank_params_load_and_rank_as_before(bundle: ModelBundle) -> None:
-    from streams.claims.index import ACCEPT_FEATURES
+    from streams.claims.ranking import ACCEPT_FEATURES
 
     import copy
 

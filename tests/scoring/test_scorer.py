@@ -105,7 +105,7 @@ def test_claim_reranking_reuses_the_batch_feature_rows(scorer: Scorer, monkeypat
     one transform per batch, and a misspelt post still finds its claim through character n-grams."""
     import copy
 
-    from streams.claims.index import RERANK_FEATURES
+    from streams.claims.ranking import RERANK_FEATURES
 
     bundle = copy.copy(scorer.bundle)
     coef = [{"similarity": 1.0, "char_cosine": 4.0, "score_ratio": 1.0}.get(f, 0.0) for f in RERANK_FEATURES]
