@@ -91,9 +91,14 @@ def _digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def _token(value) -> object:
-    """What tells a changed part: a string (a minute's fingerprints) is immutable, so itself; else a digest."""
-    return value if type(value) is str else _digest(orjson.dumps(value))
+def _encode(value) -> bytes | str:
+    """A part as it is compared and sized: a string (a minute's fingerprints) as itself, a bucket encoded."""
+    return value if type(value) is str else orjson.dumps(value)
+
+
+def _token(raw: bytes | str) -> object:
+    """What tells a changed part: a string is immutable, so itself; an encoding, its digest."""
+    return raw if type(raw) is str else _digest(raw)
 
 
 @dataclass(slots=True)
@@ -118,10 +123,9 @@ class SplitStateStore(MutableMapping):
         self._known: dict[str, _Known] = {}
         self._random = random.Random()
         # Cheap counters of what reached the backend (payload bytes as orjson encodes them, plus the key; a core's
-        # nonce counted as 24 bytes; deletions are counted, not their bytes).
+        # nonce counted as 24 bytes; deletions not counted).
         self.records_written = 0
         self.bytes_written = 0
-        self.records_deleted = 0
 
     # --- keys -----------------------------------------------------------------------------------------------
 
@@ -162,7 +166,7 @@ class SplitStateStore(MutableMapping):
                     continue
                 values[minute] = value
                 if not trusted:
-                    known.parts[part] = (slot, _token(value))
+                    known.parts[part] = (slot, _token(_encode(value)))
             state[name] = values
         self._remember(issue_id, known)
         return state
@@ -213,7 +217,7 @@ class SplitStateStore(MutableMapping):
         for name, _ in SECTIONS:
             raws = encoded[name] = {}
             for minute, value in (state.get(name) or {}).items():
-                raws[minute] = value if type(value) is str else orjson.dumps(value)
+                raws[minute] = _encode(value)
                 size += len(raws[minute])
         if size < (self.split_min_bytes if known.nonce is None else self.split_min_bytes // 2):
             self._write_whole(issue_id, state, known, size)
@@ -242,30 +246,31 @@ class SplitStateStore(MutableMapping):
             core[NONCE_KEY] = nonce
             self._set(issue_id, core, len(raw) + 24)
         # 3. the records the new core no longer refers to
-        for part, (slot, _) in known.parts.items():
-            kept = parts.get(part)
-            if kept is None:
-                self._discard(self.part_key(issue_id, part, slot))
-                self._discard(self.part_key(issue_id, part, 1 - slot))  # an orphan a crash may have left
-            elif kept[0] != slot:
-                self._discard(self.part_key(issue_id, part, slot))
+        self._drop_unreferenced(issue_id, known.parts, parts)
         self._remember(issue_id, _Known(nonce=nonce, core=digest, parts=parts))
 
     def _write_whole(self, issue_id: str, state: dict, known: _Known, size: int) -> None:
         """A small state: one record, then the part records of its split past (the record is the commit point)."""
         self._set(issue_id, state, size)
-        for part, (slot, _) in known.parts.items():
-            self._discard(self.part_key(issue_id, part, slot))
-            self._discard(self.part_key(issue_id, part, 1 - slot))
+        self._drop_unreferenced(issue_id, known.parts, {})
         self._remember(issue_id, _Known())
+
+    def _drop_unreferenced(self, issue_id: str, old: dict[str, tuple[int, object]],
+                           new: dict[str, tuple[int, object]]) -> None:
+        """Delete the part records of ``old`` that ``new`` no longer refers to: the previous slot of a part written
+        again, both slots of a part gone (the other may hold an orphan a crash left)."""
+        for part, (slot, _) in old.items():
+            kept = new.get(part)
+            if kept is None:
+                self._discard(self.part_key(issue_id, part, slot))
+                self._discard(self.part_key(issue_id, part, 1 - slot))
+            elif kept[0] != slot:
+                self._discard(self.part_key(issue_id, part, slot))
 
     def _put_part(self, issue_id: str, part: str, value, raw: bytes | str, known: _Known) -> tuple[int, object]:
         """Write one part (``raw``: its encoding, or the string itself) if it changed; returns its (slot, token)."""
         before = known.parts.get(part)
-        if type(raw) is str:
-            token, size = raw, len(raw) + 2
-        else:
-            token, size = _digest(raw), len(raw)
+        token, size = _token(raw), len(raw) + (2 if type(raw) is str else 0)  # a string is sent quoted
         if before is not None and before[1] is not None and before[1] == token:
             return before
         slot = self._next_slot(before[0] if before is not None else None)
@@ -282,11 +287,13 @@ class SplitStateStore(MutableMapping):
         core = self.backend.get(issue_id)
         if core is None or NONCE_KEY not in core:
             return _Known()
-        known = _Known(nonce=core[NONCE_KEY], core=None)
-        for name, core_key in SECTIONS:
-            for minute, slot in (core.get(core_key) or {}).items():
-                known.parts[name + minute] = (slot, None)
-        return known
+        return _Known(nonce=core[NONCE_KEY], core=None, parts=self._parts_of(core))
+
+    @staticmethod
+    def _parts_of(core: dict) -> dict[str, tuple[int, object]]:
+        """The parts a stored core refers to, with their slots (contents unknown)."""
+        return {name + minute: (slot, None) for name, core_key in SECTIONS
+                for minute, slot in (core.get(core_key) or {}).items()}
 
     def _set(self, key: str, value, size: int) -> None:
         self.backend[key] = value
@@ -298,7 +305,6 @@ class SplitStateStore(MutableMapping):
     def _discard(self, key: str) -> None:
         if key in self.backend:
             del self.backend[key]
-            self.records_deleted += 1
 
     def _remember(self, issue_id: str, known: _Known) -> None:
         cache = self._known
@@ -317,10 +323,5 @@ class SplitStateStore(MutableMapping):
             raise KeyError(issue_id)
         self._known.pop(issue_id, None)
         del self.backend[issue_id]  # the commit point: no part is reachable from here on
-        self.records_deleted += 1
-        if NONCE_KEY not in core:
-            return
-        parts = [name + minute for name, core_key in SECTIONS for minute in core.get(core_key) or {}]
-        for part in parts:
-            for slot in (0, 1):
-                self._discard(self.part_key(issue_id, part, slot))
+        if NONCE_KEY in core:
+            self._drop_unreferenced(issue_id, self._parts_of(core), {})
