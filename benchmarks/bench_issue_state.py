@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from collections.abc import MutableMapping
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -42,16 +40,6 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
-ISSUE = "claim-c-bench"
-CLAIM = {"claim_id": "c-bench", "claim": "vaksin penyebab autis", "verdict": "hoax", "similarity": 0.8}
-TEXTS = [
-    "Vaksin MMR penyebab autis, hati-hati buat para orang tua muda",
-    "Copas dari grup: vaksin bikin anak autis, jangan mau divaksin",
-    "Banyak dokter luar negeri bilang vaksin penyebab autis. Sebarkan!",
-    "Anak tetangga autis setelah vaksin campak, ngeri",
-]
 
 
 class ChangelogStore(MutableMapping):
@@ -88,37 +76,20 @@ class ChangelogStore(MutableMapping):
         return len(self.data)
 
 
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def build_posts(rate: int, minutes: int, seed: int) -> list[dict]:
     """``rate`` posts a minute on one claim issue, each by its own account, in created_at order."""
-    rng = random.Random(seed)
-    posts = []
-    for i in range(rate * minutes):
-        at = T0 + timedelta(seconds=i * 60 / rate + rng.uniform(0, 0.5))
-        posts.append({
-            "id": f"bench-{i:07d}", "platform": "twitter", "text": f"{rng.choice(TEXTS)} #{i}",
-            "created_at": iso(at), "author": {"id": f"acct-{rng.randrange(10**9)}",
-                                              "followers": rng.randrange(50, 5000),
-                                              "created_at": iso(at - timedelta(days=rng.randrange(30, 3000)))},
-            "engagement": {"likes": 3, "shares": 1, "views": 200}, "url": f"https://x.com/u/status/{i}",
-            "scores": {
-                "hoax": {"probability": 0.8, "label": "hoax", "model": "bench"},
-                "sentiment": {"label": "negative", "probabilities": {}, "model": "bench"},
-                "claim_match": CLAIM, "issue_id": ISSUE, "processed_at": iso(at),
-            },
-        })
-    posts.sort(key=lambda p: p["created_at"])
-    return posts
+    from tests.issues.helpers import steady_claim_issue
+
+    posts = steady_claim_issue(minutes, rate, seed=seed, prefix="bench", jitter=0.5)
+    return sorted(posts, key=lambda p: p["created_at"])
 
 
 def batches(posts: list[dict], size: int) -> list[list[dict]]:
     return [posts[i:i + size] for i in range(0, len(posts), size)]
 
 
-def run(kind: str, feed: list[list[dict]], start: tuple[dict, dict] | None = None, snapshot_after: int = -1):
+def run(kind: str, feed: list[list[dict]], issue_id: str, start: tuple[dict, dict] | None = None,
+        snapshot_after: int = -1):
     """Feed ``feed`` through an engine over a plain (``kind="plain"``) or split store, from the backend records and
     clock ``start`` (copies) or from nothing; return the figures and a copy of (records, clock) taken after
     ``snapshot_after`` batches."""
@@ -146,7 +117,7 @@ def run(kind: str, feed: list[list[dict]], start: tuple[dict, dict] | None = Non
         escalations.extend((s, e["id"]) for s, e in out.escalations)
         per_batch_records.append(backend.records - records)
         per_batch_bytes.append(backend.bytes - size)
-    state = store[ISSUE]
+    state = store[issue_id]
     n = len(feed)
     return {
         "batches": n,
@@ -202,12 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     small_minutes = min(args.small_minutes, args.minutes)
 
     posts = build_posts(args.rate, args.minutes, args.seed)
+    issue_id = posts[0]["scores"]["issue_id"]
     # The small-batch feed starts from the state the large-batch feed has reached after the same posts.
     cut = args.rate * (args.minutes - small_minutes) // args.large_batch * args.large_batch
     large, small = {}, {}
     for kind in ("plain", "split"):
-        large[kind], start = run(kind, batches(posts, args.large_batch), snapshot_after=cut // args.large_batch)
-        small[kind], _ = run(kind, batches(posts[cut:], args.small_batch), start=start if cut else None)
+        large[kind], start = run(kind, batches(posts, args.large_batch), issue_id,
+                                 snapshot_after=cut // args.large_batch)
+        small[kind], _ = run(kind, batches(posts[cut:], args.small_batch), issue_id, start=start if cut else None)
     figures = {
         "rate_per_minute": args.rate, "minutes": args.minutes,
         "small": {"batch": args.small_batch, "measured_minutes": round((len(posts) - cut) / args.rate, 2),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import zlib
 from collections.abc import Iterable, MutableMapping
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,40 @@ def scored_post(i: int, text: str, at: datetime, *, author: str | None = None, s
         "processed_at": iso(at),
     }
     return post
+
+
+HOAX_CLAIM = {"claim_id": "c-autis", "claim": "vaksin penyebab autis", "verdict": "hoax", "similarity": 0.8}
+HOAX_TEXTS = [
+    "Vaksin MMR penyebab autis, hati-hati buat para orang tua muda",
+    "Copas dari grup: vaksin bikin anak autis, jangan mau divaksin",
+    "Banyak dokter luar negeri bilang vaksin penyebab autis. Sebarkan!",
+    "Anak tetangga autis setelah vaksin campak, ngeri",
+]
+
+
+def steady_claim_issue(minutes: int, per_minute: int, *, seed, prefix: str, jitter: float, start=T0,
+                       claim: dict = HOAX_CLAIM) -> list[dict]:
+    """One claim issue with ``per_minute`` posts every minute for ``minutes`` minutes, each by its own account,
+    evenly spaced plus up to ``jitter`` seconds (so, with a jitter wider than the spacing, not in created_at order)."""
+    rng = random.Random(seed)
+    posts = []
+    for i in range(minutes * per_minute):
+        at = start + timedelta(seconds=i * 60 / per_minute + rng.uniform(0, jitter))
+        posts.append(scored_post(i, f"{rng.choice(HOAX_TEXTS)} {i}", at, sentiment="negative", hoax=0.8,
+                                 claim=claim, prefix=prefix, followers=rng.randrange(50, 5000)))
+    return posts
+
+
+def chatter(minutes: int, per_minute: int, start=T0, prefix: str = "b") -> list[dict]:
+    """Ordinary chatter on many small subjects, ``per_minute`` posts a minute."""
+    rng = random.Random(prefix)
+    words = "sate rendang kopi buku film musik hujan kereta sepeda taman pantai gunung pasar kucing".split()
+    posts = []
+    for i in range(minutes * per_minute):
+        at = start + timedelta(seconds=i * 60 / per_minute + rng.uniform(0, 1))
+        text = f"{rng.choice(words)} {rng.choice(words)} hari ini zx{rng.randrange(10**6)}"
+        posts.append(scored_post(i, text, at, prefix=prefix))
+    return posts
 
 
 def partition_of(issue_id: str, partitions: int) -> int:

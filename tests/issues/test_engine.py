@@ -11,15 +11,17 @@ import pytest
 from streams.issues.engine import IssueEngine
 from streams.issues.timeutil import parse_ms
 from streams.policy import load_policy, parse_policy
-from tests.issues.helpers import T0, JsonStore, iso, run_engines, scored_post
-
-CLAIM = {"claim_id": "c-autis", "claim": "vaksin penyebab autis", "verdict": "hoax", "similarity": 0.8}
-HOAX_TEXTS = [
-    "Vaksin MMR penyebab autis, hati-hati buat para orang tua muda",
-    "Copas dari grup: vaksin bikin anak autis, jangan mau divaksin",
-    "Banyak dokter luar negeri bilang vaksin penyebab autis. Sebarkan!",
-    "Anak tetangga autis setelah vaksin campak, ngeri",
-]
+from tests.issues.helpers import (
+    HOAX_TEXTS,
+    T0,
+    JsonStore,
+    chatter,
+    iso,
+    run_engines,
+    scored_post,
+    steady_claim_issue,
+)
+from tests.issues.helpers import HOAX_CLAIM as CLAIM
 
 
 def hoax_burst(minutes: int = 10, peak: float = 10.0, start=T0, prefix: str = "h", claim=CLAIM) -> list[dict]:
@@ -34,17 +36,6 @@ def hoax_burst(minutes: int = 10, peak: float = 10.0, start=T0, prefix: str = "h
                                      claim=claim, prefix=prefix, followers=rng.randrange(50, 5000)))
             i += 1
     return sorted(posts, key=lambda p: p["created_at"])
-
-
-def chatter(minutes: int, per_minute: int, start=T0, prefix: str = "b") -> list[dict]:
-    rng = random.Random(prefix)
-    words = "sate rendang kopi buku film musik hujan kereta sepeda taman pantai gunung pasar kucing".split()
-    posts = []
-    for i in range(minutes * per_minute):
-        at = start + timedelta(seconds=i * 60 / per_minute + rng.uniform(0, 1))
-        text = f"{rng.choice(words)} {rng.choice(words)} hari ini zx{rng.randrange(10**6)}"
-        posts.append(scored_post(i, text, at, prefix=prefix))
-    return posts
 
 
 def test_a_resurfacing_known_hoax_escalates_once_per_level_with_its_claim():
@@ -381,13 +372,7 @@ def test_ticks_keep_the_engine_listening_when_the_idle_time_is_shorter_than_the_
 
 def _issue_posts(minutes: int, per_minute: int = 6) -> list[dict]:
     """One steady claim issue: ``per_minute`` posts every minute for ``minutes`` minutes."""
-    rng = random.Random("steady")
-    posts = []
-    for i in range(minutes * per_minute):
-        at = T0 + timedelta(seconds=i * 60 / per_minute + rng.uniform(0, 1))
-        posts.append(scored_post(i, rng.choice(HOAX_TEXTS) + f" {i}", at, sentiment="negative", hoax=0.8,
-                                 claim=CLAIM, prefix="s", followers=rng.randrange(50, 5000)))
-    return posts
+    return steady_claim_issue(minutes, per_minute, seed="steady", prefix="s", jitter=1.0)
 
 
 def _feed(engine: IssueEngine, records: list[dict], batch: int = 50) -> list:

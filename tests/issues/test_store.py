@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 import orjson
@@ -12,12 +11,9 @@ from streams.issues.engine import IssueEngine
 from streams.issues.store import NONCE_KEY, SEP, SplitStateStore
 from streams.issues.timeutil import MINUTE_MS, parse_ms
 from streams.policy import load_policy
-from tests.issues.helpers import T0, JsonStore, scored_post
+from tests.issues.helpers import T0, JsonStore, chatter, scored_post, steady_claim_issue
 
-CLAIM = {"claim_id": "c-hot", "claim": "vaksin penyebab autis", "verdict": "hoax", "similarity": 0.8}
-HOT = "claim-c-hot"
-TEXTS = ["Vaksin MMR penyebab autis, hati-hati", "Copas dari grup: vaksin bikin anak autis",
-         "Banyak dokter bilang vaksin penyebab autis. Sebarkan!", "Anak tetangga autis setelah vaksin campak"]
+HOT = "claim-c-autis"  # the issue of helpers.HOAX_CLAIM
 
 
 class CountingStore(JsonStore):
@@ -120,23 +116,9 @@ class GuardedStore(JsonStore):
         super().__delitem__(key)
 
 
-def hot_issue(minutes: int, per_minute: int, start=T0, prefix: str = "hot") -> list[dict]:
+def hot_issue(minutes: int, per_minute: int) -> list[dict]:
     """One claim issue with ``per_minute`` posts each minute (distinct accounts, near-duplicate texts)."""
-    rng = random.Random(prefix)
-    posts = []
-    for i in range(minutes * per_minute):
-        at = start + timedelta(seconds=i * 60 / per_minute + rng.uniform(0, 0.5))
-        posts.append(scored_post(i, f"{rng.choice(TEXTS)} {i}", at, sentiment="negative", hoax=0.8, claim=CLAIM,
-                                 prefix=prefix, followers=rng.randrange(50, 5000)))
-    return posts
-
-
-def chatter(minutes: int, per_minute: int, start=T0) -> list[dict]:
-    rng = random.Random("chatter")
-    words = "sate rendang kopi buku film musik hujan kereta sepeda taman pantai gunung pasar kucing".split()
-    return [scored_post(i, f"{rng.choice(words)} {rng.choice(words)} hari ini zx{rng.randrange(10**6)}",
-                        start + timedelta(seconds=i * 60 / per_minute), prefix="b")
-            for i in range(minutes * per_minute)]
+    return steady_claim_issue(minutes, per_minute, seed="hot", prefix="hot", jitter=0.5)
 
 
 def mixed(minutes: int = 30) -> list[dict]:
