@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 
 # Keys and values are JSON (Faust's table default). An issue is one record under its id, or from 64 KiB several
 # (streams.issues.store): its core under the issue id and its minute buckets and folded fingerprints under derived
-# keys, all written while the issue's event is current, so all in the issue's partition. One wrapper for the whole worker: what it remembers
-# of the records it wrote (to rewrite only what changed) is shared by the partitions' engines and kept across
-# batches.
+# keys, all written while the issue's event is current, so all in the issue's partition. One wrapper for the whole
+# worker: what it remembers of the records it wrote (to rewrite only what changed) is shared by the partitions'
+# engines and kept across batches.
 issue_state = app.Table("issue-state", default=None, partitions=settings.posts_partitions,
                         extra_topic_configs={"max.message.bytes": str(STATE_MAX_MESSAGE_BYTES)})
 

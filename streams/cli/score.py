@@ -24,11 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
+    from streams.cli.claims import read_claim_file
     from streams.pipeline import RawMessage, process_messages
     from streams.scoring import Scorer
     from streams.settings import get_settings
-
-    from streams.cli.claims import read_claim_file
 
     claims = read_claim_file(args.claims) if args.claims else []
     scorer = Scorer.load(get_settings().models_dir, claims=claims)

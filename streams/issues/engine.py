@@ -431,7 +431,7 @@ class IssueEngine:
         if evaluated is None or minute >= evaluated - w - rewind + 2:
             bucket = state["m"].get(key)
             # (a rewind can bring a minute that was already folded back into detail: check both)
-            if seen_in_bucket(bucket or {"ids": ()}, facts.id_hash) or seen_folded(state, key, facts.id_hash):
+            if (bucket is not None and seen_in_bucket(bucket, facts.id_hash)) or seen_folded(state, key, facts.id_hash):
                 batch.out.duplicates += 1
                 return
             if bucket is None:

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 KMV_BUCKET = 64
 KMV_TOTAL = 128
 MAX_IDS_PER_BUCKET = 2048
-MAX_FOLDED_IDS_PER_MINUTE = 2048  # id fingerprints kept per folded minute (see remember_folded_id)
+MAX_FOLDED_IDS_PER_MINUTE = 2048  # id fingerprints kept per folded minute (see remember_folded_ids)
 FINGERPRINT_SHIFT = 20            # a fingerprint is the top 32 bits of the 52-bit id hash
 MAX_BANDS_PER_BUCKET = 128
 MAX_ACCOUNTS_PER_BAND = 64
