@@ -140,9 +140,9 @@ def build_escalation(
     for s in snapshot.samples[: policy.evidence.sample_posts]:
         samples.append({
             "id": s["id"], "text": s["text"], "url": s.get("url"),
-            "hoax_probability": s.get("hoax_probability"), "sentiment": s.get("sentiment"),
-            "platform": s.get("platform"), "author_id": s.get("author_id"), "created_at": s.get("created_at"),
-            "reach": s.get("reach"),
+            "hoax_probability": s.get("hoax_probability"), "hoax_cues": s.get("hoax_cues", []),
+            "hoax_terms": s.get("hoax_terms", []), "sentiment": s.get("sentiment"), "platform": s.get("platform"),
+            "author_id": s.get("author_id"), "created_at": s.get("created_at"), "reach": s.get("reach"),
         })
     first_ms = state.get("first_ms")
     data = {

@@ -353,7 +353,8 @@ class IssueEngine:
         created = parse_ms(author.get("created_at"))
         age_days = round(max(0, ms - created) / DAY_MS, 3) if created is not None else -1.0
         sentiment = (scores.get("sentiment") or {}).get("label") or ""
-        probability = (scores.get("hoax") or {}).get("probability")
+        hoax_scores = scores.get("hoax") or {}
+        probability = hoax_scores.get("probability")
         probability = min(1.0, max(0.0, float(probability))) if isinstance(probability, (int, float)) else 0.0
         engagement = record.get("engagement") or {}
         if not isinstance(engagement, dict):
@@ -372,6 +373,8 @@ class IssueEngine:
             "text": text[:TEXT_MAX],
             "url": record.get("url") if isinstance(record.get("url"), str) else None,
             "hoax_probability": round(probability, 4),
+            "hoax_cues": _short_strings(hoax_scores.get("cues")),
+            "hoax_terms": _short_strings(hoax_scores.get("terms")),
             "sentiment": sentiment or None,
             "platform": record.get("platform"),
             "author_id": author_id,
@@ -720,3 +723,10 @@ def public_issue(state: dict) -> dict:
         ],
         "feedback": state.get("feedback") or {},
     }
+
+
+def _short_strings(value: object, limit: int = 4, length: int = 64) -> list[str]:
+    """A scored post's explanation list (cues or terms) as kept in a sample: strings only, bounded."""
+    if not isinstance(value, list):
+        return []
+    return [item[:length] for item in value if isinstance(item, str)][:limit]

@@ -43,12 +43,17 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
+def length_gate(hp: HoaxParams, lengths: np.ndarray) -> np.ndarray:
+    """The article model's share of each text's hoax probability (0 for tweets, 1 for articles)."""
+    return _sigmoid(hp.gate_slope * (np.log(np.maximum(lengths, 1.0)) - np.log(hp.gate_chars)))
+
+
 def hoax_text_probability(
     hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray
 ) -> np.ndarray:
     """The text part of the hoax probability from calibrated logits (short, long) and the relevance decision;
     ``lengths`` are the normalised texts' lengths. Shared by training (evaluation) and the Scorer."""
-    g = _sigmoid(hp.gate_slope * (np.log(np.maximum(lengths, 1.0)) - np.log(hp.gate_chars)))
+    g = length_gate(hp, lengths)
     p = g * _sigmoid(z_long) + (1.0 - g) * _sigmoid(z_short)
     relevance = np.minimum(1.0, _sigmoid(z_rel) / hp.relevance_floor) if hp.relevance_floor > 0 else 1.0
     return p * relevance

@@ -157,19 +157,19 @@ def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarra
     return out
 
 
-def fired_cues(row: np.ndarray, weights: np.ndarray | None = None, limit: int = 4) -> list[str]:
-    """Names of the cues present in one row of ``cue_matrix`` (with ``weights``, only those pushing towards hoax)."""
-    return fired_cues_batch(row[None, :], weights, limit)[0]
-
-
 def fired_cues_batch(cues: np.ndarray, weights: np.ndarray | None = None, limit: int = 4) -> list[list[str]]:
-    """``fired_cues`` for every row of a cue matrix, vectorised."""
+    """Names of the readable cues (the phrase cues, shouting, runs of ``!``) present in each row of a cue
+    matrix. With ``weights`` (``[features]``, or ``[rows, features]`` for a per-row direction) only the cues
+    with a positive weight are named, the strongest pull (cue value x weight) first."""
     k = len(CUE_PATTERNS)
-    names = [*FEATURE_NAMES[:k], "shouting", "exclaim"]
+    columns = [*range(k), k, k + 2]
+    names = [FEATURE_NAMES[j] for j in columns]
     fired = np.column_stack([cues[:, :k] > 0, cues[:, k] >= 0.6, cues[:, k + 2] >= np.log1p(2)])
+    pull = cues[:, columns].astype(np.float64)
     if weights is not None:
-        fired &= np.r_[weights[:k] > 0, weights[k] > 0, weights[k + 2] > 0][None, :]
-    out: list[list[str]] = [[] for _ in range(cues.shape[0])]
-    for i in np.flatnonzero(fired.any(axis=1)):
-        out[i] = [names[j] for j in np.flatnonzero(fired[i])][:limit]
-    return out
+        row_weights = np.broadcast_to(np.asarray(weights)[..., columns], fired.shape)
+        fired &= row_weights > 0
+        pull = pull * row_weights
+    order = np.argsort(np.where(fired, -pull, np.inf), axis=1, kind="stable")[:, :limit].tolist()
+    counts = np.minimum(fired.sum(axis=1), limit).tolist()
+    return [[names[j] for j in row[:count]] for row, count in zip(order, counts, strict=True)]

@@ -20,8 +20,9 @@ from streams.claims.index import ClaimIndex
 from streams.claims.ranking import RERANK_K, RERANK_RATIO
 from streams.claims.records import verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
-from streams.models.bundle import ModelBundle, hoax_text_probability
+from streams.models.bundle import ModelBundle, hoax_text_probability, length_gate
 from streams.models.cues import cue_matrix, fired_cues_batch
+from streams.scoring.explain import TermExplainer
 from streams.text.normalize import get_normalizer
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -38,8 +39,10 @@ class TextScores:
     claim_match: dict[str, Any] | None  # {"claim_id", "claim", "verdict", "similarity"} or None
     normalized: str
     tokens: list[str]
-    hoax_cues: list[str] = field(default_factory=list)  # explainability: hoax-style cues found in the post
+    hoax_cues: list[str] = field(default_factory=list)  # cues found in the post that pull towards its hoax label
     hoax_text_probability: float = 0.0  # the text classifier's probability, before the claim match
+    hoax_terms: list[str] = field(default_factory=list)  # words pulling most towards the hoax label
+    sentiment_terms: list[str] = field(default_factory=list)  # words pulling most towards the sentiment label
 
 
 @dataclass
@@ -98,6 +101,9 @@ class Scorer:
             [bundle.sentiment.intercept, bundle.hoax_short.intercept, bundle.hoax_long.intercept, bundle.relevance.intercept]
         )
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
+        self._short_cue_weights = bundle.hoax_short.platt_a * self._cue_coef[:, 0]
+        self._long_cue_weights = bundle.hoax_long.platt_a * self._cue_coef[:, 1]
+        self._explainer = TermExplainer.from_bundle(bundle)
 
     @classmethod
     def load(cls, models_dir: Path | None = None, claims: Iterable[dict] | None = None) -> Scorer:
@@ -115,7 +121,8 @@ class Scorer:
         n = len(texts)
         secs: dict[str, float] = {}
         if n == 0:
-            return BatchScores([], {"normalize": 0.0, "features": 0.0, "sentiment": 0.0, "hoax": 0.0, "claims": 0.0})
+            return BatchScores([], {"normalize": 0.0, "features": 0.0, "sentiment": 0.0, "hoax": 0.0, "claims": 0.0,
+                                    "explain": 0.0, "assemble": 0.0})
         b = self.bundle
         t0 = time.perf_counter()
         normalized = self.normalizer.normalize_batch(texts)
@@ -146,11 +153,21 @@ class Scorer:
                     p = min(max(p_plain[i] if sign > 0 else p_text[i], 1e-6), 1 - 1e-6)
                     logit = math.log(p / (1 - p)) + sign * hp.claim_weight * m.similarity
                     p_final[i] = 1.0 / (1.0 + math.exp(-logit))
-        cue_names = fired_cues_batch(cues, self._cue_coef.mean(axis=1))
         p_round = np.round(p_final, 4).tolist()
         p_text_round = np.round(p_text, 4).tolist()
-        is_hoax = (p_final >= hp.threshold).tolist()
-        sent_labels = [SENTIMENT_LABELS[j] for j in sent.argmax(axis=1).tolist()]
+        hoax_mask = p_final >= hp.threshold
+        is_hoax = hoax_mask.tolist()
+        predicted = sent.argmax(axis=1)
+        sent_labels = [SENTIMENT_LABELS[j] for j in predicted.tolist()]
+        t_explain = time.perf_counter()
+        # explanations: the cues and words that pulled each post towards its labels
+        gate = length_gate(hp, lengths)
+        cue_weights = gate[:, None] * self._long_cue_weights + (1.0 - gate[:, None]) * self._short_cue_weights
+        cue_names = fired_cues_batch(cues, np.where(hoax_mask[:, None], cue_weights, -cue_weights))
+        entries = self._explainer.entries(x)
+        hoax_terms = self._explainer.hoax_terms(entries, gate, hoax_mask)
+        sent_terms = self._explainer.sentiment_terms(entries, predicted)
+        t6 = time.perf_counter()
         sent_probs = _prob_dicts(sent)
         items = [
             TextScores(
@@ -163,17 +180,20 @@ class Scorer:
                 tokens=normalized[i].split(),
                 hoax_cues=cue_names[i],
                 hoax_text_probability=p_text_round[i],
+                hoax_terms=hoax_terms[i],
+                sentiment_terms=sent_terms[i],
             )
             for i in range(n)
         ]
-        t6 = time.perf_counter()
+        t7 = time.perf_counter()
         secs = {
             "normalize": t1 - t0,
             "features": t2 - t1,  # shared by every model
             "sentiment": t3 - t2,  # includes the one product that also yields the hoax/relevance text scores
             "hoax": (t4 - t3),
             "claims": t5 - t4,
-            "assemble": t6 - t5,
+            "explain": t6 - t_explain,  # the cues and words behind each label
+            "assemble": (t_explain - t5) + (t7 - t6),
         }
         return BatchScores(items, secs)
 

@@ -57,6 +57,18 @@ def test_a_resurfacing_known_hoax_escalates_once_per_level_with_its_claim():
     assert engine.active_issues == len(engine.store)
 
 
+def test_sample_posts_carry_what_explains_each_posts_hoax_score():
+    posts = hoax_burst()
+    for post in posts:
+        post["scores"]["hoax"].update(cues=["spread_call", "before_deleted"], terms=["vaksin", 7, "autis"])
+    escalations, _ = run_engines(posts)
+    samples = [s for _, e in escalations for s in e["data"]["sample_posts"]]
+    assert samples
+    for sample in samples:
+        assert sample["hoax_cues"] == ["spread_call", "before_deleted"]
+        assert sample["hoax_terms"] == ["vaksin", "autis"]  # only strings are kept from the wire
+
+
 def test_borderline_claim_matches_inside_a_happy_wave_do_not_reach_siaga():
     """A claim sharing one word with a viral post ("kain") is matched just above the matcher's threshold."""
     weak = {**CLAIM, "similarity": 0.52}
