@@ -26,6 +26,15 @@ def claim_key(text: str) -> str:
     return " ".join(normalize(text).replace("!", " ").replace("?", " ").split())
 
 
+def majority_verdict(hoax_tweets: int, tweets: int) -> str:
+    """A starter claim's verdict from its tweets' labels: ``hoax`` when >= 60 % of them are labelled hoax,
+    ``true`` when <= 40 %, else ``unverified`` (also without tweets)."""
+    if tweets <= 0:
+        return "unverified"
+    share = hoax_tweets / tweets
+    return "hoax" if share >= 0.6 else "true" if share <= 0.4 else "unverified"
+
+
 def claim_id(key: str) -> str:
     return "idnhoax-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
@@ -117,8 +126,7 @@ def build_starter_claims(tweets, merge_near_duplicates: bool = True) -> list[dic
     out = []
     for key in sorted(labels):
         n = sum(labels[key].values())
-        share = labels[key]["hoax"] / n
-        verdict = "hoax" if share >= 0.6 else "true" if share <= 0.4 else "unverified"
+        verdict = majority_verdict(labels[key]["hoax"], n)
         names = [s for s, _ in sorted(spellings[key].items(), key=lambda kv: (claim_key(kv[0]) != key, -kv[1], kv[0]))]
         assert claim_key(names[0]) == key
         out.append(

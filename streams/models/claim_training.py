@@ -4,12 +4,28 @@ candidate claims and the acceptance model that decides whether the best one is r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from streams.models import data as D
-from streams.models.bundle import ModelBundle
+from streams.models.bundle import HoaxParams, ModelBundle, with_claim_match
+from streams.models.report import metrics
+
+CLAIM_WEIGHT_CURVE = (0.0, 0.5, 1.0, 2.0, 3.0)
+
+
+@dataclass(frozen=True)
+class TweetMatches:
+    """Each tweet's out-of-fold accepted match (claim id or None, similarity) in the two situations of
+    ``fit_claim_matching``: its claim indexed (``known``) or left out (``unknown``)."""
+
+    gold: np.ndarray  # the tweet's own claim id
+    known: list[str | None]
+    known_similarity: np.ndarray
+    unknown: list[str | None]
+    unknown_similarity: np.ndarray
 
 
 def fit_claim_matching(
@@ -22,8 +38,9 @@ def fit_claim_matching(
     folds: int,
     seed: int,
     accept_threshold: float = 0.25,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Train the claim re-ranking and acceptance models and evaluate matching; returns (claim params, report).
+) -> tuple[dict[str, Any], dict[str, Any], TweetMatches]:
+    """Train the claim re-ranking and acceptance models and evaluate matching; returns (claim params, report, the
+    tweets' out-of-fold accepted matches).
 
     Re-ranking: each post's top candidates (``RERANK_K`` best claim rows by the index's score) are re-ordered by a
     logistic regression over ``RERANK_FEATURES`` (the index's similarity features plus the character-n-gram and
@@ -108,15 +125,17 @@ def fit_claim_matching(
     rerank_final = fit_rerank(f_pairs, y_pairs)
     f_unknown = np.zeros_like(f_known)
     id_unknown: list[str | None] = [None] * len(gold)
+    sim_unknown = np.zeros(len(gold))
     restated = np.zeros(len(gold), dtype=bool)
     for f in range(folds):
         idx = index_of(c for c in claims if f not in claim_folds.get(c["id"], set()))
         held = np.flatnonzero(tweet_fold == f)
-        feats, ids, _ = best(idx, [tweets_norm[i] for i in held], rerank_models[f])
+        feats, ids, sims = best(idx, [tweets_norm[i] for i in held], rerank_models[f])
         # the starter set holds near-duplicate claims under different topics ("Dana haji dipakai" / "Pemerintah
         # gunakan dana haji"): a match whose claim the post's own claim text also matches is a restatement
         own = idx.match([claim_text[gold[i]] for i in held])
         f_unknown[held] = feats
+        sim_unknown[held] = sims
         for j, i in enumerate(held):
             id_unknown[i] = ids[j]
             restated[i] = ids[j] is not None and own[j] is not None and own[j].claim_id == ids[j]
@@ -173,4 +192,63 @@ def fit_claim_matching(
         "SmSA+NusaX valid sentences as posts discussing no claim; tweets whose topic group's claims were left out "
         "of the index",
     }
-    return params, report
+    matches = TweetMatches(
+        gold=gold,
+        known=[i if a else None for i, a in zip(id_known, acc_known.tolist())],
+        known_similarity=np.where(acc_known, sim_known, 0.0),
+        unknown=[i if a else None for i, a in zip(id_unknown, acc_unknown.tolist())],
+        unknown_similarity=np.where(acc_unknown, sim_unknown, 0.0),
+    )
+    return params, report, matches
+
+
+def hoax_with_claims_report(
+    hp: HoaxParams, p_text: np.ndarray, p_plain: np.ndarray, y: np.ndarray, matches: TweetMatches
+) -> dict[str, Any]:
+    """Macro-F1 of the tweets' hoax labels once their out-of-fold claim match shifts the out-of-fold text
+    probability (``with_claim_match``), with its claim indexed and with it left out.
+
+    A matched claim's verdict is the majority label of *its other* tweets (``majority_verdict`` without the
+    tweet being scored), as a fact-checker's verdict would be given without seeing that tweet; counting the tweet
+    itself would lend every small claim its own tweet's label. ``p_plain``: the text probability without the
+    relevance factor."""
+    from streams.claims.records import verdict_sign
+    from streams.claims.starter import majority_verdict
+
+    hoax_by_claim: dict[str, int] = {}
+    tweets_by_claim: dict[str, int] = {}
+    for claim, label in zip(matches.gold.tolist(), y.tolist()):
+        hoax_by_claim[claim] = hoax_by_claim.get(claim, 0) + label
+        tweets_by_claim[claim] = tweets_by_claim.get(claim, 0) + 1
+
+    def signs(matched: list[str | None]) -> np.ndarray:
+        out = np.zeros(len(matched))
+        for i, claim in enumerate(matched):
+            if claim is not None:
+                own = claim == matches.gold[i]
+                out[i] = verdict_sign(majority_verdict(hoax_by_claim.get(claim, 0) - (y[i] if own else 0),
+                                                       tweets_by_claim.get(claim, 0) - int(own)))
+        return out
+
+    labels = D.HOAX_LABELS
+    situations = {
+        "known_claim": (signs(matches.known), matches.known_similarity),
+        "unknown_claim": (signs(matches.unknown), matches.unknown_similarity),
+    }
+
+    def evaluate(params: HoaxParams, situation: str) -> dict[str, Any]:
+        sign, similarity = situations[situation]
+        p = with_claim_match(params, p_text, p_plain, sign, similarity)
+        return metrics([labels[v] for v in y], [labels[int(v >= params.threshold)] for v in p], labels)
+
+    report: dict[str, Any] = {name: evaluate(hp, name) for name in situations}
+    report["claim_weight"] = hp.claim_weight
+    report["matched_known"] = round(100 * float(np.mean([m is not None for m in matches.known])), 2)
+    report["matched_unknown"] = round(100 * float(np.mean([m is not None for m in matches.unknown])), 2)
+    report["macro_f1_by_claim_weight"] = {
+        f"{w:g}": {name: evaluate(replace(hp, claim_weight=w), name)["macro_f1"] for name in situations}
+        for w in CLAIM_WEIGHT_CURVE
+    }
+    report["split"] = ("text probability out-of-fold by topic group (as tweets_unseen_topics), claim match "
+                       "out-of-fold as in the claims section; verdict of a matched claim from its other tweets")
+    return report

@@ -67,6 +67,13 @@ def format_report(report: dict[str, Any]) -> str:
                  f"{h['news_heldout']['macro_f1']:.1f}", _fmt(base.get("hoax_news_heldout")), "85"))
     rows.append(("hoax", f"tweets, unseen topics (grouped 5-fold), n={h['tweets_unseen_topics']['n']}", "macro-F1",
                  f"{h['tweets_unseen_topics']['macro_f1']:.1f}", _fmt(base.get("hoax_tweets_unseen_topics")), "73"))
+    with_claims = h.get("tweets_with_claim_match")
+    if with_claims:
+        weight = f"{with_claims['claim_weight']:g}"
+        rows.append(("hoax", f"  same + claim match (weight {weight}), claim indexed", "macro-F1",
+                     f"{with_claims['known_claim']['macro_f1']:.1f}", "-", "-"))
+        rows.append(("hoax", f"  same + claim match (weight {weight}), claim not indexed", "macro-F1",
+                     f"{with_claims['unknown_claim']['macro_f1']:.1f}", "-", "-"))
     rows.append(("claims", f"tweets vs the {c['claims_in_index']} starter claims, n={c['posts_with_claim']}",
                  "right claim first %", f"{c['right_claim_first']:.1f}", "-", "97"))
     rows.append(("claims", f"SmSA+NusaX valid (no claim), n={c['posts_without_claim']}", "no match %",

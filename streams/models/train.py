@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from streams.models import data as D
 from streams.models.bundle import HoaxParams, ModelBundle, hoax_text_probability
-from streams.models.claim_training import fit_claim_matching
+from streams.models.claim_training import fit_claim_matching, hoax_with_claims_report
 from streams.models.cues import CUE_WEIGHT_FLOOR, cue_matrix
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
@@ -269,11 +269,12 @@ def train_all(
     a_l, _ = fit_platt(oof_news[:, 1], y_news, balanced=True)
     b_s = b_l = 0.0
 
-    def final_text_proba(dec: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    def final_text_proba(dec: np.ndarray, texts: Sequence[str], params: HoaxParams = hp) -> np.ndarray:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
-        return hoax_text_probability(hp, a_s * dec[:, 0] + b_s, a_l * dec[:, 1] + b_l, dec[:, 2], lengths)
+        return hoax_text_probability(params, a_s * dec[:, 0] + b_s, a_l * dec[:, 1] + b_l, dec[:, 2], lengths)
 
     p_tw = final_text_proba(oof_tw, norm["tweets"])
+    p_tw_plain = final_text_proba(oof_tw, norm["tweets"], replace(hp, relevance_floor=0.0))
     p_news = final_text_proba(oof_news, norm["news"])
     hl = D.HOAX_LABELS
     hoax_eval = {
@@ -327,9 +328,10 @@ def train_all(
         claim_params=claim_params,
     )
     ordinary_train = [sent_texts[i] for i in rng.choice(n_smsa_kept, min(3000, n_smsa_kept), replace=False)]
-    accept_params, report["claims"] = fit_claim_matching(
+    accept_params, report["claims"], tweet_matches = fit_claim_matching(
         bundle, tweets, norm["tweets"], ordinary_train, norm["smsa_va"] + norm["nusax_va"], groups, cfg.folds, cfg.seed
     )
+    report["hoax"]["tweets_with_claim_match"] = hoax_with_claims_report(hp, p_tw, p_tw_plain, y_tw, tweet_matches)
     bundle.claim_params.update(accept_params)
     if not cfg.quick:
         report["baseline"] = baseline_report(

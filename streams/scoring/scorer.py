@@ -7,7 +7,6 @@ product, so the per-post cost is amortised over the batch.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,7 @@ from streams.claims.index import ClaimIndex
 from streams.claims.ranking import RERANK_K, RERANK_RATIO
 from streams.claims.records import verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
-from streams.models.bundle import ModelBundle, hoax_text_probability, length_gate
+from streams.models.bundle import ModelBundle, hoax_text_probability, length_gate, with_claim_match
 from streams.models.cues import cue_matrix, fired_cues_batch
 from streams.scoring.explain import TermExplainer
 from streams.text.normalize import get_normalizer
@@ -143,16 +142,9 @@ class Scorer:
         t4 = time.perf_counter()
         matches = self.claims.match_normalized(normalized, x=x)  # re-ranking reuses the batch's feature rows
         t5 = time.perf_counter()
-        # combine the claim match into the hoax probability (logit shift by verdict x similarity); a post that
-        # matches a known false claim is relevant by definition, so the relevance factor no longer applies
-        p_final = p_text.copy()
-        for i, m in enumerate(matches):
-            if m is not None:
-                sign = verdict_sign(m.verdict)
-                if sign:
-                    p = min(max(p_plain[i] if sign > 0 else p_text[i], 1e-6), 1 - 1e-6)
-                    logit = math.log(p / (1 - p)) + sign * hp.claim_weight * m.similarity
-                    p_final[i] = 1.0 / (1.0 + math.exp(-logit))
+        sign = np.array([verdict_sign(m.verdict) if m is not None else 0 for m in matches], dtype=np.float64)
+        similarity = np.array([m.similarity if m is not None else 0.0 for m in matches], dtype=np.float64)
+        p_final = with_claim_match(hp, p_text, p_plain, sign, similarity)
         p_round = np.round(p_final, 4).tolist()
         p_text_round = np.round(p_text, 4).tolist()
         hoax_mask = p_final >= hp.threshold

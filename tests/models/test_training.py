@@ -34,6 +34,7 @@ def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) 
     assert set(bundle.versions) >= {"hoax", "sentiment"}
     assert report["sentiment"]["smsa_valid"]["macro_f1"] > 60  # 600 SmSA rows already learn something
     assert report["hoax"]["tweets_unseen_topics"]["n"] == 600
+    assert report["hoax"]["tweets_with_claim_match"]["known_claim"]["n"] == 600
     assert "sentiment" in format_report(report)
     evaluation = json.loads((out / "evaluation.json").read_text())
     assert evaluation["versions"] == bundle.versions
@@ -87,7 +88,9 @@ def test_sentiment_quality_floor_on_held_out_sentences() -> None:
 def test_shipped_evaluation_report_meets_floors() -> None:
     """The figures `sigap train` measured on honest splits (grouped by topic for tweets) for the shipped models."""
     report = json.loads((SHIPPED / "evaluation.json").read_text())
-    assert report["versions"] == ModelBundle.load(SHIPPED).versions
+    bundle = ModelBundle.load(SHIPPED)
+    assert report["versions"] == bundle.versions
+    assert report["hoax"]["tweets_with_claim_match"]["claim_weight"] == bundle.hoax.claim_weight
     assert report["hoax"]["tweets_unseen_topics"]["macro_f1"] >= 68.0
     assert report["hoax"]["news_heldout"]["macro_f1"] >= 68.0
     assert report["claims"]["no_match_when_none"] >= 95.0
