@@ -1,7 +1,7 @@
-"""Why a post got its labels: the words that pulled its linear scores towards them.
+"""Why a post got its labels: the hoax-style cues and the words that pulled its linear scores towards them.
 
-Every Sigap text model is linear over the shared features, so a word's pull on a post's score is exactly its
-feature value times the model's weight for it. Only word and word-bigram columns are reported (character
+Every Sigap text model is linear over the shared features and the cue features, so a word's or a cue's pull on a
+post's score is exactly its feature value times the model's weight for it. Only word and word-bigram columns are reported (character
 n-grams such as ``ngat`` explain nothing to a reader); the words are in their normalised spelling (``gak`` is
 reported as ``tidak``). A batch's explanations cost a few vectorised passes over its non-zero word features.
 """
@@ -14,6 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from streams.models.bundle import ModelBundle
+from streams.models.cues import FEATURE_NAMES as CUE_FEATURES
+from streams.models.cues import fired_cues_batch
 
 TERMS_PER_POST = 3
 
@@ -26,13 +28,13 @@ class WordEntries(NamedTuple):
     values: np.ndarray
 
 
-class TermExplainer:
-    """Top words of each post of a batch by their pull on the sentiment and hoax scores."""
+class Explainer:
+    """Top cues and words of each post of a batch by their pull on the sentiment and hoax scores."""
 
     def __init__(self, words: dict[str, int], sentiment_coef: np.ndarray, hoax_short_weights: np.ndarray,
                  hoax_long_weights: np.ndarray, limit: int = TERMS_PER_POST) -> None:
-        """``sentiment_coef``: ``[words, classes]``; the hoax weights: the calibrated post-model and article-model
-        weights (Platt slope x coefficient) of the word columns."""
+        """``sentiment_coef``: ``[features, classes]``; the hoax weights: the calibrated post-model and
+        article-model weights (Platt slope x coefficient) of the features, the cue features last."""
         self.n_words = len(words)
         self.limit = limit
         self._vocab = np.empty(self.n_words, dtype=object)
@@ -42,11 +44,12 @@ class TermExplainer:
         # for that class minus its mean weight over all classes
         coef = np.asarray(sentiment_coef[: self.n_words], dtype=np.float64)
         self._sentiment = coef - coef.mean(axis=1, keepdims=True)
-        self._hoax_short = np.asarray(hoax_short_weights[: self.n_words], dtype=np.float64)
-        self._hoax_long = np.asarray(hoax_long_weights[: self.n_words], dtype=np.float64)
+        self._hoax_short = np.asarray(hoax_short_weights, dtype=np.float64)
+        self._hoax_long = np.asarray(hoax_long_weights, dtype=np.float64)
+        self._cues_from = len(self._hoax_short) - len(CUE_FEATURES)  # words, character n-grams, then the cues
 
     @classmethod
-    def from_bundle(cls, bundle: ModelBundle) -> TermExplainer:
+    def from_bundle(cls, bundle: ModelBundle) -> Explainer:
         return cls(
             bundle.features.words,
             bundle.sentiment.coef,
@@ -64,6 +67,12 @@ class TermExplainer:
         """Per row, the words pulling most towards its predicted class (an index into the classes)."""
         rows, columns, values = entries
         return self._top_terms(entries, values * self._sentiment[columns, predicted[rows]], predicted.shape[0])
+
+    def hoax_cues(self, cues: np.ndarray, gate: np.ndarray, is_hoax: np.ndarray) -> list[list[str]]:
+        """Per row of a cue matrix, the cues found that pull towards its hoax label, strongest first."""
+        n = self._cues_from
+        weights = gate[:, None] * self._hoax_long[n:] + (1.0 - gate[:, None]) * self._hoax_short[n:]
+        return fired_cues_batch(cues, np.where(is_hoax[:, None], weights, -weights))
 
     def hoax_terms(self, entries: WordEntries, gate: np.ndarray, is_hoax: np.ndarray) -> list[list[str]]:
         """Per row, the words pulling most towards its hoax label: up for "hoax", down for "valid". The post and

@@ -20,8 +20,8 @@ from streams.claims.ranking import RERANK_K, RERANK_RATIO
 from streams.claims.records import verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import ModelBundle, hoax_text_probability, length_gate, with_claim_match
-from streams.models.cues import cue_matrix, fired_cues_batch
-from streams.scoring.explain import TermExplainer
+from streams.models.cues import cue_matrix
+from streams.scoring.explain import Explainer
 from streams.text.normalize import get_normalizer
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -100,9 +100,7 @@ class Scorer:
             [bundle.sentiment.intercept, bundle.hoax_short.intercept, bundle.hoax_long.intercept, bundle.relevance.intercept]
         )
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
-        self._short_cue_weights = bundle.hoax_short.platt_a * self._cue_coef[:, 0]
-        self._long_cue_weights = bundle.hoax_long.platt_a * self._cue_coef[:, 1]
-        self._explainer = TermExplainer.from_bundle(bundle)
+        self._explainer = Explainer.from_bundle(bundle)
 
     @classmethod
     def load(cls, models_dir: Path | None = None, claims: Iterable[dict] | None = None) -> Scorer:
@@ -154,8 +152,7 @@ class Scorer:
         t_explain = time.perf_counter()
         # explanations: the cues and words that pulled each post towards its labels
         gate = length_gate(hp, lengths)
-        cue_weights = gate[:, None] * self._long_cue_weights + (1.0 - gate[:, None]) * self._short_cue_weights
-        cue_names = fired_cues_batch(cues, np.where(hoax_mask[:, None], cue_weights, -cue_weights))
+        cue_names = self._explainer.hoax_cues(cues, gate, hoax_mask)
         entries = self._explainer.entries(x)
         hoax_terms = self._explainer.hoax_terms(entries, gate, hoax_mask)
         sent_terms = self._explainer.sentiment_terms(entries, predicted)

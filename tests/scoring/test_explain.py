@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from streams.models.cues import FEATURE_NAMES, cue_matrix, fired_cues_batch
 from streams.pipeline import score_posts
 from streams.scoring import Scorer
-from streams.scoring.explain import TermExplainer
+from streams.scoring.explain import Explainer
 from streams.text.normalize import get_normalizer
 from tests.escalation.test_events import validator
 
@@ -17,11 +17,11 @@ WORDS = {"vaksin": 0, "chip": 1, "hoaks": 2, "enak": 3, "kecewa": 4}
 N_CHAR_COLUMNS = 2
 
 
-def tiny_explainer(limit: int = 3) -> TermExplainer:
+def tiny_explainer(limit: int = 3) -> Explainer:
     sentiment = np.array([[0, 1, 0], [0, 1, 0], [0, 2, -2], [-1, 0, 3], [3, 0, -1]], dtype=np.float32)
     short = np.array([2.0, 3.0, -4.0, -0.5, 0.0, 9.0, 9.0])  # the last two: character columns, never reported
     long = np.array([-1.0, -1.0, -1.0, -1.0, -1.0, 9.0, 9.0])
-    return TermExplainer(WORDS, sentiment, short, long, limit=limit)
+    return Explainer(WORDS, sentiment, short, long, limit=limit)
 
 
 def batch(*rows: dict[int, float]) -> sp.csr_matrix:
