@@ -34,8 +34,8 @@ class HoaxParams:
 
     gate_chars: float = 450.0
     gate_slope: float = 6.0
-    # 3 before this release; measured out-of-fold on the tweets (docs/models.md, "Claim match x hoax"), 1 keeps
-    # most of the lift for posts about a known claim and halves the harm of a wrong match
+    # measured out-of-fold on the tweets (docs/models.md, "Claim match x hoax"): the 3 of earlier releases made
+    # posts about a known claim worse; 1 lifts them and cuts the cost of a wrong match by about two thirds
     claim_weight: float = 1.0
     threshold: float = 0.5
     relevance_floor: float = 0.1
