@@ -159,15 +159,12 @@ def snapshot(state: dict, minute: int, policy: Policy) -> Snapshot:
     debunked = sum(window_claims[claim_id] for claim_id in debunked_ids)
     similarity_micro = sum(bucket.get("cs", {}).get(claim_id, 0) for bucket in window for claim_id in debunked_ids)
 
-    counts = state["c"]
-    baseline_counts = []
-    for b in range(minute - w.evaluation_minutes - w.baseline_minutes + 1, minute - w.evaluation_minutes + 1):
-        key = str(b)
-        if key in detailed:
-            baseline_counts.append(detailed[key]["n"])
-        else:
-            baseline_counts.append(counts.get(key, 0))
-    rate = _robust_baseline(baseline_counts, policy)
+    # posts per minute over the baseline minutes; most minutes of most issues have none, and only the multiset
+    # of counts matters, so the minutes that have posts are looked up rather than every minute of the range
+    first, last = minute - w.evaluation_minutes - w.baseline_minutes + 1, minute - w.evaluation_minutes
+    busy = {key: n for key, n in state["c"].items() if first <= int(key) <= last}
+    busy.update((key, bucket["n"]) for key, bucket in detailed.items() if first <= int(key) <= last)
+    rate = _robust_baseline([0] * (w.baseline_minutes - len(busy)) + list(busy.values()), policy)
     expected = rate * w.evaluation_minutes
     spread = math.sqrt(expected + policy.baseline.dispersion * expected * expected + 1.0)
     burst = (n - expected) / spread
@@ -281,9 +278,10 @@ def describe(signal: str, value: float, op: str, threshold: float, snap: Snapsho
 
 def judge(snap: Snapshot, policy: Policy) -> Verdict:
     """The highest level whose rule holds, with one reason per condition of each rule holding at that level."""
+    values = snap.values
     holding: list[Rule] = [
         rule for rule in policy.rules
-        if all(cond.holds(snap.values[signal]) for signal, cond in rule.when.items())
+        if all(compare(values[signal], threshold) for signal, compare, threshold in rule.checks)
     ]
     if not holding:
         return Verdict(0, [], [])

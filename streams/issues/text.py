@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import struct
 from functools import lru_cache
 from pathlib import Path
 
@@ -203,6 +204,7 @@ def slug(value: str, max_len: int = 48) -> str:
 
 MINHASH_BANDS = 4
 MINHASH_ROWS = 3
+_MINHASH_WORDS = struct.Struct(f"<{MINHASH_BANDS * MINHASH_ROWS}I")
 _SIG_WORD_RE = re.compile(r"[a-z][a-z0-9]+")
 
 
@@ -221,14 +223,10 @@ def near_duplicate_bands(text: str) -> list[str]:
     tokens = signature_tokens(text)
     if len(tokens) < 3:
         return []
-    n = MINHASH_BANDS * MINHASH_ROWS
-    mins = [0xFFFFFFFF] * n
-    for token in tokens:
-        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=4 * n).digest()
-        for i in range(n):
-            value = int.from_bytes(digest[4 * i: 4 * i + 4], "little")
-            if value < mins[i]:
-                mins[i] = value
+    # hash i of a token: the i-th little-endian 32-bit word of one blake2b digest; MinHash keeps each one's minimum
+    hashes = (_MINHASH_WORDS.unpack(hashlib.blake2b(token.encode("utf-8"), digest_size=_MINHASH_WORDS.size).digest())
+              for token in tokens)
+    mins = [min(column) for column in zip(*hashes, strict=True)]
     bands = []
     for b in range(MINHASH_BANDS):
         row = mins[b * MINHASH_ROWS:(b + 1) * MINHASH_ROWS]

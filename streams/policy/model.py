@@ -10,6 +10,9 @@ a parameter here too, so a policy change can be replayed on history with ``sigap
 from __future__ import annotations
 
 import hashlib
+import operator
+from collections.abc import Callable
+from functools import cached_property
 from typing import Annotated, Literal
 
 import orjson
@@ -18,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from streams.policy.signals import LEVEL_NAMES, LEVEL_NUMBERS, SIGNALS
 
 OPERATORS = {"gte": ">=", "gt": ">", "lte": "<=", "lt": "<"}
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    "gte": operator.ge, "gt": operator.gt, "lte": operator.le, "lt": operator.lt,
+}
 
 
 class _Strict(BaseModel):
@@ -48,15 +54,7 @@ class Condition(_Strict):
         return float(getattr(self, self.op))
 
     def holds(self, value: float) -> bool:
-        threshold = self.threshold
-        op = self.op
-        if op == "gte":
-            return value >= threshold
-        if op == "gt":
-            return value > threshold
-        if op == "lte":
-            return value <= threshold
-        return value < threshold
+        return COMPARISONS[self.op](value, self.threshold)
 
 
 ROUTES = ("counter-messaging", "fact-check", "public-relations", "platform-report", "monitoring")
@@ -89,6 +87,12 @@ class Rule(_Strict):
     @property
     def severity(self) -> str:
         return LEVEL_NAMES[self.level]
+
+    @cached_property
+    def checks(self) -> tuple[tuple[str, Callable[[float, float], bool], float], ...]:
+        """The conditions as (signal, comparison, threshold), worked out once: every active issue is judged
+        against every rule each minute."""
+        return tuple((signal, COMPARISONS[cond.op], cond.threshold) for signal, cond in self.when.items())
 
 
 class Windows(_Strict):
