@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,8 @@ from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, v
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
 
 log = logging.getLogger(__name__)
+
+SHARED_WORDS = 5  # at most this many of a post's words are reported with its match
 
 _VOWELS = frozenset("aeiou")
 # matching only: modal and hedge words that claims and posts use interchangeably ("X dapat menyebabkan Y" /
@@ -147,6 +149,7 @@ class ClaimIndex:
         self._term_w_dirty = True
         self._normalizer = get_normalizer()
         self._vocab: dict[str, int] = {}  # claim term -> column of the claim matrices
+        self._vocab_terms: list[str] = []  # column -> claim term
         # every term ever seen (claims and posts): id -> IDF weight and claim column (-1 if in no claim)
         self._term_ids: dict[str, int] = {}
         self._term_w: list[float] = []
@@ -270,15 +273,29 @@ class ClaimIndex:
             self._rebuild()
 
     # ---------------------------------------------------------------------------------------------------- vectors
-    def _terms(self, normalized: str) -> list[str]:
-        out = []
+    def _token_terms(self, normalized: str) -> Iterator[tuple[str, str]]:
+        """(token, matching term) of every token of a normalised text that can identify a claim."""
         sw = self.stopwords
         for tok in normalized.split():
             if tok in sw or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
                 continue
             term = match_term(tok)
             if term is not None:
-                out.append(term)
+                yield tok, term
+
+    def _terms(self, normalized: str) -> list[str]:
+        return [term for _, term in self._token_terms(normalized)]
+
+    def shared_words(self, normalized: str, row: int, limit: int = SHARED_WORDS) -> list[str]:
+        """The post's own words (normalised spelling, first occurrence, in order) whose matching term is one of
+        claim row ``row``'s terms: what a reader checks a match by."""
+        row_terms = {self._vocab_terms[c] for c in self._row_cols[row].tolist()}
+        out: list[str] = []
+        for tok, term in self._token_terms(normalized):
+            if term in row_terms and tok not in out:
+                out.append(tok)
+                if len(out) == limit:
+                    break
         return out
 
     def _claim_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -291,6 +308,7 @@ class ClaimIndex:
             col = self._vocab.get(t)
             if col is None:
                 col = self._vocab[t] = len(self._vocab)
+                self._vocab_terms.append(t)
                 tid = self._term_ids.get(t)
                 if tid is not None:
                     self._term_col[tid] = col
@@ -459,7 +477,8 @@ class ClaimIndex:
             if cid is None:
                 continue
             rec = self._records[cid]
-            results[i] = ClaimMatch(cid, rec["claim"], rec["verdict"], round(float(min(cand["sim"][i], 1.0)), 4))
+            results[i] = ClaimMatch(cid, rec["claim"], rec["verdict"], round(float(min(cand["sim"][i], 1.0)), 4),
+                                    self.shared_words(normalized[i], int(cand["row"][i])))
         return results
 
     def candidates(

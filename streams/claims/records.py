@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 REQUIRED_FIELDS = ("id", "claim", "verdict")
@@ -34,9 +34,11 @@ class ClaimMatch:
     claim: str
     verdict: str
     similarity: float
+    terms: list[str] = field(default_factory=list)  # the post's words the claim shares (why it matched)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"claim_id": self.claim_id, "claim": self.claim, "verdict": self.verdict, "similarity": self.similarity}
+        return {"claim_id": self.claim_id, "claim": self.claim, "verdict": self.verdict, "similarity": self.similarity,
+                "terms": self.terms}
 
 
 MAX_ALIASES = 16

@@ -35,7 +35,7 @@ class TextScores:
     hoax_label: str  # "hoax" | "valid"
     sentiment_label: str  # "negative" | "neutral" | "positive"
     sentiment_probabilities: dict[str, float]
-    claim_match: dict[str, Any] | None  # {"claim_id", "claim", "verdict", "similarity"} or None
+    claim_match: dict[str, Any] | None  # {"claim_id", "claim", "verdict", "similarity", "terms"} or None
     normalized: str
     tokens: list[str]
     hoax_cues: list[str] = field(default_factory=list)  # cues found in the post that pull towards its hoax label

@@ -41,7 +41,11 @@ def test_posts_find_their_claim_first(index: ClaimIndex) -> None:
     got = index.match(posts)
     assert [m.claim_id if m else None for m in got] == ["c1", "c2", "c3", "c4"]
     assert all(0.0 < m.similarity <= 1.0 for m in got)
-    assert got[0].as_dict().keys() == {"claim_id", "claim", "verdict", "similarity"}
+    assert got[0].as_dict().keys() == {"claim_id", "claim", "verdict", "similarity", "terms"}
+    # the post's own words that the claim shares, in the post's order and spelling, at most 5
+    assert got[0].terms == ["vaksin", "covid", "mengandung", "chip"]  # "melacak" is not the claim's "pelacak"
+    assert got[2].terms == ["subsidi", "gas", "kg", "dihapus", "pemerintah"]  # "dihapus": the claim's "menghapus"
+    assert got[3].terms == ["jus", "daun", "pepaya", "obat", "demam"]  # "berdarah" is the sixth
 
 
 def test_unrelated_posts_match_nothing(index: ClaimIndex) -> None:

@@ -38,7 +38,8 @@ def test_output_shape_and_ranges(scorer: Scorer) -> None:
         assert max(probs, key=probs.get) == item.sentiment_label
         assert item.tokens == item.normalized.split()
         if item.claim_match is not None:
-            assert set(item.claim_match) == {"claim_id", "claim", "verdict", "similarity"}
+            assert set(item.claim_match) == {"claim_id", "claim", "verdict", "similarity", "terms"}
+            assert item.claim_match["terms"] and set(item.claim_match["terms"]) <= set(item.tokens)
             assert 0.0 < item.claim_match["similarity"] <= 1.0
     assert set(res.seconds_by_model) >= {"normalize", "sentiment", "hoax", "claims"}
     assert all(v >= 0 for v in res.seconds_by_model.values())
