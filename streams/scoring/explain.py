@@ -1,9 +1,10 @@
 """Why a post got its labels: the hoax-style cues and the words that pulled its linear scores towards them.
 
 Every Sigap text model is linear over the shared features and the cue features, so a word's or a cue's pull on a
-post's score is exactly its feature value times the model's weight for it. Only word and word-bigram columns are reported (character
-n-grams such as ``ngat`` explain nothing to a reader); the words are in their normalised spelling (``gak`` is
-reported as ``tidak``). A batch's explanations cost a few vectorised passes over its non-zero word features.
+post's score is exactly its feature value times the model's weight for it. Only word and word-bigram columns are
+reported: character n-grams such as ``ngat``, punctuation and the link and mention placeholders explain nothing
+to a reader. The words are in their normalised spelling (``gak`` is reported as ``tidak``). A batch's
+explanations cost a few vectorised passes over its non-zero word features.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ import scipy.sparse as sp
 from streams.models.bundle import ModelBundle
 from streams.models.cues import FEATURE_NAMES as CUE_FEATURES
 from streams.models.cues import fired_cues_batch
+from streams.text.normalize import SPECIAL_TOKENS
 
 TERMS_PER_POST = 3
+
+
+def _readable_token(token: str) -> bool:
+    """Words and numbers are named; ``!``, ``?`` and the link and mention placeholders are not (the cues
+    ``exclaim``, ``question`` and ``url`` stand for them)."""
+    return token not in SPECIAL_TOKENS and any(ch.isalnum() for ch in token)
 
 
 class WordEntries(NamedTuple):
@@ -38,8 +46,10 @@ class Explainer:
         self.n_words = len(words)
         self.limit = limit
         self._vocab = np.empty(self.n_words, dtype=object)
+        self._readable = np.zeros(self.n_words, dtype=bool)
         for term, column in words.items():
             self._vocab[column] = term
+            self._readable[column] = all(_readable_token(token) for token in term.split())
         # softmax is unchanged by a shift common to every class, so a word's pull towards a class is its weight
         # for that class minus its mean weight over all classes
         coef = np.asarray(sentiment_coef[: self.n_words], dtype=np.float64)
@@ -61,6 +71,7 @@ class Explainer:
         """Compute once per batch; every explanation of the batch reads them."""
         rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
         words = x.indices < self.n_words
+        words[words] = self._readable[x.indices[words]]
         return WordEntries(rows[words], x.indices[words], x.data[words].astype(np.float64))
 
     def sentiment_terms(self, entries: WordEntries, predicted: np.ndarray) -> list[list[str]]:
