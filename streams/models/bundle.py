@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from streams.models.artifacts import load_bundle, save_bundle
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
 from streams.models.linear import LinearModel
+from streams.text.normalize import SPECIAL_TOKENS
+
+NON_CONTENT_TOKENS = SPECIAL_TOKENS | {"haha", "rt"}
 
 
 @dataclass
@@ -27,6 +31,9 @@ class HoaxParams:
     ``g = sigmoid(gate_slope * (ln len - ln gate_chars))`` picks the model trained on news for article-length
     texts and the one trained on tweets for posts, and ``r`` is the relevance model's probability that the text
     discusses a claim or rumour at all (ordinary reviews and chat score near 0, so they are not flagged).
+    With ``min_content_words`` > 0 the product is also scaled by ``min(1, w / min_content_words)``, ``w`` the
+    text's distinct content words (``content_word_counts``): an empty post, laughter, a bare link or mention, or
+    text in another script gives the models nothing to judge, and their intercept leans to hoax.
     Probabilities are calibrated under equal class priors, so 0.5 is the decision threshold.
     Then, if the post matches a known claim with similarity ``s``: ``logit(p) += claim_weight * s`` for false
     verdicts (hoax, misleading…) and ``-= claim_weight * s`` for true ones; a false-verdict match also lifts
@@ -39,6 +46,7 @@ class HoaxParams:
     claim_weight: float = 1.0
     threshold: float = 0.5
     relevance_floor: float = 0.1
+    min_content_words: float = 0.0  # 0: no evidence factor (artifacts trained before it load as they were)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -50,15 +58,35 @@ def length_gate(hp: HoaxParams, lengths: np.ndarray) -> np.ndarray:
     return _sigmoid(hp.gate_slope * (np.log(np.maximum(lengths, 1.0)) - np.log(hp.gate_chars)))
 
 
+def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> np.ndarray:
+    """Distinct words of each normalised text that can carry a claim: Latin letters only, two or more, not a stop
+    word, not laughter (the normaliser writes every ``wkwk``/``hahaha`` as ``haha``), ``rt`` or a placeholder."""
+    skip = frozenset(stopwords) | NON_CONTENT_TOKENS
+    return np.fromiter(
+        (len({t for t in text.split() if len(t) >= 2 and t.isascii() and t.isalpha() and t not in skip})
+         for text in normalized),
+        dtype=np.float64, count=len(normalized),
+    )
+
+
 def hoax_text_probability(
-    hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray
+    hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray,
+    content_words: np.ndarray | None = None,
 ) -> np.ndarray:
     """The text part of the hoax probability from calibrated logits (short, long) and the relevance decision;
-    ``lengths`` are the normalised texts' lengths. Shared by training (evaluation) and the Scorer."""
+    ``lengths`` are the normalised texts' lengths, ``content_words`` their ``content_word_counts`` (needed when
+    ``hp.min_content_words`` > 0). Shared by training (evaluation) and the Scorer."""
     g = length_gate(hp, lengths)
     p = g * _sigmoid(z_long) + (1.0 - g) * _sigmoid(z_short)
     relevance = np.minimum(1.0, _sigmoid(z_rel) / hp.relevance_floor) if hp.relevance_floor > 0 else 1.0
-    return p * relevance
+    evidence = np.minimum(1.0, content_words / hp.min_content_words) if hp.min_content_words > 0 else 1.0
+    return p * relevance * evidence
+
+
+def without_text_factors(hp: HoaxParams) -> HoaxParams:
+    """The parameters of the text probability before the relevance and evidence factors: a post that matches a
+    known false claim discusses a claim by definition."""
+    return replace(hp, relevance_floor=0.0, min_content_words=0.0)
 
 
 def with_claim_match(

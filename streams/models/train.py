@@ -25,7 +25,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from streams.models import data as D
-from streams.models.bundle import HoaxParams, ModelBundle, hoax_text_probability
+from streams.models.bundle import (
+    HoaxParams,
+    ModelBundle,
+    content_word_counts,
+    hoax_text_probability,
+    without_text_factors,
+)
 from streams.models.claim_training import fit_claim_matching, hoax_with_claims_report
 from streams.models.cues import CUE_WEIGHT_FLOOR, cue_matrix
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
@@ -51,6 +57,10 @@ class TrainConfig:
     # the relevance model also sees every ordinary sentence again dressed as a post (mentions, "RT", hashtags,
     # "!!", emoji, links): otherwise it learns "has social-media formatting" = "discusses a claim"
     relevance_augment: bool = True
+    # posts with fewer distinct content words than this have their hoax probability scaled down (tweets on unseen
+    # topics 71.22 -> 71.08, ordinary posts flagged 14.6 -> 13.6 %; empty, laughter-only and link-only posts
+    # stop reading as hoaxes)
+    min_content_words: float = 3.0
     short_with_news: bool = False  # the post (short-text) hoax model also learns from the news articles
     folds: int = 5
     tol: float = 1e-5  # logistic regression tolerance
@@ -220,7 +230,7 @@ def train_all(
     y_news = np.array([int(l == "hoax") for l in news.labels])
     y_tw = np.array([int(l == "hoax") for l in tweets.labels])
     groups = tweet_groups(tweets)
-    hp = HoaxParams(relevance_floor=cfg.relevance_floor)
+    hp = HoaxParams(relevance_floor=cfg.relevance_floor, min_content_words=cfg.min_content_words)
     n_tw, n_news, n_sent = len(y_tw), len(y_news), len(sent_texts)
 
     def fit_hoax(tw_idx: np.ndarray, news_idx: np.ndarray, sent_idx: np.ndarray, space: FeatureSpace | None = None):
@@ -271,10 +281,11 @@ def train_all(
 
     def final_text_proba(dec: np.ndarray, texts: Sequence[str], params: HoaxParams = hp) -> np.ndarray:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
-        return hoax_text_probability(params, a_s * dec[:, 0] + b_s, a_l * dec[:, 1] + b_l, dec[:, 2], lengths)
+        content = content_word_counts(texts, stopwords)
+        return hoax_text_probability(params, a_s * dec[:, 0] + b_s, a_l * dec[:, 1] + b_l, dec[:, 2], lengths, content)
 
     p_tw = final_text_proba(oof_tw, norm["tweets"])
-    p_tw_plain = final_text_proba(oof_tw, norm["tweets"], replace(hp, relevance_floor=0.0))
+    p_tw_plain = final_text_proba(oof_tw, norm["tweets"], without_text_factors(hp))
     p_news = final_text_proba(oof_news, norm["news"])
     hl = D.HOAX_LABELS
     hoax_eval = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,14 @@ from streams.claims.index import ClaimIndex
 from streams.claims.ranking import RERANK_K, RERANK_RATIO
 from streams.claims.records import verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
-from streams.models.bundle import ModelBundle, hoax_text_probability, length_gate, with_claim_match
+from streams.models.bundle import (
+    ModelBundle,
+    content_word_counts,
+    hoax_text_probability,
+    length_gate,
+    with_claim_match,
+    without_text_factors,
+)
 from streams.models.cues import cue_matrix
 from streams.scoring.explain import Explainer
 from streams.text.normalize import get_normalizer
@@ -101,6 +108,7 @@ class Scorer:
         )
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
         self._explainer = Explainer.from_bundle(bundle)
+        self._stopwords = frozenset(bundle.stopwords)
 
     @classmethod
     def load(cls, models_dir: Path | None = None, claims: Iterable[dict] | None = None) -> Scorer:
@@ -135,8 +143,9 @@ class Scorer:
         z_long = b.hoax_long.platt_a * (z[:, 4] + zc[:, 1]) + b.hoax_long.platt_b
         lengths = np.fromiter((len(t) for t in normalized), dtype=np.float64, count=n)
         hp = b.hoax
-        p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths)
-        p_plain = hoax_text_probability(replace(hp, relevance_floor=0.0), z_short, z_long, z[:, 5], lengths)
+        content = content_word_counts(normalized, self._stopwords) if hp.min_content_words > 0 else None
+        p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths, content)
+        p_plain = hoax_text_probability(without_text_factors(hp), z_short, z_long, z[:, 5], lengths)
         t4 = time.perf_counter()
         matches = self.claims.match_normalized(normalized, x=x)  # re-ranking reuses the batch's feature rows
         t5 = time.perf_counter()

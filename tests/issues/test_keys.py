@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
 
 import orjson
@@ -95,14 +94,11 @@ def test_bare_reshares_group_by_the_shared_post_and_empty_texts_by_content():
     assert key("mantap!") != key("keren")
 
 
-def test_keys_are_pure_and_cheap():
+def test_keys_are_pure():
     text = "Sempat Trending Uang Pangkal Masuk Undip Rp 87 M, Hoaks, yang Ada Sumbangan #undip http://url"
     first = key(text)
-    start = time.perf_counter()
-    for _ in range(2000):
+    for _ in range(100):
         assert key(text) == first
-    per_call = (time.perf_counter() - start) / 2000
-    assert per_call < 200e-6  # ~15 µs on the development machine; generous for slow CI
     assert anchor_term(text) == ("hashtag", "undip")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import math
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from streams.models.bundle import content_word_counts
 from streams.scoring import BatchScores, ModelsMissingError, Scorer, TextScores
 
 POSTS = [
@@ -93,19 +95,28 @@ def test_missing_models_raise_a_clear_error(tmp_path: Path) -> None:
         Scorer.load(tmp_path)
 
 
-def test_batch_of_500_is_fast(scorer: Scorer) -> None:
-    posts = [f"{p} #{i}" for i in range(100) for p in POSTS]
-    scorer.score_texts(posts)
-    t = time.perf_counter()
-    scorer.score_texts(posts)
-    assert time.perf_counter() - t < 1.0  # 2 ms/post: a generous bound for shared CI machines
+def test_posts_with_nothing_to_judge_are_not_flagged(scorer: Scorer) -> None:
+    """The hoax models lean to hoax without evidence; the evidence factor scales posts with fewer than
+    ``min_content_words`` content words down."""
+    empty_ish = ["", "wkwkwk", "lol", "RT @user: http://t.co/abc", "@admin http://bit.ly/x", "中文 測試"]
+    items = scorer.score_texts(empty_ish).items
+    assert [item.hoax_label for item in items] == ["valid"] * len(empty_ish)
+    claim_like = scorer.score_texts(["SEBARKAN!! vaksin covid mengandung chip pelacak dari elit global"]).items[0]
+    assert claim_like.hoax_label == "hoax"
+    assert scorer.bundle.hoax.min_content_words == 3
+    before = copy.copy(scorer.bundle)  # artifacts trained before the factor have min_content_words 0
+    before.hoax = replace(scorer.bundle.hoax, min_content_words=0.0)
+    assert Scorer(before, claims=[]).score_texts(["wkwkwk"]).items[0].hoax_label == "hoax"
+
+
+def test_content_words_are_latin_words_that_can_carry_a_claim() -> None:
+    texts = ["", "haha haha", "rt _user_ _url_", "yang dan di", "vaksin vaksin covid", "中文 測試", "a vaksin 3 kg"]
+    assert content_word_counts(texts, ["yang", "dan", "di"]).tolist() == [0, 0, 0, 0, 2, 0, 2]
 
 
 def test_claim_reranking_reuses_the_batch_feature_rows(scorer: Scorer, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a re-ranking model the claim index reads the posts' FeatureSpace rows the Scorer already computed:
     one transform per batch, and a misspelt post still finds its claim through character n-grams."""
-    import copy
-
     from streams.claims.ranking import RERANK_FEATURES
 
     bundle = copy.copy(scorer.bundle)
