@@ -37,7 +37,7 @@ class HoaxParams:
     Probabilities are calibrated under equal class priors, so 0.5 is the decision threshold.
     Then, if the post matches a known claim with similarity ``s``: ``logit(p) += claim_weight * s`` for false
     verdicts (hoax, misleading…) and ``-= claim_weight * s`` for true ones; a false-verdict match also lifts
-    the relevance factor to 1."""
+    the relevance and evidence factors to 1."""
 
     gate_chars: float = 450.0
     gate_slope: float = 6.0
