@@ -2,8 +2,8 @@
 
 Every Sigap text model is linear over the shared features and the cue features, so a word's or a cue's pull on a
 post's score is exactly its feature value times the model's weight for it. Only word and word-bigram columns are
-reported: character n-grams such as ``ngat``, punctuation and the link and mention placeholders explain nothing
-to a reader. The words are in their normalised spelling (``gak`` is reported as ``tidak``). A batch's
+reported: character n-grams such as ``ngat``, punctuation, the link and mention placeholders, ``rt`` and laughter
+explain nothing to a reader. The words are in their normalised spelling (``gak`` is reported as ``tidak``). A batch's
 explanations cost a few vectorised passes over its non-zero word features.
 """
 
@@ -14,18 +14,17 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from streams.models.bundle import ModelBundle
+from streams.models.bundle import NON_CONTENT_TOKENS, ModelBundle
 from streams.models.cues import FEATURE_NAMES as CUE_FEATURES
 from streams.models.cues import fired_cues_batch
-from streams.text.normalize import SPECIAL_TOKENS
 
 TERMS_PER_POST = 3
 
 
 def _readable_token(token: str) -> bool:
-    """Words and numbers are named; ``!``, ``?`` and the link and mention placeholders are not (the cues
-    ``exclaim``, ``question`` and ``url`` stand for them)."""
-    return token not in SPECIAL_TOKENS and any(ch.isalnum() for ch in token)
+    """Words and numbers are named; ``!``, ``?``, the link and mention placeholders (the cues ``exclaim``,
+    ``question`` and ``url`` stand for them), ``rt`` and laughter are not: they say nothing about the content."""
+    return token not in NON_CONTENT_TOKENS and any(ch.isalnum() for ch in token)
 
 
 class WordEntries(NamedTuple):

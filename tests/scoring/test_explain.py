@@ -110,10 +110,10 @@ def test_scored_posts_carry_the_explanations_and_validate(scorer: Scorer):
     validator("scored-post.schema.json").validate(scored)
 
 
-def test_punctuation_and_placeholders_are_never_named():
-    words = {"!": 0, "_url_": 1, "sebarkan": 2, "! sebarkan": 3, "3": 4}
-    weights = np.array([5.0, 4.0, 1.0, 3.0, 2.0])
-    explainer = Explainer(words, np.zeros((5, 3)), weights, weights, limit=5)
-    dense = np.ones((1, 5), dtype=np.float32)
+def test_punctuation_placeholders_retweets_and_laughter_are_never_named():
+    words = {"!": 0, "_url_": 1, "sebarkan": 2, "! sebarkan": 3, "3": 4, "rt": 5, "haha": 6}
+    weights = np.array([5.0, 4.0, 1.0, 3.0, 2.0, 6.0, 7.0])
+    explainer = Explainer(words, np.zeros((7, 3)), weights, weights, limit=5)
+    dense = np.ones((1, 7), dtype=np.float32)
     terms = explainer.hoax_terms(explainer.entries(sp.csr_matrix(dense)), np.zeros(1), np.array([True]))
     assert terms == [["3", "sebarkan"]]
