@@ -45,6 +45,7 @@ def _observe(outcome: BatchOutcome, received: list[float]) -> None:
     for model, seconds in outcome.seconds_by_model.items():
         metrics.model_inference_seconds.labels(model=model).observe(seconds)
     metrics.posts_scored.inc(len(outcome.scored))
+    metrics.count_labels(outcome.scored)
     metrics.batch_size.observe(len(received))
     now_wall = datetime.now(UTC)
     for post in outcome.scored:

@@ -58,16 +58,39 @@ issue_state_written_bytes = Counter(
 issue_state_written_records = Counter(
     "sigap_issue_state_written_records", "Records this worker wrote to the issue-state changelog.", registry=REGISTRY
 )
+posts_labelled = Counter(
+    "sigap_posts_labelled",
+    "Scored posts by the label each model gave them (hoax: hoax/valid, sentiment: negative/neutral/positive, "
+    "claim_match: matched/none); their shares over time show drift.",
+    ["model", "label"], registry=REGISTRY,
+)
+LABELS = {"hoax": ("hoax", "valid"), "sentiment": ("negative", "neutral", "positive"), "claim_match": ("matched", "none")}
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
 )
 
 for _platform in (*PLATFORMS, "unknown"):
     posts_consumed.labels(platform=_platform)
+for _model, _labels in LABELS.items():
+    for _label in _labels:
+        posts_labelled.labels(model=_model, label=_label)
 
 
 def platform_label(value: object) -> str:
     return value if isinstance(value, str) and value in PLATFORMS else "unknown"
+
+
+def count_labels(scored_posts: list[dict]) -> None:
+    """Add a batch of scored posts to ``sigap_posts_labelled_total`` (one increment per model and label)."""
+    counts: dict[tuple[str, str], int] = {}
+    for post in scored_posts:
+        scores = post["scores"]
+        for key in (("hoax", scores["hoax"]["label"]), ("sentiment", scores["sentiment"]["label"]),
+                    ("claim_match", "matched" if scores.get("claim_match") else "none")):
+            counts[key] = counts.get(key, 0) + 1
+    for (model, label), n in counts.items():
+        if label in LABELS[model]:
+            posts_labelled.labels(model=model, label=label).inc(n)
 
 
 def exposition() -> bytes:

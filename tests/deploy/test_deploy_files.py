@@ -38,6 +38,7 @@ COUNTERS = {
     "sigap_feedback_total": {"verdict"},
     "sigap_issue_state_written_bytes_total": set(),
     "sigap_issue_state_written_records_total": set(),
+    "sigap_posts_labelled_total": {"model", "label"},
 }
 GAUGES = {
     "sigap_issues_active": set(),

@@ -45,6 +45,12 @@ def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_p
         _assert_valid_scores(item)
         assert {k: v for k, v in item.items() if k != "scores"} == by_id[item["id"]]  # the post passes unchanged
     assert re.search(r"^sigap_posts_scored_total 1000\.0$", metrics, re.M)
+    labelled = {(m["model"], m["label"]): float(m["n"]) for m in re.finditer(
+        r'^sigap_posts_labelled_total\{label="(?P<label>\w+)",model="(?P<model>\w+)"\} (?P<n>[\d.]+)$', metrics, re.M)}
+    assert labelled[("hoax", "hoax")] == sum(s["scores"]["hoax"]["label"] == "hoax" for s in scored)
+    assert labelled[("sentiment", "neutral")] == sum(s["scores"]["sentiment"]["label"] == "neutral" for s in scored)
+    for model in ("hoax", "sentiment", "claim_match"):
+        assert sum(n for (m, _), n in labelled.items() if m == model) == 1000.0
 
 
 def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored(sigap_env, tmp_path):
