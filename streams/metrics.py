@@ -1,7 +1,7 @@
 """Prometheus metrics of contract.md ("Metrics"): base units, `_total` counters, bounded labels only.
 
-Labels never carry post, author or issue ids. `platform`, `reason`, `model`, `level` and `verdict` come from
-closed sets; anything else is folded into "other" before it becomes a label.
+Labels never carry post, author or issue ids. `platform`, `reason`, `model`, `label`, `level` and `verdict` come from
+closed sets; anything else is folded into "other" before it becomes a label (or, for `label`, not counted).
 """
 
 from __future__ import annotations
@@ -64,14 +64,16 @@ posts_labelled = Counter(
     "claim_match: matched/none); their shares over time show drift.",
     ["model", "label"], registry=REGISTRY,
 )
-LABELS = {"hoax": ("hoax", "valid"), "sentiment": ("negative", "neutral", "positive"), "claim_match": ("matched", "none")}
+MODEL_LABELS = {
+    "hoax": ("hoax", "valid"), "sentiment": ("negative", "neutral", "positive"), "claim_match": ("matched", "none"),
+}
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
 )
 
 for _platform in (*PLATFORMS, "unknown"):
     posts_consumed.labels(platform=_platform)
-for _model, _labels in LABELS.items():
+for _model, _labels in MODEL_LABELS.items():
     for _label in _labels:
         posts_labelled.labels(model=_model, label=_label)
 
@@ -81,7 +83,8 @@ def platform_label(value: object) -> str:
 
 
 def count_labels(scored_posts: list[dict]) -> None:
-    """Add a batch of scored posts to ``sigap_posts_labelled_total`` (one increment per model and label)."""
+    """Add a batch of scored posts to ``sigap_posts_labelled_total`` (one increment per model and label; a label
+    outside ``MODEL_LABELS`` is not counted)."""
     counts: dict[tuple[str, str], int] = {}
     for post in scored_posts:
         scores = post["scores"]
@@ -89,7 +92,7 @@ def count_labels(scored_posts: list[dict]) -> None:
                     ("claim_match", "matched" if scores.get("claim_match") else "none")):
             counts[key] = counts.get(key, 0) + 1
     for (model, label), n in counts.items():
-        if label in LABELS[model]:
+        if label in MODEL_LABELS[model]:
             posts_labelled.labels(model=model, label=label).inc(n)
 
 
