@@ -94,7 +94,8 @@ def with_claim_match(
 ) -> np.ndarray:
     """The hoax probability once a claim match is taken into account. ``sign``: +1 where the matched claim's
     verdict says it is false, -1 where it says true, 0 without a match (or an undecided verdict); ``p_plain`` is
-    the text probability without the relevance factor (a post matching a false claim is relevant by definition).
+    the text probability without the relevance and evidence factors (``without_text_factors``), the base for a
+    false-verdict match.
     Shared by training (evaluation) and the Scorer."""
     base = np.clip(np.where(sign > 0, p_plain, p_text), 1e-6, 1 - 1e-6)
     shifted = _sigmoid(np.log(base / (1.0 - base)) + sign * hp.claim_weight * similarity)
