@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  model load            {load_s:8.3f} s     (target <= 3 s)")
     print(f"  claims bulk load      {bulk_s:8.3f} s     ({len(scorer.claims)} claims)")
     print(f"  claim upsert          {upsert_us:8.1f} us    (one claim, live)")
-    for k in ("normalize", "features", "sentiment", "hoax", "claims", "explain", "assemble"):
+    for k in ("normalize", "features", "sentiment", "language", "hoax", "claims", "explain", "assemble"):
         if k in per_post:
             print(f"  {k:<20}  {per_post[k]:8.1f} us/post")
     print(f"  total (wall)          {figures['us_per_post_total']:8.1f} us/post  (target <= 150)")

@@ -61,11 +61,12 @@ issue_state_written_records = Counter(
 posts_labelled = Counter(
     "sigap_posts_labelled",
     "Scored posts by the label each model gave them (hoax: hoax/valid, sentiment: negative/neutral/positive, "
-    "claim_match: matched/none); their shares over time show drift.",
+    "claim_match: matched/none, language: readable/other); their shares over time show drift.",
     ["model", "label"], registry=REGISTRY,
 )
 MODEL_LABELS = {
     "hoax": ("hoax", "valid"), "sentiment": ("negative", "neutral", "positive"), "claim_match": ("matched", "none"),
+    "language": ("readable", "other"),  # other: a language the models cannot read (scores.language is set)
 }
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
@@ -89,7 +90,8 @@ def count_labels(scored_posts: list[dict]) -> None:
     for post in scored_posts:
         scores = post["scores"]
         for key in (("hoax", scores["hoax"]["label"]), ("sentiment", scores["sentiment"]["label"]),
-                    ("claim_match", "matched" if scores.get("claim_match") else "none")):
+                    ("claim_match", "matched" if scores.get("claim_match") else "none"),
+                    ("language", "other" if scores.get("language") else "readable")):
             counts[key] = counts.get(key, 0) + 1
     for (model, label), n in counts.items():
         if label in MODEL_LABELS[model]:

@@ -53,6 +53,7 @@ def score_posts_timed(posts: Sequence[dict], scorer: Scorer) -> tuple[list[dict]
                     "terms": item.sentiment_terms,
                 },
                 "claim_match": item.claim_match,
+                "language": item.other_language.as_dict() if item.other_language is not None else None,
                 "issue_id": issue_id_for(post, item.normalized, item.tokens, item.claim_match),
                 "processed_at": processed_at,
             },

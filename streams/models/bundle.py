@@ -71,21 +71,24 @@ def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> 
 
 def hoax_text_probability(
     hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray,
-    content_words: np.ndarray | None = None,
+    content_words: np.ndarray | None = None, readable: np.ndarray | None = None,
 ) -> np.ndarray:
     """The text part of the hoax probability from calibrated logits (short, long) and the relevance decision;
     ``lengths`` are the normalised texts' lengths, ``content_words`` their ``content_word_counts`` (needed when
-    ``hp.min_content_words`` > 0). Shared by training (evaluation) and the Scorer."""
+    ``hp.min_content_words`` > 0), ``readable`` 0 for a post in a language the models cannot read
+    (``streams.text.language``) and 1 otherwise. Shared by training (evaluation) and the Scorer."""
     g = length_gate(hp, lengths)
     p = g * _sigmoid(z_long) + (1.0 - g) * _sigmoid(z_short)
     relevance = np.minimum(1.0, _sigmoid(z_rel) / hp.relevance_floor) if hp.relevance_floor > 0 else 1.0
     evidence = np.minimum(1.0, content_words / hp.min_content_words) if hp.min_content_words > 0 else 1.0
-    return p * relevance * evidence
+    language = readable if readable is not None else 1.0
+    return p * relevance * evidence * language
 
 
 def without_text_factors(hp: HoaxParams) -> HoaxParams:
     """The parameters of the text probability before the relevance and evidence factors: a post that matches a
-    known false claim discusses a claim by definition."""
+    known false claim discusses a claim by definition. (The language factor is left out by not passing
+    ``readable``.)"""
     return replace(hp, relevance_floor=0.0, min_content_words=0.0)
 
 

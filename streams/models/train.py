@@ -38,6 +38,7 @@ from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
 from streams.models.linear import LinearModel, fit_platt, fit_temperature
 from streams.models.report import baseline_report, metrics
+from streams.text.language import LanguageCheck
 from streams.text.normalize import normalize_batch
 
 log = logging.getLogger(__name__)
@@ -279,14 +280,21 @@ def train_all(
     a_l, _ = fit_platt(oof_news[:, 1], y_news, balanced=True)
     b_s = b_l = 0.0
 
-    def final_text_proba(dec: np.ndarray, texts: Sequence[str], params: HoaxParams = hp) -> np.ndarray:
+    def final_text_proba(
+        dec: np.ndarray, texts: Sequence[str], readable: np.ndarray | None, params: HoaxParams = hp
+    ) -> np.ndarray:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         content = content_word_counts(texts, stopwords)
-        return hoax_text_probability(params, a_s * dec[:, 0] + b_s, a_l * dec[:, 1] + b_l, dec[:, 2], lengths, content)
+        return hoax_text_probability(
+            params, a_s * dec[:, 0] + b_s, a_l * dec[:, 1] + b_l, dec[:, 2], lengths, content, readable
+        )
 
-    p_tw = final_text_proba(oof_tw, norm["tweets"])
-    p_tw_plain = final_text_proba(oof_tw, norm["tweets"], without_text_factors(hp))
-    p_news = final_text_proba(oof_news, norm["news"])
+    language = LanguageCheck(stopwords)  # posts in another language are not judged, as in the Scorer
+    readable_tw = language.readable(tweets.texts, norm["tweets"])
+    readable_news = language.readable(news.texts, norm["news"])
+    p_tw = final_text_proba(oof_tw, norm["tweets"], readable_tw)
+    p_tw_plain = final_text_proba(oof_tw, norm["tweets"], None, without_text_factors(hp))
+    p_news = final_text_proba(oof_news, norm["news"], readable_news)
     hl = D.HOAX_LABELS
     hoax_eval = {
         "tweets_unseen_topics": metrics([hl[v] for v in y_tw], [hl[int(p >= hp.threshold)] for p in p_tw], hl)
@@ -309,13 +317,18 @@ def train_all(
     x_ord = hoax_design(space, ordinary, cue_matrix(smsa_va.texts + nusax_va.texts, ordinary), 1.0)
     dec_ord = np.c_[m_short.decision_function(x_ord), m_long.decision_function(x_ord),
                     m_rel.decision_function(x_ord[:, : space.n_features])]
-    p_ord = final_text_proba(dec_ord, ordinary)
+    readable_ord = language.readable(smsa_va.texts + nusax_va.texts, ordinary)
+    p_ord = final_text_proba(dec_ord, ordinary, readable_ord)
     hoax_eval["ordinary_posts_flagged_hoax"] = round(100 * float(np.mean(p_ord >= hp.threshold)), 2)
     flagged = p_ord[: len(smsa_va)] >= hp.threshold
     hoax_eval["ordinary_posts_flagged_hoax_smsa_valid_by_sentiment"] = {
         lab: round(100 * float(np.mean(flagged[np.array(smsa_va.labels) == lab])), 2) for lab in labels
     }
     hoax_eval["ordinary_posts_n"] = len(ordinary)
+    hoax_eval["posts_in_other_language"] = {  # not judged for hoax (streams.text.language)
+        name: int((readable == 0).sum()) for name, readable in
+        (("tweets", readable_tw), ("news", readable_news), ("ordinary", readable_ord))
+    }
     if cfg.keep_oof:  # experiments: the raw decisions behind the hoax figures
         report["_oof"] = {"tweets": oof_tw, "y_tweets": y_tw, "news": oof_news, "y_news": y_news, "ordinary": dec_ord,
                           "ordinary_labels": smsa_va.labels + nusax_va.labels, "platt": (a_s, a_l),

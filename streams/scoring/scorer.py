@@ -29,6 +29,7 @@ from streams.models.bundle import (
 )
 from streams.models.cues import cue_matrix
 from streams.scoring.explain import Explainer
+from streams.text.language import LanguageCheck, OtherLanguage
 from streams.text.normalize import get_normalizer
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -49,6 +50,7 @@ class TextScores:
     hoax_text_probability: float = 0.0  # the text classifier's probability, before the claim match
     hoax_terms: list[str] = field(default_factory=list)  # words pulling most towards the hoax label
     sentiment_terms: list[str] = field(default_factory=list)  # words pulling most towards the sentiment label
+    other_language: OtherLanguage | None = None  # set when the post is in a language the models cannot read
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Scorer:
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
         self._explainer = Explainer.from_bundle(bundle)
         self._stopwords = frozenset(bundle.stopwords)
+        self._language = LanguageCheck(bundle.stopwords)
 
     @classmethod
     def load(cls, models_dir: Path | None = None, claims: Iterable[dict] | None = None) -> Scorer:
@@ -126,8 +129,8 @@ class Scorer:
         n = len(texts)
         secs: dict[str, float] = {}
         if n == 0:
-            return BatchScores([], {"normalize": 0.0, "features": 0.0, "sentiment": 0.0, "hoax": 0.0, "claims": 0.0,
-                                    "explain": 0.0, "assemble": 0.0})
+            return BatchScores([], {"normalize": 0.0, "features": 0.0, "sentiment": 0.0, "language": 0.0, "hoax": 0.0,
+                                    "claims": 0.0, "explain": 0.0, "assemble": 0.0})
         b = self.bundle
         t0 = time.perf_counter()
         normalized = self.normalizer.normalize_batch(texts)
@@ -137,6 +140,9 @@ class Scorer:
         z = np.asarray(x @ self._coef, dtype=np.float64) + self._intercept
         sent = b.sentiment.proba_from_decision(z[:, :3])
         t3 = time.perf_counter()
+        languages = self._language.detect(texts, normalized)
+        readable = np.array([lang is None for lang in languages], dtype=np.float64)
+        t_language = time.perf_counter()
         cues = cue_matrix(texts, normalized)
         zc = cues @ self._cue_coef
         z_short = b.hoax_short.platt_a * (z[:, 3] + zc[:, 0]) + b.hoax_short.platt_b
@@ -144,7 +150,7 @@ class Scorer:
         lengths = np.fromiter((len(t) for t in normalized), dtype=np.float64, count=n)
         hp = b.hoax
         content = content_word_counts(normalized, self._stopwords) if hp.min_content_words > 0 else None
-        p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths, content)
+        p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths, content, readable)
         p_plain = hoax_text_probability(without_text_factors(hp), z_short, z_long, z[:, 5], lengths)
         t4 = time.perf_counter()
         matches = self.claims.match_normalized(normalized, x=x)  # re-ranking reuses the batch's feature rows
@@ -180,6 +186,7 @@ class Scorer:
                 hoax_text_probability=p_text_round[i],
                 hoax_terms=hoax_terms[i],
                 sentiment_terms=sent_terms[i],
+                other_language=languages[i],
             )
             for i in range(n)
         ]
@@ -188,7 +195,8 @@ class Scorer:
             "normalize": t1 - t0,
             "features": t2 - t1,  # shared by every model
             "sentiment": t3 - t2,  # includes the one product that also yields the hoax/relevance text scores
-            "hoax": (t4 - t3),
+            "language": t_language - t3,  # which posts are in a language the models cannot read
+            "hoax": (t4 - t_language),
             "claims": t5 - t4,
             "explain": t6 - t_explain,  # the cues and words behind each label
             "assemble": (t_explain - t5) + (t7 - t6),

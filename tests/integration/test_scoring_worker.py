@@ -31,6 +31,8 @@ def _assert_valid_scores(scored: dict) -> None:
 def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_path):
     settings, env = sigap_env
     posts = make_posts(1000, seed=1)
+    for post in posts[::100]:  # ten posts in English: scored, marked with their language, not judged for hoax
+        post["text"] = "Good morning everyone, have a nice day at work"
     produce_posts(settings, posts)
     with WorkerProcess(env, tmp_path / "worker.log") as worker:
         worker.wait_ready()
@@ -49,7 +51,10 @@ def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_p
         r'^sigap_posts_labelled_total\{label="(?P<label>\w+)",model="(?P<model>\w+)"\} (?P<n>[\d.]+)$', metrics, re.M)}
     assert labelled[("hoax", "hoax")] == sum(s["scores"]["hoax"]["label"] == "hoax" for s in scored)
     assert labelled[("sentiment", "neutral")] == sum(s["scores"]["sentiment"]["label"] == "neutral" for s in scored)
-    for model in ("hoax", "sentiment", "claim_match"):
+    english = [s for s in scored if s["scores"]["language"] is not None]
+    assert labelled[("language", "other")] == len(english) == 10
+    assert all(s["scores"]["language"]["code"] == "en" and s["scores"]["hoax"]["label"] == "valid" for s in english)
+    for model in ("hoax", "sentiment", "claim_match", "language"):
         assert sum(n for (m, _), n in labelled.items() if m == model) == 1000.0
 
 

@@ -135,3 +135,20 @@ def test_claim_reranking_reuses_the_batch_feature_rows(scorer: Scorer, monkeypat
     out = s.score_texts(["air kelapa bisa menyembuhan kovid19", "hari ini cerah"])
     assert calls == [2]
     assert out.items[0].claim_match is not None and out.items[0].claim_match["claim_id"] == "right"
+
+
+def test_posts_in_another_language_are_not_judged_for_hoax(scorer: Scorer) -> None:
+    """An English post used to read as a hoax (the post model's prior); it is now marked with its language and
+    only a known false claim can flag it."""
+    english = "Share this before it is deleted! Vaccines contain microchips"
+    items = scorer.score_texts([english, "Good morning everyone, have a nice day", POSTS[0]]).items
+    assert [(i.other_language.code if i.other_language else None) for i in items] == ["en", "en", None]
+    assert [(i.hoax_label, i.hoax_text_probability) for i in items[:2]] == [("valid", 0.0), ("valid", 0.0)]
+    assert items[2].hoax_label == "hoax"
+    without_check = Scorer(scorer.bundle, claims=[])
+    without_check._language.detect = lambda texts, normalized: [None] * len(texts)
+    assert without_check.score_texts([english]).items[0].hoax_label == "hoax"
+    with_claim = Scorer(scorer.bundle, claims=[{"id": "c1", "claim": "Vaccines contain microchips", "verdict": "hoax"}])
+    matched = with_claim.score_texts([english]).items[0]
+    assert matched.claim_match is not None and matched.claim_match["claim_id"] == "c1"
+    assert matched.hoax_text_probability == 0.0 and matched.hoax_label == "hoax"

@@ -1,0 +1,68 @@
+"""The language check: posts in a language the Indonesian models cannot read are found, Indonesian ones are not
+sent to the identifier at all unless they could be another language."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.models.data import load_stopwords
+from streams.text import normalize_batch
+from streams.text.language import LanguageCheck, OtherLanguage
+
+OTHER = [
+    ("Good morning everyone, have a nice day", "en"),
+    ("The food was delicious and the service was great", "en"),
+    ("Share this before it is deleted! Vaccines contain microchips", "en"),
+    ("Buenos días a todos, qué tengan un buen día", "es"),
+    ("Guten Morgen, wie geht es euch heute?", "de"),
+]
+READABLE = [
+    "Selamat pagi semua, semoga harimu menyenangkan",
+    "Vaksin covid mengandung chip pelacak",  # no stop word: the identifier reads it and says Indonesian
+    "gak nyangka harga beras naik lagi",
+    "Kerajaan Malaysia umumkan bantuan baharu untuk rakyat",  # Malay is readable
+    "ok",  # too short to tell
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def check() -> LanguageCheck:
+    return LanguageCheck(load_stopwords())
+
+
+def test_posts_in_other_languages_are_found(check: LanguageCheck) -> None:
+    texts = [text for text, _ in OTHER]
+    found = check.detect(texts, normalize_batch(texts))
+    assert [f.code if f else None for f in found] == [code for _, code in OTHER]
+    assert all(isinstance(f, OtherLanguage) and 0.9 <= f.probability <= 1.0 for f in found)
+    assert check.readable(texts, normalize_batch(texts)).tolist() == [0.0] * len(OTHER)
+
+
+def test_indonesian_and_related_posts_are_readable(check: LanguageCheck) -> None:
+    assert check.detect(READABLE, normalize_batch(READABLE)) == [None] * len(READABLE)
+    assert check.readable(READABLE, normalize_batch(READABLE)).tolist() == [1.0] * len(READABLE)
+
+
+def test_the_gate_skips_posts_with_an_indonesian_stop_word(check: LanguageCheck, monkeypatch) -> None:
+    """A post with an Indonesian stop word never reaches the identifier (that is what keeps the check cheap);
+    one with three words and none is read."""
+    seen: list[str] = []
+    identifier = check._identifier
+
+    class Recording:
+        def classify(self, text: str) -> tuple[str, float]:
+            seen.append(text)
+            return identifier.classify(text)
+
+    monkeypatch.setattr(check, "_identifier", Recording())
+    texts = ["harga beras naik lagi di pasar", "Vaksin covid mengandung chip", "Good morning everyone, have a nice day"]
+    found = check.detect(texts, normalize_batch(texts))
+    assert seen == ["Vaksin covid mengandung chip", "Good morning everyone, have a nice day"]
+    assert [f.code if f else None for f in found] == [None, None, "en"]
+
+
+def test_an_unsure_identification_keeps_the_post_readable() -> None:
+    sure = LanguageCheck(load_stopwords(), min_probability=1.01)  # nothing is ever that sure
+    texts = ["Good morning everyone, have a nice day"]
+    assert sure.detect(texts, normalize_batch(texts)) == [None]
