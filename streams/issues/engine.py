@@ -25,7 +25,8 @@ State (all JSON dicts, so they can live in changelog-backed tables):
 
 * ``store[issue_id]``: the issue (see :mod:`streams.issues.state`).
 * ``clock_store["clock"]``: the partition's watermark, last evaluated minute, source watermarks, active issue
-  count, and the minutes/hours that have work scheduled;
+  count, and the minutes/hours that have work scheduled (:mod:`streams.issues.watermark`, which also decides
+  which minutes are complete);
 * ``clock_store["a<minute>"]``: ids of the issues with posts in that minute (they need evaluating in the
   following ``evaluation_minutes`` minutes); ``clock_store["x<hour>"]``: ids whose expiry is due in that hour.
 
@@ -70,15 +71,14 @@ from streams.issues.state import (
 )
 from streams.issues.text import near_duplicate_bands, strip_reshare
 from streams.issues.timeutil import DAY_MS, HOUR_MS, MINUTE_MS, iso, parse_ms
+from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness
 from streams.policy.loader import as_policy_source
 from streams.policy.model import Policy
 from streams.policy.signals import LEVEL_NAMES
 
 log = logging.getLogger(__name__)
 
-CLOCK_KEY = "clock"
 COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long past the evaluation window
-LATENESS_MEMORY_MINUTES = 30     # how long (event time) an observed lateness keeps the watermark waiting
 FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
 
 
@@ -149,18 +149,8 @@ class IssueEngine:
         self.store = store
         self.clock_store = clock_store if clock_store is not None else {}
         self.claim_lookup = claim_lookup
-        self.expected_sources = expected_sources
         self.event_source = event_source
-        self.idle_seconds = idle_seconds  # None: the policy's windows.idle_source_seconds
-        # The longest gap between two calls during which the engine still counts as listening (the live worker
-        # sends a tick to each of its partitions far more often); None: the idle time.
-        self.listening_gap_seconds = listening_gap_seconds
-        self._now = wall_clock
-        self._last_data_at = wall_clock()   # the last record that was not a tick
-        self._last_call: float | None = None  # the end of the last process() call
-        self._heard: dict[str, float] = {}   # source -> wall time of its last watermark record
-        self._heard_since: float | None = None  # wall time of the first watermark record while listening
-        self._idle_logged: frozenset[str] = frozenset()
+        self.sources = SourceWatch(expected_sources, idle_seconds, listening_gap_seconds, wall_clock)
 
     # --- public ---------------------------------------------------------------------------------------------
 
@@ -170,28 +160,22 @@ class IssueEngine:
 
     @property
     def active_issues(self) -> int:
-        return int(self._load_clock().get("active", 0))
+        return int(load_clock(self.clock_store).get("active", 0))
 
     @property
     def watermark_minute(self) -> int | None:
         """The last evaluated event-time minute (epoch minutes), or None before the first evaluation."""
-        return self._load_clock().get("done")
+        return load_clock(self.clock_store).get("done")
 
     def process(self, records: Iterable[dict]) -> EngineOutput:
         """Apply a batch of scored posts, feedback and watermark records; evaluate the minutes the watermark
         passed; return what to publish."""
         policy = self._policy_source.current()
-        clock = self._load_clock()
+        clock = load_clock(self.clock_store)
         batch = _Batch(self, policy, clock)
-        idle_seconds = self._idle_seconds(policy)
-        now = self._now()
-        gap = idle_seconds if self.listening_gap_seconds is None else self.listening_gap_seconds
-        if self._last_call is not None and now - self._last_call > gap:
-            # This engine was not listening (its partition was elsewhere, or the worker was stalled): the silence
-            # it would measure is its own, so every source gets the full idle time again.
-            self._heard.clear()
-            self._heard_since = None
-            self._last_data_at = now
+        sources = self.sources
+        now = sources.now()
+        sources.begin_call(now, policy)
         ticks = 0
         for record in records:
             if not isinstance(record, dict):
@@ -201,37 +185,27 @@ class IssueEngine:
             if kind == "tick":
                 ticks += 1
                 continue
-            self._last_data_at = now
+            sources.data_arrived(now)
             try:
                 if kind == "feedback":
                     self._feedback(batch, record)
                 elif kind == "watermark":
-                    self._marker(clock, record, now)
+                    sources.marker(clock, record, now)
                 else:
                     self._ingest(batch, clock, record)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 batch.out.invalid += 1
                 log.warning("issue engine skipped a record it cannot use (%s: %s): id=%r", type(exc).__name__,
                             exc, record.get("id") if isinstance(record, dict) else None)
-        target = self._target_minute(clock, policy, now)
-        if ticks and now - self._last_data_at >= idle_seconds:
+        target = sources.target_minute(clock, policy, now)
+        if ticks and sources.input_idle(now, policy):
             # Nothing but ticks for a while: the input is idle, so judge everything that has arrived.
-            target = max(target if target is not None else -1, self._final_minute(clock, policy) or -1)
+            target = max(target if target is not None else -1, final_minute(clock, policy) or -1)
             target = None if target < 0 else target
         self._advance(batch, clock, target)
         self._commit(batch, clock)
-        self._last_call = self._now()
+        sources.end_call()
         return batch.out
-
-    def _idle_seconds(self, policy: Policy) -> float:
-        return float(policy.windows.idle_source_seconds if self.idle_seconds is None else self.idle_seconds)
-
-    @staticmethod
-    def _final_minute(clock: dict, policy: Policy) -> int | None:
-        pending = clock.get("am") or []
-        if not pending:
-            return clock.get("done")
-        return max(pending) + policy.windows.evaluation_minutes - 1
 
     def flush(self, final: bool = False) -> EngineOutput:
         """Evaluate without waiting for the allowed lateness.
@@ -240,11 +214,11 @@ class IssueEngine:
         ``final=True`` (the input has ended, as at the end of ``sigap simulate``): every pending minute.
         """
         policy = self._policy_source.current()
-        clock = self._load_clock()
+        clock = load_clock(self.clock_store)
         batch = _Batch(self, policy, clock)
         target = None
         if final:
-            target = self._final_minute(clock, policy)
+            target = final_minute(clock, policy)
         elif clock.get("max_ms") is not None:
             target = clock["max_ms"] // MINUTE_MS - 1
         self._advance(batch, clock, target)
@@ -255,90 +229,6 @@ class IssueEngine:
         """The public record of one issue (as published on the issues topic), or None."""
         state = self.store.get(issue_id)
         return None if state is None else public_issue(state)
-
-    # --- clock ----------------------------------------------------------------------------------------------
-
-    def _load_clock(self) -> dict:
-        clock = self.clock_store.get(CLOCK_KEY)
-        if clock is None:
-            clock = {"v": 1, "max_ms": None, "done": None, "src": {}, "lat": {}, "active": 0, "am": [], "xs": []}
-        else:
-            clock = dict(clock)
-            clock["am"] = list(clock.get("am") or [])
-            clock["xs"] = list(clock.get("xs") or [])
-            clock["src"] = dict(clock.get("src") or {})
-            clock["lat"] = dict(clock.get("lat") or {})
-        return clock
-
-    def _marker(self, clock: dict, record: dict, now: float) -> None:
-        ms = parse_ms(record.get("time"))
-        source = record.get("source")
-        if ms is None or source in (None, ""):
-            raise ValueError("a watermark record needs 'source' and an RFC 3339 'time'")
-        source = str(source)
-        clock["src"][source] = max(ms, clock["src"].get(source, ms))
-        self._heard[source] = now
-        if self._heard_since is None:
-            self._heard_since = now
-
-    def _silent(self, source: str | None, now: float, idle_seconds: float) -> bool:
-        """Whether ``source`` (None: a source never heard of) has sent no watermark record for the idle time.
-
-        Silence counts from the source's last record, or, for a source not heard since this engine started
-        listening, from the first record of any source: until some source sends, nobody is idle."""
-        since = self._heard.get(source, self._heard_since) if source is not None else self._heard_since
-        return since is not None and now - since >= idle_seconds
-
-    @staticmethod
-    def _observe_lateness(clock: dict, newest: int, late_ms: int, policy: Policy) -> None:
-        """Remember how late posts arrive, per event-time minute of the newest post, for the last
-        ``LATENESS_MEMORY_MINUTES``: the watermark waits that long (within the policy's bounds)."""
-        w = policy.windows
-        if late_ms <= w.allowed_lateness_seconds * 1000 or late_ms > w.max_lateness_seconds * 1000:
-            return
-        minute = newest // MINUTE_MS
-        seen = clock.setdefault("lat", {})
-        key = str(minute)
-        if late_ms > seen.get(key, 0):
-            seen[key] = late_ms
-        for old in [k for k in seen if int(k) < minute - LATENESS_MEMORY_MINUTES]:
-            del seen[old]
-
-    @staticmethod
-    def lateness_ms(clock: dict, policy: Policy) -> int:
-        """The lateness the watermark allows now: the policy's, or more if posts recently arrived later."""
-        w = policy.windows
-        newest = clock.get("max_ms")
-        recent = (newest // MINUTE_MS - LATENESS_MEMORY_MINUTES) if newest is not None else 0
-        observed = max((v for k, v in (clock.get("lat") or {}).items() if int(k) >= recent), default=0)
-        return min(w.max_lateness_seconds * 1000, max(w.allowed_lateness_seconds * 1000, observed))
-
-    def _target_minute(self, clock: dict, policy: Policy, now: float) -> int | None:
-        """The last minute that is complete: every post created in it has arrived (given the lateness bound)."""
-        w = policy.windows
-        if self.expected_sources:
-            sources = clock["src"]
-            if not sources:
-                return None
-            idle_seconds = self._idle_seconds(policy)
-            if len(sources) < self.expected_sources and not self._silent(None, now, idle_seconds):
-                return None  # some sources have not reported yet, and have not been silent long enough to ignore
-            # However far behind in event time, a source that is still sending is waited for: only silence (wall
-            # time) makes a source idle.
-            waited = {s: t for s, t in sources.items() if not self._silent(s, now, idle_seconds)}
-            idle = frozenset(sources) - frozenset(waited)
-            if idle != self._idle_logged:
-                if idle - self._idle_logged:
-                    log.info("issue engine: sources %s silent for %.0f s, no longer waited for",
-                             ", ".join(sorted(idle - self._idle_logged)), idle_seconds)
-                self._idle_logged = idle
-            # Every source has sent all it created up to its mark: only the disorder within a source remains.
-            # With every source idle, all they sent has arrived.
-            basis = min(waited.values()) if waited else max(sources.values())
-            return (basis - w.allowed_lateness_seconds * 1000) // MINUTE_MS - 1
-        if clock.get("max_ms") is None:
-            return None
-        return (clock["max_ms"] - self.lateness_ms(clock, policy)) // MINUTE_MS - 1
 
     # --- ingest ---------------------------------------------------------------------------------------------
 
@@ -466,7 +356,7 @@ class IssueEngine:
         state["last_ms"] = ms if state["last_ms"] is None else max(state["last_ms"], ms)
         newest = clock["max_ms"]
         if newest is not None and ms < newest:
-            self._observe_lateness(clock, newest, newest - ms, policy)
+            observe_lateness(clock, newest, newest - ms, policy)
         clock["max_ms"] = ms if newest is None else max(newest, ms)
         if done is None or minute + w - 1 > done:
             batch.activity[minute].add(issue_id)
