@@ -43,6 +43,7 @@ def score_posts_timed(posts: Sequence[dict], scorer: Scorer) -> tuple[list[dict]
                     "label": item.hoax_label,
                     "model": versions["hoax"],
                     "text_probability": round(float(item.hoax_text_probability), 4),
+                    "factors": item.hoax_factors,
                     "cues": item.hoax_cues,
                     "terms": item.hoax_terms,
                 },

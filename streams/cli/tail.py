@@ -40,9 +40,11 @@ def summarize(value: dict) -> str:
         scores = value["scores"]
         match = scores.get("claim_match") or {}
         cues = scores["hoax"].get("cues") or []
+        language = scores.get("language") or {}
         return (f"{value.get('created_at')} {value.get('id')} hoax={scores['hoax']['probability']:.2f} "
                 f"sentimen={scores['sentiment']['label']} isu={scores.get('issue_id')}"
                 + (f" klaim={match.get('claim_id')}" if match else "") + (f" ciri={','.join(cues)}" if cues else "")
+                + (f" bahasa={language.get('code')}" if language else "")
                 + f" | {value.get('text', '')[:80]}")
     if "error" in value and "original" in value:
         return f"{value.get('received_at')} DLQ {value['error']}: {value.get('detail')}"

@@ -69,6 +69,28 @@ def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> 
     )
 
 
+TEXT_FACTORS = ("relevance", "evidence", "language")
+
+
+def hoax_text_parts(
+    hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray,
+    content_words: np.ndarray | None = None, readable: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The text models' probability (the length-gated mix of the calibrated short and long models) and the
+    factors that scale it, by ``TEXT_FACTORS`` name: ``relevance`` (does the text discuss a claim at all),
+    ``evidence`` (``content_words``, the texts' ``content_word_counts``, against ``hp.min_content_words``) and
+    ``language`` (``readable``: 0 for a post in a language the models cannot read, see
+    ``streams.text.language``). A factor the parameters or the caller leave out is 1."""
+    g = length_gate(hp, lengths)
+    p = g * _sigmoid(z_long) + (1.0 - g) * _sigmoid(z_short)
+    ones = np.ones_like(p)
+    relevance = np.minimum(1.0, _sigmoid(z_rel) / hp.relevance_floor) if hp.relevance_floor > 0 else ones
+    evidence = (np.minimum(1.0, content_words / hp.min_content_words)
+                if hp.min_content_words > 0 and content_words is not None else ones)
+    language = readable if readable is not None else ones
+    return p, {"relevance": relevance, "evidence": evidence, "language": language}
+
+
 def hoax_text_probability(
     hp: HoaxParams, z_short: np.ndarray, z_long: np.ndarray, z_rel: np.ndarray, lengths: np.ndarray,
     content_words: np.ndarray | None = None, readable: np.ndarray | None = None,
@@ -77,12 +99,8 @@ def hoax_text_probability(
     ``lengths`` are the normalised texts' lengths, ``content_words`` their ``content_word_counts`` (needed when
     ``hp.min_content_words`` > 0), ``readable`` 0 for a post in a language the models cannot read
     (``streams.text.language``) and 1 otherwise. Shared by training (evaluation) and the Scorer."""
-    g = length_gate(hp, lengths)
-    p = g * _sigmoid(z_long) + (1.0 - g) * _sigmoid(z_short)
-    relevance = np.minimum(1.0, _sigmoid(z_rel) / hp.relevance_floor) if hp.relevance_floor > 0 else 1.0
-    evidence = np.minimum(1.0, content_words / hp.min_content_words) if hp.min_content_words > 0 else 1.0
-    language = readable if readable is not None else 1.0
-    return p * relevance * evidence * language
+    p, factors = hoax_text_parts(hp, z_short, z_long, z_rel, lengths, content_words, readable)
+    return p * factors["relevance"] * factors["evidence"] * factors["language"]
 
 
 def without_text_factors(hp: HoaxParams) -> HoaxParams:

@@ -21,11 +21,11 @@ from streams.claims.records import verdict_sign
 from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import (
     ModelBundle,
+    TEXT_FACTORS,
     content_word_counts,
-    hoax_text_probability,
+    hoax_text_parts,
     length_gate,
     with_claim_match,
-    without_text_factors,
 )
 from streams.models.cues import cue_matrix
 from streams.scoring.explain import Explainer
@@ -51,6 +51,7 @@ class TextScores:
     hoax_terms: list[str] = field(default_factory=list)  # words pulling most towards the hoax label
     sentiment_terms: list[str] = field(default_factory=list)  # words pulling most towards the sentiment label
     other_language: OtherLanguage | None = None  # set when the post is in a language the models cannot read
+    hoax_factors: dict[str, float] = field(default_factory=dict)  # what scaled the text models' probability
 
 
 @dataclass
@@ -150,8 +151,9 @@ class Scorer:
         lengths = np.fromiter((len(t) for t in normalized), dtype=np.float64, count=n)
         hp = b.hoax
         content = content_word_counts(normalized, self._stopwords) if hp.min_content_words > 0 else None
-        p_text = hoax_text_probability(hp, z_short, z_long, z[:, 5], lengths, content, readable)
-        p_plain = hoax_text_probability(without_text_factors(hp), z_short, z_long, z[:, 5], lengths)
+        # p_plain: the text models' probability before the factors, the base for a false-claim match
+        p_plain, factors = hoax_text_parts(hp, z_short, z_long, z[:, 5], lengths, content, readable)
+        p_text = p_plain * factors["relevance"] * factors["evidence"] * factors["language"]
         t4 = time.perf_counter()
         matches = self.claims.match_normalized(normalized, x=x)  # re-ranking reuses the batch's feature rows
         t5 = time.perf_counter()
@@ -173,6 +175,7 @@ class Scorer:
         sent_terms = self._explainer.sentiment_terms(entries, predicted)
         t6 = time.perf_counter()
         sent_probs = _prob_dicts(sent)
+        factor_rows = np.round(np.column_stack([factors[name] for name in TEXT_FACTORS]), 3).tolist()
         items = [
             TextScores(
                 hoax_probability=p_round[i],
@@ -187,6 +190,7 @@ class Scorer:
                 hoax_terms=hoax_terms[i],
                 sentiment_terms=sent_terms[i],
                 other_language=languages[i],
+                hoax_factors=dict(zip(TEXT_FACTORS, factor_rows[i])),
             )
             for i in range(n)
         ]

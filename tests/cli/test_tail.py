@@ -14,6 +14,13 @@ def test_a_scored_post_line_names_its_hoax_cues():
     assert "hoax=0.91" in line and "isu=topic-vaksin" in line
     assert "ciri=spread_call,conspiracy" in line and line.endswith("| Vaksin mengandung chip, sebarkan!")
     assert "ciri=" not in summarize(scored([]))
+    assert "bahasa=" not in line
+
+
+def test_a_post_in_another_language_says_so():
+    post = scored([])
+    post["scores"]["language"] = {"code": "en", "probability": 0.98}
+    assert " bahasa=en | " in summarize(post)
 
 
 def test_a_dead_letter_line_names_its_reason():

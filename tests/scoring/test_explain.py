@@ -107,11 +107,12 @@ def test_scored_posts_carry_the_explanations_and_validate(scorer: Scorer):
     hoax = scored["scores"]["hoax"]
     assert hoax["cues"] and hoax["terms"] and scored["scores"]["sentiment"]["terms"]
     assert hoax["text_probability"] <= hoax["probability"]  # the claim match (a hoax verdict) only adds
-    assert scored["scores"]["language"] is None
+    assert scored["scores"]["language"] is None and hoax["factors"]["language"] == 1.0
     validator("scored-post.schema.json").validate(scored)
     english = {**post, "id": "p2", "text": "Good morning everyone, have a nice day"}
     (scored_english,) = score_posts([english], scorer)
     assert scored_english["scores"]["language"]["code"] == "en"
+    assert scored_english["scores"]["hoax"]["factors"]["language"] == 0.0
     validator("scored-post.schema.json").validate(scored_english)
 
 

@@ -152,3 +152,19 @@ def test_posts_in_another_language_are_not_judged_for_hoax(scorer: Scorer) -> No
     matched = with_claim.score_texts([english]).items[0]
     assert matched.claim_match is not None and matched.claim_match["claim_id"] == "c1"
     assert matched.hoax_text_probability == 0.0 and matched.hoax_label == "hoax"
+
+
+def test_the_factors_say_why_a_post_was_not_flagged(scorer: Scorer) -> None:
+    """``hoax_factors`` name what scaled the text models' probability: a complaint reads as an ordinary post
+    (relevance), laughter has no content words (evidence), an English post is not read (language)."""
+    complaint, laughter, english, chain = scorer.score_texts([
+        "pelayanan bank ini buruk sekali, saya kecewa 😡", "wkwkwk", "Good morning everyone, have a nice day",
+        POSTS[0],
+    ]).items
+    assert complaint.hoax_label == "valid" and complaint.hoax_factors["relevance"] < 0.5
+    assert laughter.hoax_factors == {"relevance": laughter.hoax_factors["relevance"], "evidence": 0.0, "language": 1.0}
+    assert english.hoax_factors["language"] == 0.0 and english.hoax_factors["evidence"] == 1.0
+    assert chain.hoax_factors == {"relevance": 1.0, "evidence": 1.0, "language": 1.0}
+    for item in (complaint, laughter, english, chain):
+        assert list(item.hoax_factors) == ["relevance", "evidence", "language"]
+        assert all(0.0 <= v <= 1.0 for v in item.hoax_factors.values())
