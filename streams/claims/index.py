@@ -43,56 +43,12 @@ from streams.claims.ranking import (
     rerank_features,
 )
 from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, validate_claim
+from streams.claims.terms import match_term
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
 
 log = logging.getLogger(__name__)
 
 SHARED_WORDS = 5  # at most this many of a post's words are reported with its match
-
-_VOWELS = frozenset("aeiou")
-# matching only: modal and hedge words that claims and posts use interchangeably ("X dapat menyebabkan Y" /
-# "X menyebabkan Y"), and spelling variants common in Indonesian posts mapped to one form
-MATCH_STOPWORDS = frozenset({"dapat", "bisa", "bs", "akan", "mampu", "klaim", "diklaim", "katanya", "konon"})
-VARIANTS = {
-    "kangker": "kanker", "juice": "jus", "corona": "covid", "korona": "covid", "covid19": "covid",
-    "fluoride": "fluorida", "vaksinasi": "vaksin", "indonesiia": "indonesia", "sholat": "salat", "shalat": "salat",
-    "solat": "salat", "hoax": "hoaks",
-}
-
-
-def match_term(tok: str) -> str | None:
-    """The matching term of a normalised token (None for words that never identify a claim)."""
-    if tok in MATCH_STOPWORDS:
-        return None
-    tok = VARIANTS.get(tok, tok)
-    term = _stem(tok)
-    return VARIANTS.get(term, term)
-
-
-def _stem(tok: str) -> str:
-    """Very light Indonesian stemming for matching only: particles and ``-kan`` endings, then the verbal prefixes
-    ``me(N)-``/``ber-``/``ter-``/``di-`` with the nasal recoded where it is unambiguous enough for matching
-    (``menyebabkan``/``sebabkan`` → ``sebab``, ``menurunkan``/``turunkan`` → ``turun``, ``memakai`` → ``pakai``)."""
-    if len(tok) > 5:
-        for suf in ("nya", "lah", "kah", "kan"):
-            if tok.endswith(suf) and len(tok) - len(suf) >= 4:
-                tok = tok[: -len(suf)]
-                break
-    if len(tok) > 5:
-        if tok.startswith("meny") and tok[4:5] in _VOWELS and len(tok) >= 7:
-            return "s" + tok[4:]
-        if tok.startswith("meng") and len(tok) - 4 >= 4:
-            return tok[4:]
-        if tok.startswith(("mem", "men")) and len(tok) - 3 >= 4:
-            rest = tok[3:]
-            if rest[0] in _VOWELS:
-                return ("p" if tok[2] == "m" else "t") + rest
-            return rest
-        for pre in ("ter", "ber", "di", "me"):
-            if tok.startswith(pre) and len(tok) - len(pre) >= 4:
-                return tok[len(pre) :]
-    return tok
-
 
 class ClaimIndex:
     """Known claims keyed by id, with batch matching. Not thread-safe by design: the Faust agent and the claims

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from streams.claims.terms import stem
 from streams.text.normalize import normalize
 
 STARTER_PATH = Path(__file__).resolve().parent / "starter_claims.jsonl"
@@ -45,9 +46,7 @@ MERGE_MIN_CONTAINED_TERMS = 3  # a claim contained in another must have at least
 
 def _content_terms(key: str) -> frozenset[str]:
     """Content words of a claim key without numbers (``Covid 19`` / ``Covid 25`` → same terms)."""
-    from streams.claims.index import _stem
-
-    return frozenset(_stem(t) for t in key.split() if not t.isdigit() and len(t) > 1)
+    return frozenset(stem(t) for t in key.split() if not t.isdigit() and len(t) > 1)
 
 
 def near_duplicate_claims(keys: list[str]) -> dict[str, str]:
