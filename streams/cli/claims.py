@@ -1,7 +1,9 @@
-"""`sigap claims load F.jsonl`: publish known claims to the compacted claims topic, keyed by claim id.
+"""`sigap claims load|list|delete`: the known claims on the compacted claims topic, keyed by claim id.
 
-Accepts the contract's claim records (one JSON object per line) and schema.org ClaimReview JSON (a file holding
-one object or a list). Running workers pick them up without a restart.
+``load`` accepts the contract's claim records (one JSON object per line) and schema.org ClaimReview JSON (a file
+holding one object or a list). ``delete`` retracts claims with a tombstone per id. ``list`` reads the topic from
+the beginning, as every worker does, and prints the claims it holds now. Running workers pick up loads and
+deletes without a restart.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load = actions.add_parser("load", help="publish claims from a file to the claims topic")
     load.add_argument("file", type=Path, help="claims JSONL, or schema.org ClaimReview JSON")
     load.set_defaults(func=run_load)
+    listing = actions.add_parser("list", help="print the claims the claims topic holds now")
+    listing.add_argument("--json", action="store_true", help="one claim per line as JSON (input for `claims load`)")
+    listing.set_defaults(func=run_list)
+    delete = actions.add_parser("delete", help="retract claims: a tombstone per id on the claims topic")
+    delete.add_argument("ids", nargs="+", metavar="ID", help="claim ids, as `sigap claims list` shows them")
+    delete.set_defaults(func=run_delete)
 
 
 def read_claim_file(path: Path) -> list[dict]:
@@ -55,3 +63,84 @@ def run_load(args: argparse.Namespace) -> int:
     producer.close()
     print(f"published {len(claims)} claims to {topic}")
     return 0
+
+
+def read_claims(timeout_seconds: float = 30.0) -> dict[str, dict]:
+    """The claims the topic holds now: every partition read from the beginning to its current end, the latest
+    record per id kept and tombstoned ids dropped (what a worker starting now would load). Records that are not
+    valid claims are skipped, as the workers skip them."""
+    import time
+
+    from kafka import KafkaConsumer, TopicPartition
+
+    from streams.records.claim import parse_claim
+    from streams.records.errors import InvalidInput
+    from streams.settings import get_settings
+    from streams.topics import CLAIMS
+
+    settings = get_settings()
+    topic = f"{settings.topic_prefix}{CLAIMS}"
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            raise SystemExit(f"claims topic {topic} not found; run `sigap topics create`")
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(assigned)
+        consumer.seek_to_beginning(*assigned)
+        ends = consumer.end_offsets(assigned)
+        claims: dict[str, dict] = {}
+        deadline = time.monotonic() + timeout_seconds
+        while any(consumer.position(tp) < ends[tp] for tp in assigned):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"timed out reading {topic}")
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    key = (record.key or b"").decode("utf-8", "replace")
+                    if record.value is None:
+                        claims.pop(key, None)
+                        continue
+                    try:
+                        claims[key] = parse_claim(record.value)
+                    except InvalidInput:
+                        continue
+        return claims
+    finally:
+        consumer.close()
+
+
+def run_list(args: argparse.Namespace) -> int:
+    import orjson
+
+    claims = read_claims()
+    for claim_id in sorted(claims):
+        claim = claims[claim_id]
+        if args.json:
+            print(orjson.dumps(claim).decode())
+        else:
+            print(f"{claim_id}\t{claim['verdict']}\t{claim['claim'][:100]}")
+    print(f"{len(claims)} known claims", file=sys.stderr)
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    from kafka import KafkaProducer
+
+    from streams.settings import get_settings
+    from streams.topics import CLAIMS
+
+    settings = get_settings()
+    known = read_claims()
+    unknown = [claim_id for claim_id in args.ids if claim_id not in known]
+    retract = [claim_id for claim_id in dict.fromkeys(args.ids) if claim_id in known]
+    topic = f"{settings.topic_prefix}{CLAIMS}"
+    if retract:
+        producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+        for claim_id in retract:
+            producer.send(topic, key=claim_id.encode(), value=None)
+        producer.flush()
+        producer.close()
+    print(f"retracted {len(retract)} claims on {topic}")
+    for claim_id in unknown:
+        print(f"no such claim: {claim_id}", file=sys.stderr)
+    return 1 if unknown else 0
