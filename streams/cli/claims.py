@@ -65,48 +65,23 @@ def run_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_claims(timeout_seconds: float = 30.0) -> dict[str, dict]:
-    """The claims the topic holds now: every partition read from the beginning to its current end, the latest
-    record per id kept and tombstoned ids dropped (what a worker starting now would load). Records that are not
-    valid claims are skipped, as the workers skip them."""
-    import time
-
-    from kafka import KafkaConsumer, TopicPartition
-
+def read_claims() -> dict[str, dict]:
+    """The claims the topic holds now (what a worker starting now would load); records that are not valid
+    claims are skipped, as the workers skip them."""
+    from streams.cli.compacted import read_compacted
     from streams.records.claim import parse_claim
     from streams.records.errors import InvalidInput
     from streams.settings import get_settings
     from streams.topics import CLAIMS
 
     settings = get_settings()
-    topic = f"{settings.topic_prefix}{CLAIMS}"
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None, enable_auto_commit=False)
-    try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise SystemExit(f"claims topic {topic} not found; run `sigap topics create`")
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(assigned)
-        consumer.seek_to_beginning(*assigned)
-        ends = consumer.end_offsets(assigned)
-        claims: dict[str, dict] = {}
-        deadline = time.monotonic() + timeout_seconds
-        while any(consumer.position(tp) < ends[tp] for tp in assigned):
-            if time.monotonic() > deadline:
-                raise SystemExit(f"timed out reading {topic}")
-            for records in consumer.poll(timeout_ms=500).values():
-                for record in records:
-                    key = (record.key or b"").decode("utf-8", "replace")
-                    if record.value is None:
-                        claims.pop(key, None)
-                        continue
-                    try:
-                        claims[key] = parse_claim(record.value)
-                    except InvalidInput:
-                        continue
-        return claims
-    finally:
-        consumer.close()
+    claims: dict[str, dict] = {}
+    for key, value in read_compacted(f"{settings.topic_prefix}{CLAIMS}", settings.bootstrap_servers).items():
+        try:
+            claims[key] = parse_claim(value)
+        except InvalidInput:
+            continue
+    return claims
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "streams.cli.train",
     "streams.cli.score",
     "streams.cli.claims",
+    "streams.cli.issues",
     "streams.cli.replay",
     "streams.cli.tail",
     "streams.cli.simulate",

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import orjson
 
+from tests.support.cli import sigap
 from tests.support.kafka import produce_posts, read_until, values
 from tests.support.posts import make_posts
 from tests.support.worker import WorkerProcess
@@ -15,11 +13,6 @@ from tests.support.worker import WorkerProcess
 CLAIM = {"id": "cek-kelor-01", "claim": "Rebusan daun kelor menyembuhkan diabetes dalam tiga hari",
          "verdict": "hoax", "source": "uji integrasi"}
 TEXT = "katanya rebusan daun kelor bisa menyembuhkan diabetes dalam tiga hari, benar gak sih?"
-
-
-def sigap(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "streams.cli.main", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
 
 
 def scored_post(settings, post_id: str) -> dict:

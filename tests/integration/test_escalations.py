@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from streams.settings import PACKAGE_DIR
+from tests.support.cli import sigap
 from tests.support.kafka import produce, produce_posts, read_all, read_until, values
 from tests.support.worker import WorkerProcess
 
@@ -36,8 +37,17 @@ def hoax_burst(tmp_path_factory):
 
 
 def _load_starter_claims(env: dict) -> None:
-    subprocess.run([sys.executable, "-m", "streams.cli.main", "claims", "load",
-                    str(PACKAGE_DIR / "claims" / "starter_claims.jsonl")], env=env, check=True, capture_output=True)
+    assert sigap(env, "claims", "load", str(PACKAGE_DIR / "claims" / "starter_claims.jsonl")).returncode == 0
+
+
+def _issues_when(env: dict, done, timeout: float = 30.0) -> list[dict]:
+    """`sigap issues --json` until ``done(issues)`` or the timeout (then returned as is)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        issues = [orjson.loads(line) for line in sigap(env, "issues", "--json").stdout.splitlines()]
+        if done(issues) or time.monotonic() > deadline:
+            return issues
+        time.sleep(1)
 
 
 def _escalations_when_quiet(settings, expected: int, timeout: float = 150.0) -> list[dict]:
@@ -81,12 +91,18 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
         produce_posts(settings, posts)
         live = _escalations_when_quiet(settings, expected=len(expected))
         issue_id = live[0]["subject"]
-        feedback = {"issue_id": issue_id, "verdict": "confirmed", "by": "humas@example.go.id",
-                    "at": "2024-03-04T10:00:00Z"}
-        produce(settings, "feedback", [(issue_id.encode(), orjson.dumps(feedback)),
-                                       (issue_id.encode(), orjson.dumps({**feedback, "verdict": "maybe"}))])
+        listed = sigap(env, "issues")  # what a responder sees: the escalated issues, highest level first
+        assert listed.returncode == 0 and issue_id in listed.stdout and "SIAGA" in listed.stdout.splitlines()[0]
+        sent = sigap(env, "feedback", issue_id, "confirmed", "--by", "humas@example.go.id",
+                     "--at", "2024-03-04T10:00:00Z")
+        assert sent.returncode == 0, sent.stderr
+        invalid = {"issue_id": issue_id, "verdict": "maybe", "by": "humas@example.go.id", "at": "2024-03-04T10:00:00Z"}
+        produce(settings, "feedback", [(issue_id.encode(), orjson.dumps(invalid))])  # the CLI would refuse it
         dead = values(read_until(settings, "posts.dlq", lambda rs: len(rs) >= 1, timeout=30))
         metrics = worker.metrics_when(r'^sigap_feedback_total\{verdict="confirmed"\} 1\.0$', timeout=30)
+        issues = _issues_when(env, lambda issues: any(i["issue_id"] == issue_id and i["feedback"] for i in issues))
+    (issue,) = [i for i in issues if i["issue_id"] == issue_id]
+    assert issue["feedback"], "the issue record does not carry the responder's verdict"
     assert _identity(live) == _identity(expected)
     assert 'sigap_feedback_total{verdict="confirmed"} 1.0' in metrics
     assert [(d["error"], d["topic"]) for d in dead] == [("invalid_field", f"{settings.topic_prefix}feedback")]

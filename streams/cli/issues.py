@@ -1,0 +1,86 @@
+"""`sigap issues` and `sigap feedback`: what responders see of the issues, and what they tell Sigap back.
+
+``issues`` reads the compacted issues topic (the latest state of every issue) and prints the escalated ones,
+highest level first. ``feedback`` publishes a responder's verdict on an issue to the feedback topic, keyed by
+issue id: a false alarm stops further escalation of that issue, and every verdict is counted
+(``sigap_feedback_total``), so alert precision can be graphed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from streams.records.feedback import VERDICTS
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    issues = subparsers.add_parser("issues", help="the escalated issues, highest level first")
+    issues.add_argument("--all", action="store_true", help="every issue the topic holds, escalated or not")
+    issues.add_argument("--json", action="store_true", help="one issue record per line, as published")
+    issues.set_defaults(func=run_issues)
+    feedback = subparsers.add_parser("feedback", help="a responder's verdict on an escalated issue")
+    feedback.add_argument("issue_id", help="as `sigap issues` and the escalation's subject show it")
+    feedback.add_argument("verdict", choices=VERDICTS)
+    feedback.add_argument("--by", required=True, help="who gives the verdict (a name or a team)")
+    feedback.add_argument("--note", help="free text kept with the feedback record")
+    feedback.add_argument("--at", help="when the verdict was given, RFC 3339 (default: now); for a replayed stream, "
+                                       "a time near its posts'")
+    feedback.set_defaults(func=run_feedback)
+
+
+def issue_line(issue: dict) -> str:
+    level = (issue.get("severity") or "normal").upper()
+    top = (issue.get("max_severity") or "normal").upper()
+    claims = "; ".join(str(c.get("claim", ""))[:60] for c in issue.get("matched_claims") or []
+                       if c.get("claim") != issue.get("label"))
+    return (f"{level:<7} (puncak {top:<7}) {issue.get('posts', 0):>6} posts  {issue.get('label')}  "
+            f"[{issue.get('issue_id')}] terakhir {issue.get('last_seen')}" + (f" | klaim: {claims}" if claims else ""))
+
+
+def run_issues(args: argparse.Namespace) -> int:
+    import orjson
+
+    from streams.cli.compacted import read_compacted
+    from streams.settings import get_settings
+    from streams.topics import ISSUES
+
+    settings = get_settings()
+    issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}",
+                                                      settings.bootstrap_servers).values()]
+    shown = [i for i in issues if args.all or int(i.get("max_level") or 0) >= 2]
+    shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level
+    shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
+    for issue in shown:
+        print(orjson.dumps(issue).decode() if args.json else issue_line(issue))
+    print(f"{len(shown)} of {len(issues)} issues", file=sys.stderr)
+    return 0
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    import orjson
+    from kafka import KafkaProducer
+
+    from streams.records.deadletter import rfc3339_now
+    from streams.records.errors import InvalidInput
+    from streams.records.feedback import parse_feedback
+    from streams.settings import get_settings
+    from streams.topics import FEEDBACK
+
+    record = {"issue_id": args.issue_id, "verdict": args.verdict, "by": args.by, "at": args.at or rfc3339_now()}
+    if args.note:
+        record["note"] = args.note
+    value = orjson.dumps(record)
+    try:
+        parse_feedback(value)  # the worker would dead-letter what does not parse
+    except InvalidInput as exc:
+        print(f"not sent: {exc}", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    topic = f"{settings.topic_prefix}{FEEDBACK}"
+    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+    producer.send(topic, key=args.issue_id.encode(), value=value)
+    producer.flush()
+    producer.close()
+    print(f"{args.verdict} for {args.issue_id} published to {topic}")
+    return 0

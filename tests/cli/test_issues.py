@@ -1,0 +1,31 @@
+"""`sigap issues` lines and `sigap feedback` refusing what the worker would dead-letter (no broker needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.cli.issues import issue_line
+from streams.cli.main import main
+
+
+def test_an_issue_line_names_level_peak_size_label_id_and_claims():
+    line = issue_line({"issue_id": "claim-c1", "label": "jus daun pepaya", "severity": "siaga",
+                       "max_severity": "siaga", "posts": 30, "last_seen": "2024-03-04T09:20:00Z",
+                       "matched_claims": [{"claim_id": "c1", "claim": "jus daun pepaya untuk obat DBD"}]})
+    assert line.startswith("SIAGA   (puncak SIAGA  )     30 posts  jus daun pepaya  [claim-c1]")
+    assert line.endswith("| klaim: jus daun pepaya untuk obat DBD")
+    labelled_by_claim = issue_line({"issue_id": "claim-c1", "label": "jus daun pepaya untuk obat DBD",
+                                    "matched_claims": [{"claim": "jus daun pepaya untuk obat DBD"}]})
+    assert "klaim:" not in labelled_by_claim
+    assert issue_line({"issue_id": "x", "label": "x", "posts": 1}).startswith("NORMAL  (puncak NORMAL ")
+
+
+def test_feedback_with_a_bad_time_is_not_sent(capsys):
+    assert main(["feedback", "claim-c1", "confirmed", "--by", "humas", "--at", "kemarin"]) == 2
+    assert "not sent" in capsys.readouterr().err
+
+
+def test_feedback_verdicts_are_the_contract_s():
+    with pytest.raises(SystemExit) as exit_info:
+        main(["feedback", "claim-c1", "maybe", "--by", "humas"])
+    assert exit_info.value.code == 2
