@@ -67,7 +67,7 @@ def run_load(args: argparse.Namespace) -> int:
 
 def read_claims() -> dict[str, dict]:
     """The claims the topic holds now (what a worker starting now would load); records that are not valid
-    claims are skipped, as the workers skip them."""
+    claims are skipped, as the workers skip them, and counted on stderr."""
     from streams.cli.compacted import read_compacted
     from streams.records.claim import parse_claim
     from streams.records.errors import InvalidInput
@@ -76,11 +76,15 @@ def read_claims() -> dict[str, dict]:
 
     settings = get_settings()
     claims: dict[str, dict] = {}
+    invalid: list[str] = []
     for key, value in read_compacted(f"{settings.topic_prefix}{CLAIMS}", settings.bootstrap_servers).items():
         try:
             claims[key] = parse_claim(value)
-        except InvalidInput:
-            continue
+        except InvalidInput as exc:
+            invalid.append(f"{key} ({exc.reason.value})")
+    if invalid:
+        print(f"{len(invalid)} records are not valid claims and are ignored by the workers: {', '.join(invalid[:10])}",
+              file=sys.stderr)
     return claims
 
 

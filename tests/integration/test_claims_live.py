@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 
 from tests.support.cli import sigap
-from tests.support.kafka import produce_posts, read_until, values
+from tests.support.kafka import produce, produce_posts, read_until, values
 from tests.support.posts import make_posts
 from tests.support.worker import WorkerProcess
 
@@ -30,8 +30,10 @@ def test_claims_loaded_and_retracted_live(sigap_env, tmp_path):
         worker.wait_ready()
         assert sigap(env, "claims", "load", str(claims_file)).returncode == 0
         worker.metrics_when(r"^sigap_claims_known 1\.0$", timeout=30)
+        produce(settings, "claims", [(b"rusak", b"{bukan json")])  # not a claim: ignored, and said so
         listed = sigap(env, "claims", "list", "--json")
         assert [orjson.loads(line) for line in listed.stdout.splitlines()] == [CLAIM]
+        assert "1 records are not valid claims" in listed.stderr and "rusak (invalid_json)" in listed.stderr
 
         produce_posts(settings, [first | {"text": TEXT}])
         match = scored_post(settings, first["id"])["scores"]["claim_match"]
