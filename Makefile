@@ -3,8 +3,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# promtool checks deploy/prometheus (config, alert rules and their unit tests, dashboard queries); it is built
+# from the Prometheus module with Go when Go is installed, otherwise those four tests skip.
+PROMTOOL_MODULE := github.com/prometheus/prometheus/cmd/promtool@v0.316.0
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench clean promtool
 
 install: $(VENV)/.installed
 
@@ -18,8 +21,16 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/sigap demo
 
-test: install
+test: install promtool
 	$(BIN)/python -m pytest
+
+promtool: $(VENV)/.installed
+	@if [ -x $(BIN)/promtool ]; then :; \
+	elif command -v go >/dev/null 2>&1; then \
+	  echo "building promtool ($(PROMTOOL_MODULE)) for the Prometheus checks; once, a few minutes"; \
+	  GOBIN=$(abspath $(BIN)) go install $(PROMTOOL_MODULE) \
+	    || echo "promtool could not be built: the four promtool tests will skip"; \
+	else echo "no Go: the four promtool tests will skip"; fi
 
 bench: install
 	$(BIN)/python benchmarks/bench_scoring.py

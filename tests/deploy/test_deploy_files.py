@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -341,9 +342,16 @@ def test_grafana_provisioning_matches_the_compose_mounts():
         assert _mounted_source(mounts, home).is_file()
 
 
-@pytest.mark.skipif(not (os.environ.get("PROMTOOL") or shutil.which("promtool")), reason="promtool not on PATH")
+def _promtool() -> str | None:
+    """$PROMTOOL, or promtool beside this Python (`make promtool` builds it into the virtual environment), or on
+    PATH."""
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return os.environ.get("PROMTOOL") or shutil.which("promtool", path=search)
+
+
+@pytest.mark.skipif(_promtool() is None, reason="promtool not found (make promtool builds it when Go is installed)")
 class TestWithPromtool:
-    promtool = os.environ.get("PROMTOOL") or shutil.which("promtool") or "promtool"
+    promtool = _promtool() or "promtool"
 
     def run(self, *args, cwd=PROMETHEUS_DIR):
         result = subprocess.run([self.promtool, *args], cwd=cwd, capture_output=True, text=True, timeout=60)
