@@ -88,6 +88,9 @@ def format_report(report: dict[str, Any]) -> str:
                      f"{h['ordinary_posts_flagged_hoax']:.1f}", "-", "-"))
     for lab, v in h.get("ordinary_posts_flagged_hoax_smsa_valid_by_sentiment", {}).items():
         rows.append(("hoax", f"  of which SmSA valid {lab}", "flagged hoax %", f"{v:.1f}", "-", "-"))
+    if "phatic_posts_flagged_hoax" in h:
+        rows.append(("hoax", f"authored greetings and wishes (held out), n={h['phatic_posts_n']}", "flagged hoax %",
+                     f"{h['phatic_posts_flagged_hoax']:.1f}", "-", "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):
