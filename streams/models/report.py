@@ -88,6 +88,11 @@ def format_report(report: dict[str, Any]) -> str:
                      f"{h['ordinary_posts_flagged_hoax']:.1f}", "-", "-"))
     for lab, v in h.get("ordinary_posts_flagged_hoax_smsa_valid_by_sentiment", {}).items():
         rows.append(("hoax", f"  of which SmSA valid {lab}", "flagged hoax %", f"{v:.1f}", "-", "-"))
+    if "news_leads" in h:
+        rows.append(("hoax", f"news articles' first sentences as posts, n={h['news_leads']['n']}", "macro-F1",
+                     f"{h['news_leads']['macro_f1']:.1f}", "-", "-"))
+        rows.append(("hoax", "  of which valid articles' flagged hoax", "flagged hoax %",
+                     f"{h['news_leads']['valid_flagged_hoax']:.1f}", "-", "-"))
     if "phatic_posts_flagged_hoax" in h:
         rows.append(("hoax", f"authored greetings and wishes (held out), n={h['phatic_posts_n']}", "flagged hoax %",
                      f"{h['phatic_posts_flagged_hoax']:.1f}", "-", "-"))
