@@ -2,7 +2,7 @@
 
 Sigap's models are trained on Indonesian; an English or Spanish post gives them no words they know, and the hoax
 model's prior then reads it as a hoax ("Good morning everyone, have a nice day" scored 0.83). The language is
-identified by py3langid (the langid.py naive-Bayes model over byte n-grams, 97 languages, loaded from a NumPy
+identified by py3langid (the langid.py naive-Bayes model over byte n-grams, 140 languages, loaded from a NumPy
 archive, no pickle), but only for posts that could be in another language: three or more words and not one
 Indonesian stop word among them. That gate keeps the identifier's ~20-60 µs off almost every Indonesian post
 (it runs for about 2 % of SmSA sentences and 6 % of the hoax tweets).
@@ -18,8 +18,10 @@ import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # Malay and Javanese share most of their vocabulary with Indonesian (and the identifier confuses the three on
-# Indonesian social-media text), so a post identified as one of them is still judged by the Indonesian models.
-READABLE_LANGUAGES = frozenset({"id", "ms", "jv"})
+# Indonesian social-media text), so a post identified as one of them is still judged by the Indonesian models, as
+# is Acehnese, the identifier's only other language of Indonesia: Sundanese, Minang or Batak posts come out as
+# one of these or unsure. Regional-language posts are Indonesian conversation, and hoaxes circulate in them.
+READABLE_LANGUAGES = frozenset({"id", "ms", "jv", "ace"})
 MIN_WORDS = 3
 MIN_PROBABILITY = 0.9
 

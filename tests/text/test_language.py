@@ -21,6 +21,8 @@ READABLE = [
     "Vaksin covid mengandung chip pelacak",  # no stop word: the identifier reads it and says Indonesian
     "gak nyangka harga beras naik lagi",
     "Kerajaan Malaysia umumkan bantuan baharu untuk rakyat",  # Malay is readable
+    "Sugeng enjing sedulur kabeh, mugi-mugi pinaringan sehat",  # Javanese: Indonesian conversation, judged
+    "Wilujeng enjing sadayana, mugia sehat salawasna",  # Sundanese (unknown to the identifier): judged
     "ok",  # too short to tell
     "",
 ]
