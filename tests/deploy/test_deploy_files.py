@@ -1,9 +1,10 @@
 """Deployment files (deploy/, Dockerfile, .dockerignore, docker-compose.yml) parse and agree with each other and
 with the public contract: metric names and labels, the web port, the settings, the mounted files.
 
-No Docker engine, cluster or Prometheus is needed. When `promtool` is on PATH (or $PROMTOOL names it), the
-Prometheus configuration, the alert rules, their unit tests (deploy/prometheus/alerts.test.yml) and every
-dashboard query are also checked by Prometheus' own parser; otherwise those tests are skipped.
+No Docker engine, cluster or Prometheus is needed. When `promtool` is found ($PROMTOOL, beside this Python where
+`make test` builds it with Go, or on PATH), the Prometheus configuration, the alert rules, their unit tests
+(deploy/prometheus/alerts.test.yml) and every dashboard query are also checked by Prometheus' own parser;
+otherwise those tests are skipped.
 """
 
 from __future__ import annotations
