@@ -94,8 +94,8 @@ def format_report(report: dict[str, Any]) -> str:
         rows.append(("hoax", "  of which valid articles' flagged hoax", "flagged hoax %",
                      f"{h['news_leads']['valid_flagged_hoax']:.1f}", "-", "-"))
     if "phatic_posts_flagged_hoax" in h:
-        rows.append(("hoax", f"authored greetings and wishes (held out), n={h['phatic_posts_n']}", "flagged hoax %",
-                     f"{h['phatic_posts_flagged_hoax']:.1f}", "-", "-"))
+        rows.append(("hoax", f"authored greetings, wishes, prayers (held out), n={h['phatic_posts_n']}",
+                     "flagged hoax %", f"{h['phatic_posts_flagged_hoax']:.1f}", "-", "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):

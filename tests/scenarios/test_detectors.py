@@ -208,26 +208,37 @@ def test_scenarios_through_the_real_scoring_path(name, seed):
     CHECKS[name](posts, events, scored)
 
 
-def test_a_wave_of_morning_greetings_is_not_a_possible_hoax():
-    """300 greetings and wishes from 300 accounts in 30 minutes, through the real models. Before the relevance
-    model saw authored chit-chat (``streams.models.phatic``) 78 % of them were labelled hoax and the wave
-    escalated as "Possible new hoax spreading: selamat"; now none is."""
+GREETINGS = ["Selamat pagi semua, semoga harimu menyenangkan", "selamat pagi kawan, semangat kerjanya ya",
+             "Pagi semuanya! semoga hari ini lancar", "selamat pagi, jangan lupa sarapan",
+             "met pagi gaes, semangat senin", "Selamat pagi Indonesia, semoga sehat selalu",
+             "pagi pagi udah hujan aja, selamat pagi semua", "selamat pagi dan selamat beraktivitas",
+             "Semoga hari ini penuh berkah, selamat pagi", "pagiii semuaa"]
+PRAYERS = ["Mari kita doakan korban banjir di Demak agar diberi ketabahan",
+           "Ya Allah, lindungilah saudara-saudara kami di Demak",
+           "Turut berduka untuk warga Demak yang terdampak banjir, semoga cepat surut",
+           "Semoga banjir Demak segera surut dan warga diberi kekuatan",
+           "Doa terbaik untuk warga Demak, semoga selalu dalam lindungan Allah", "Pray for Demak 🙏",
+           "Innalillahi, banjir Demak makin parah, semoga semua selamat",
+           "Yuk bantu korban banjir Demak lewat lembaga resmi", "Semoga para relawan di Demak diberi kesehatan",
+           "Ya Allah kuatkan warga Demak"]
+
+
+@pytest.mark.parametrize("texts", [GREETINGS, PRAYERS], ids=["morning-greetings", "prayers-for-flood-victims"])
+def test_a_wave_of_chit_chat_is_not_a_possible_hoax(texts):
+    """300 posts from 300 accounts in 30 minutes, through the real models. Before the relevance model saw
+    authored chit-chat (``streams.models.phatic``) most of them were labelled hoax and each wave escalated as
+    "Possible new hoax spreading" ("selamat", "demak"); now neither does."""
     from datetime import UTC, datetime
 
     from streams.pipeline import score_posts
 
     rng = random.Random(3)
     start = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
-    greetings = ["Selamat pagi semua, semoga harimu menyenangkan", "selamat pagi kawan, semangat kerjanya ya",
-                 "Pagi semuanya! semoga hari ini lancar", "selamat pagi, jangan lupa sarapan",
-                 "met pagi gaes, semangat senin", "Selamat pagi Indonesia, semoga sehat selalu",
-                 "pagi pagi udah hujan aja, selamat pagi semua", "selamat pagi dan selamat beraktivitas",
-                 "Semoga hari ini penuh berkah, selamat pagi", "pagiii semuaa"]
     posts = []
     for i in range(300):
         created = start + timedelta(seconds=i * 6 + rng.random() * 5)
         posts.append({"id": f"g{i}", "platform": "twitter",
-                      "text": rng.choice(greetings) + ("" if rng.random() < 0.5 else " 🙏"),
+                      "text": rng.choice(texts) + ("" if rng.random() < 0.5 else " 🙏"),
                       "created_at": created.isoformat().replace("+00:00", "Z"),
                       "author": {"id": f"a{i}", "followers": rng.randint(10, 5000)}})
     scored = score_posts(posts, real_scorer())
