@@ -24,6 +24,10 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 READABLE_LANGUAGES = frozenset({"id", "ms", "jv", "ace"})
 MIN_WORDS = 3
 MIN_PROBABILITY = 0.9
+# The identifier reads this much of a post: the language is plain from its start, the cost stays bounded (2 ms for
+# a 20,000-character post read whole) and its probability does not flatten with length (0.91 at 20,000
+# characters of plain English, 0.997 at 1,000).
+IDENTIFY_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class LanguageCheck:
         for i, (text, norm) in enumerate(zip(texts, normalized)):
             if not self.might_be_other(norm):
                 continue
-            code, probability = self._identifier.classify(text)
+            code, probability = self._identifier.classify(text[:IDENTIFY_CHARS])
             if code not in READABLE_LANGUAGES and probability >= self._min_probability:
                 found[i] = OtherLanguage(code, float(probability))
         return found

@@ -68,3 +68,19 @@ def test_an_unsure_identification_keeps_the_post_readable() -> None:
     sure = LanguageCheck(load_stopwords(), min_probability=1.01)  # nothing is ever that sure
     texts = ["Good morning everyone, have a nice day"]
     assert sure.detect(texts, normalize_batch(texts)) == [None]
+
+
+def test_a_long_post_is_identified_from_its_start(check: LanguageCheck, monkeypatch) -> None:
+    long_english = "The government announced a new policy on fuel prices today, and markets reacted. " * 250
+    read: list[int] = []
+    identifier = check._identifier
+
+    class Recording:
+        def classify(self, text: str) -> tuple[str, float]:
+            read.append(len(text))
+            return identifier.classify(text)
+
+    monkeypatch.setattr(check, "_identifier", Recording())
+    (found,) = check.detect([long_english], normalize_batch([long_english]))
+    assert found is not None and found.code == "en" and found.probability > 0.95
+    assert read == [1000]
