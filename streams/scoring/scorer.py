@@ -185,9 +185,10 @@ class Scorer:
                 claim_match=matches[i].as_dict() if matches[i] is not None else None,
                 normalized=normalized[i],
                 tokens=normalized[i].split(),
-                hoax_cues=cue_names[i],
+                # a post in another language was not judged for hoax: its words explain nothing
+                hoax_cues=cue_names[i] if languages[i] is None else [],
                 hoax_text_probability=p_text_round[i],
-                hoax_terms=hoax_terms[i],
+                hoax_terms=hoax_terms[i] if languages[i] is None else [],
                 sentiment_terms=sent_terms[i],
                 other_language=languages[i],
                 hoax_factors=dict(zip(TEXT_FACTORS, factor_rows[i])),

@@ -144,6 +144,7 @@ def test_posts_in_another_language_are_not_judged_for_hoax(scorer: Scorer) -> No
     items = scorer.score_texts([english, "Good morning everyone, have a nice day", POSTS[0]]).items
     assert [(i.other_language.code if i.other_language else None) for i in items] == ["en", "en", None]
     assert [(i.hoax_label, i.hoax_text_probability) for i in items[:2]] == [("valid", 0.0), ("valid", 0.0)]
+    assert [(i.hoax_cues, i.hoax_terms) for i in items[:2]] == [([], []), ([], [])]  # not judged: nothing to explain
     assert items[2].hoax_label == "hoax"
     without_check = Scorer(scorer.bundle, claims=[])
     without_check._language.detect = lambda texts, normalized: [None] * len(texts)
