@@ -28,7 +28,7 @@ promtool: $(VENV)/.installed
 	@if [ -x $(BIN)/promtool ]; then :; \
 	elif command -v go >/dev/null 2>&1; then \
 	  echo "building promtool ($(PROMTOOL_MODULE)) for the Prometheus checks; once, a few minutes"; \
-	  GOBIN=$(abspath $(BIN)) go install $(PROMTOOL_MODULE) \
+	  GOBIN=$(abspath $(BIN)) timeout 900 go install $(PROMTOOL_MODULE) \
 	    || echo "promtool could not be built: the four promtool tests will skip"; \
 	else echo "no Go: the four promtool tests will skip"; fi
 
