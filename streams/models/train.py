@@ -336,26 +336,27 @@ def train_all(
     relevance = LinearModel.from_sklearn(m_rel, ("ordinary", "claim"))
     hoax_short.platt_a, hoax_short.platt_b = a_s, b_s
     hoax_long.platt_a, hoax_long.platt_b = a_l, b_l
+    def final_models_scores(raw: list[str], normalized: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Texts scored by the final models: their decisions, hoax probabilities and language factors."""
+        x = hoax_design(space, normalized, cue_matrix(raw, normalized), 1.0)
+        dec = np.c_[m_short.decision_function(x), m_long.decision_function(x),
+                    m_rel.decision_function(x[:, : space.n_features])]
+        readable = language.readable(raw, normalized)
+        return dec, final_text_proba(dec, normalized, readable), readable
+
     # false alarms on ordinary posts: SmSA/NusaX valid sentences (reviews, comments) scored by the final models
     ordinary = norm["smsa_va"] + norm["nusax_va"]
-    x_ord = hoax_design(space, ordinary, cue_matrix(smsa_va.texts + nusax_va.texts, ordinary), 1.0)
-    dec_ord = np.c_[m_short.decision_function(x_ord), m_long.decision_function(x_ord),
-                    m_rel.decision_function(x_ord[:, : space.n_features])]
-    readable_ord = language.readable(smsa_va.texts + nusax_va.texts, ordinary)
-    p_ord = final_text_proba(dec_ord, ordinary, readable_ord)
+    dec_ord, p_ord, readable_ord = final_models_scores(smsa_va.texts + nusax_va.texts, ordinary)
     hoax_eval["ordinary_posts_flagged_hoax"] = round(100 * float(np.mean(p_ord >= hp.threshold)), 2)
     flagged = p_ord[: len(smsa_va)] >= hp.threshold
     hoax_eval["ordinary_posts_flagged_hoax_smsa_valid_by_sentiment"] = {
         lab: round(100 * float(np.mean(flagged[np.array(smsa_va.labels) == lab])), 2) for lab in labels
     }
     hoax_eval["ordinary_posts_n"] = len(ordinary)
-    phatic_eval = normalize_batch(list(PHATIC_EVALUATION))
-    x_ph = hoax_design(space, phatic_eval, cue_matrix(list(PHATIC_EVALUATION), phatic_eval), 1.0)
-    dec_ph = np.c_[m_short.decision_function(x_ph), m_long.decision_function(x_ph),
-                   m_rel.decision_function(x_ph[:, : space.n_features])]
-    p_ph = final_text_proba(dec_ph, phatic_eval, language.readable(list(PHATIC_EVALUATION), phatic_eval))
+    # authored chit-chat worded apart from the relevance model's phatic rows
+    _, p_ph, _ = final_models_scores(list(PHATIC_EVALUATION), normalize_batch(list(PHATIC_EVALUATION)))
     hoax_eval["phatic_posts_flagged_hoax"] = round(100 * float(np.mean(p_ph >= hp.threshold)), 2)
-    hoax_eval["phatic_posts_n"] = len(phatic_eval)
+    hoax_eval["phatic_posts_n"] = len(PHATIC_EVALUATION)
     hoax_eval["posts_in_other_language"] = {  # not judged for hoax (streams.text.language)
         name: int((readable == 0).sum()) for name, readable in
         (("tweets", readable_tw), ("news", readable_news), ("ordinary", readable_ord))
