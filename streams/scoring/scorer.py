@@ -29,7 +29,7 @@ from streams.models.bundle import (
 )
 from streams.models.cues import cue_matrix
 from streams.scoring.explain import Explainer
-from streams.text.language import LanguageCheck, OtherLanguage
+from streams.text.language import LanguageCheck, OtherLanguage, readable_mask
 from streams.text.normalize import get_normalizer
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -142,7 +142,7 @@ class Scorer:
         sent = b.sentiment.proba_from_decision(z[:, :3])
         t3 = time.perf_counter()
         languages = self._language.detect(texts, normalized)
-        readable = np.array([lang is None for lang in languages], dtype=np.float64)
+        readable = readable_mask(languages)
         t_language = time.perf_counter()
         cues = cue_matrix(texts, normalized)
         zc = cues @ self._cue_coef

@@ -71,4 +71,9 @@ class LanguageCheck:
 
     def readable(self, texts: Sequence[str], normalized: Sequence[str]) -> np.ndarray:
         """1.0 for each post the Indonesian models can read, 0.0 for one in another language."""
-        return np.array([found is None for found in self.detect(texts, normalized)], dtype=np.float64)
+        return readable_mask(self.detect(texts, normalized))
+
+
+def readable_mask(found: Sequence[OtherLanguage | None]) -> np.ndarray:
+    """``detect``'s answers as the hoax probability's language factor: 1.0 readable, 0.0 another language."""
+    return np.array([other is None for other in found], dtype=np.float64)

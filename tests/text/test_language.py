@@ -46,18 +46,24 @@ def test_indonesian_and_related_posts_are_readable(check: LanguageCheck) -> None
     assert check.readable(READABLE, normalize_batch(READABLE)).tolist() == [1.0] * len(READABLE)
 
 
-def test_the_gate_skips_posts_with_an_indonesian_stop_word(check: LanguageCheck, monkeypatch) -> None:
-    """A post with an Indonesian stop word never reaches the identifier (that is what keeps the check cheap);
-    one with three words and none is read."""
-    seen: list[str] = []
+@pytest.fixture
+def seen(check: LanguageCheck, monkeypatch) -> list[str]:
+    """Every text the identifier is given, in order."""
+    texts: list[str] = []
     identifier = check._identifier
 
     class Recording:
         def classify(self, text: str) -> tuple[str, float]:
-            seen.append(text)
+            texts.append(text)
             return identifier.classify(text)
 
     monkeypatch.setattr(check, "_identifier", Recording())
+    return texts
+
+
+def test_the_gate_skips_posts_with_an_indonesian_stop_word(check: LanguageCheck, seen: list[str]) -> None:
+    """A post with an Indonesian stop word never reaches the identifier (that is what keeps the check cheap);
+    one with three words and none is read."""
     texts = ["harga beras naik lagi di pasar", "Vaksin covid mengandung chip", "Good morning everyone, have a nice day"]
     found = check.detect(texts, normalize_batch(texts))
     assert seen == ["Vaksin covid mengandung chip", "Good morning everyone, have a nice day"]
@@ -70,17 +76,8 @@ def test_an_unsure_identification_keeps_the_post_readable() -> None:
     assert sure.detect(texts, normalize_batch(texts)) == [None]
 
 
-def test_a_long_post_is_identified_from_its_start(check: LanguageCheck, monkeypatch) -> None:
+def test_a_long_post_is_identified_from_its_start(check: LanguageCheck, seen: list[str]) -> None:
     long_english = "The government announced a new policy on fuel prices today, and markets reacted. " * 250
-    read: list[int] = []
-    identifier = check._identifier
-
-    class Recording:
-        def classify(self, text: str) -> tuple[str, float]:
-            read.append(len(text))
-            return identifier.classify(text)
-
-    monkeypatch.setattr(check, "_identifier", Recording())
     (found,) = check.detect([long_english], normalize_batch([long_english]))
     assert found is not None and found.code == "en" and found.probability > 0.95
-    assert read == [1000]
+    assert [len(text) for text in seen] == [1000]
