@@ -68,7 +68,7 @@ def run_load(args: argparse.Namespace) -> int:
 def read_claims() -> dict[str, dict]:
     """The claims the topic holds now (what a worker starting now would load); records that are not valid
     claims are skipped, as the workers skip them, and counted on stderr."""
-    from streams.cli.compacted import read_compacted
+    from streams.cli.snapshot import read_compacted
     from streams.records.claim import parse_claim
     from streams.records.errors import InvalidInput
     from streams.settings import get_settings

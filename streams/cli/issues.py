@@ -40,7 +40,7 @@ def issue_line(issue: dict) -> str:
 def run_issues(args: argparse.Namespace) -> int:
     import orjson
 
-    from streams.cli.compacted import read_compacted
+    from streams.cli.snapshot import read_compacted
     from streams.settings import get_settings
     from streams.topics import ISSUES
 

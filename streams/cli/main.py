@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "streams.cli.score",
     "streams.cli.claims",
     "streams.cli.issues",
+    "streams.cli.dlq",
     "streams.cli.replay",
     "streams.cli.tail",
     "streams.cli.simulate",

@@ -31,3 +31,14 @@ def dead_letter(
         "received_at": rfc3339_now(),
         "original": original,
     }
+
+
+def original_value(record: dict) -> bytes | None:
+    """The value the dead-lettered message carried, restored from the record: ``dead_letter`` keeps it as text,
+    or as base64 when it was not UTF-8 (the ``not_utf8`` reason); an empty value (a tombstone) gives None."""
+    original = record.get("original")
+    if record.get("error") == InvalidReason.EMPTY_VALUE or not isinstance(original, str):
+        return None
+    if record.get("error") == InvalidReason.NOT_UTF8:
+        return base64.b64decode(original)
+    return original.encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import signal
 import time
@@ -10,6 +11,7 @@ from collections import Counter
 import orjson
 import pytest
 
+from tests.support.cli import sigap
 from tests.support.kafka import produce, produce_posts, read_all, read_until, values
 from tests.support.posts import make_posts
 from tests.support.worker import WorkerProcess
@@ -59,6 +61,7 @@ def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_p
 
 
 def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored(sigap_env, tmp_path):
+    """... and `sigap dlq` lists it, hands back an original to fix and `sigap replay`, and re-sends originals."""
     settings, env = sigap_env
     posts = make_posts(20, seed=2, prefix="ok")
     bad = [
@@ -76,6 +79,31 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
         dlq = read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad), timeout=90)
         scored = values(read_until(settings, "posts.scored", lambda rs: len(rs) >= len(posts), timeout=60))
         metrics = worker.metrics_when(r'^sigap_posts_invalid_total\{reason="invalid_json"\} 1\.0$')
+        listed = sigap(env, "dlq", "list")
+        # the runbook's repair path: the original of one reason, fixed, sent back, scored
+        fixable = sigap(env, "dlq", "list", "--reason", "missing_field", "--originals")
+        fixed = orjson.loads(fixable.stdout) | {"text": "Air PDAM mati lagi sejak pagi, warga kesal"}
+        (tmp_path / "fixed.jsonl").write_bytes(orjson.dumps(fixed) + b"\n")
+        assert sigap(env, "replay", str(tmp_path / "fixed.jsonl")).returncode == 0
+        rescored = read_until(settings, "posts.scored", lambda rs: b"m1" in {r.key for r in rs}, timeout=60)
+        # re-sent unchanged: the worker dead-letters them again, byte for byte the same originals
+        redrive = sigap(env, "dlq", "redrive", "--reason", "invalid_json", "--reason", "not_utf8",
+                        "--reason", "empty_value")
+        again = read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad) + 2, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == len(bad)
+    assert "5 of 5 dead-letter records: " in listed.stderr and "invalid_json 1" in listed.stderr
+    assert fixable.returncode == 0 and len(fixable.stdout.splitlines()) == 1, fixable.stderr
+    assert "m1" in {orjson.loads(r.value)["id"] for r in rescored if r.value}
+    assert redrive.returncode == 0 and "re-sent 2 of 3 selected records" in redrive.stderr, redrive.stderr
+    assert "tombstone" in redrive.stderr
+    repeated = Counter(r.key for r in again)
+    assert repeated[b"bad-json"] == repeated[b"bad-utf8"] == 2 and repeated[b"tombstone"] == 1
+    originals = {}
+    for record in again:
+        originals.setdefault(record.key, set()).add(orjson.loads(record.value)["original"])
+    assert originals[b"bad-utf8"] == {base64.b64encode(b"\xff\xfe\xfd").decode()}
+    assert originals[b"bad-json"] == {"{not json"}
     assert {s["id"] for s in scored} == {p["id"] for p in posts}
     letters = {record.key: orjson.loads(record.value) for record in dlq}
     assert {key: letter["error"] for key, letter in letters.items()} == {

@@ -1,6 +1,6 @@
 import base64
 
-from streams.records.deadletter import dead_letter
+from streams.records.deadletter import dead_letter, original_value
 from streams.records.errors import InvalidReason
 
 
@@ -17,3 +17,20 @@ def test_dead_letter_base64_encodes_binary_originals():
     payload = b"\x00\xff\xfe binary"
     record = dead_letter(payload, InvalidReason.NOT_UTF8, "bad bytes", topic="t", partition=0, offset=0)
     assert base64.b64decode(record["original"]) == payload
+
+
+def test_the_original_value_is_restored_exactly_from_either_form():
+    text = dead_letter('{"teks": "banjir"}'.encode(), InvalidReason.MISSING_FIELD, "id", topic="t", partition=0,
+                       offset=0)
+    binary = dead_letter(b"\xff\xfe\x00 x", InvalidReason.NOT_UTF8, "bad bytes", topic="t", partition=0, offset=1)
+    # a UTF-8 value that happens to look like base64 stays text: only not_utf8 records hold base64
+    base64_looking = dead_letter(b"QUJD", InvalidReason.INVALID_JSON, "not json", topic="t", partition=0, offset=2)
+    assert original_value(text) == '{"teks": "banjir"}'.encode()
+    assert original_value(binary) == b"\xff\xfe\x00 x"
+    assert original_value(base64_looking) == b"QUJD"
+
+
+def test_a_tombstone_has_no_original_value():
+    record = dead_letter(None, InvalidReason.EMPTY_VALUE, "no value", topic="t", partition=0, offset=0)
+    assert record["original"] == ""
+    assert original_value(record) is None

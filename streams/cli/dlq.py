@@ -1,0 +1,165 @@
+"""`sigap dlq list|redrive`: what the dead-letter topic holds, and re-sending what was dead-lettered.
+
+``list`` reads the dead-letter topic from its oldest retained record, prints one line per record (or the
+records, or only their original values, as JSON lines) and a count per reason on stderr. ``--originals`` is for
+the runbook's repair path: dump the originals of one reason, fix them, and send them back with `sigap replay`.
+
+``redrive`` re-sends the original values, unchanged and with their original keys, to the topic each came from.
+That helps when the fault was not the message's: ``processing_failed`` after a model fix, or a validation rule
+that a new release relaxed. A message that is still invalid comes back to the dead-letter topic as a new record.
+Only this deployment's input topics are written; a tombstone (``empty_value``) has nothing to re-send.
+Re-sending a post twice does not inflate an issue: the issue engine counts a post id once in its signals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One dead-letter record with where it sits on the dead-letter topic."""
+
+    key: bytes | None
+    record: dict
+    partition: int
+    offset: int
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("dlq", help="inspect the dead-letter topic and re-send what it holds")
+    actions = parser.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="print the dead-letter records, oldest first, and a count per reason")
+    _add_filters(listing)
+    shape = listing.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one dead-letter record per line, as published")
+    shape.add_argument("--originals", action="store_true",
+                       help="only the original values, one per line (input for `sigap replay` once fixed)")
+    listing.set_defaults(func=run_list)
+    redrive = actions.add_parser("redrive", help="re-send original values, unchanged, to the topic each came from")
+    _add_filters(redrive, reason_required=True)
+    redrive.add_argument("--dry-run", action="store_true", help="say what would be re-sent, send nothing")
+    redrive.set_defaults(func=run_redrive)
+
+
+def _add_filters(parser: argparse.ArgumentParser, reason_required: bool = False) -> None:
+    parser.add_argument("--reason", action="append", required=reason_required, metavar="REASON",
+                        help="only records with this `error` (repeatable): empty_value, not_utf8, invalid_json, "
+                             "not_an_object, missing_field, invalid_field, processing_failed")
+    parser.add_argument("--since", metavar="TIME",
+                        help="only records dead-lettered at or after this RFC 3339 time (their `received_at`)")
+
+
+def select(letters: list[Letter], reasons: list[str] | None, since_ms: int | None) -> list[Letter]:
+    from streams.issues.timeutil import parse_ms
+
+    chosen = []
+    for letter in letters:
+        if reasons and letter.record.get("error") not in reasons:
+            continue
+        if since_ms is not None and (parse_ms(letter.record.get("received_at")) or 0) < since_ms:
+            continue
+        chosen.append(letter)
+    return chosen
+
+
+def letter_line(letter: Letter) -> str:
+    record = letter.record
+    original = str(record.get("original", ""))
+    shown = original if len(original) <= 80 else original[:79] + "…"
+    return (f"{record.get('received_at')} {record.get('error')} {record.get('topic')}"
+            f"[{record.get('partition')}]@{record.get('offset')}: {record.get('detail')} | {shown}")
+
+
+def reason_counts(letters: list[Letter]) -> str:
+    from collections import Counter
+
+    counts = Counter(str(letter.record.get("error")) for letter in letters)
+    return ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
+    """(the selected letters, how many the topic holds); records that are not dead letters are named on stderr."""
+    import orjson
+
+    from streams.cli.snapshot import read_to_end
+    from streams.issues.timeutil import parse_ms
+    from streams.settings import get_settings
+    from streams.topics import POSTS_DLQ
+
+    since_ms = None
+    if args.since:
+        since_ms = parse_ms(args.since)
+        if since_ms is None:
+            raise SystemExit(f"--since {args.since!r} is not an RFC 3339 time")
+    settings = get_settings()
+    letters = []
+    for message in read_to_end(f"{settings.topic_prefix}{POSTS_DLQ}", settings.bootstrap_servers):
+        try:
+            record = orjson.loads(message.value) if message.value is not None else None
+        except orjson.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict) or "error" not in record:
+            print(f"not a dead-letter record: partition {message.partition} offset {message.offset}", file=sys.stderr)
+            continue
+        letters.append(Letter(message.key, record, message.partition, message.offset))
+    letters.sort(key=lambda letter: (parse_ms(letter.record.get("received_at")) or 0, letter.partition, letter.offset))
+    return select(letters, args.reason, since_ms), len(letters)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    import orjson
+
+    from streams.records.deadletter import original_value
+
+    letters, held = _read_letters(args)
+    for letter in letters:
+        if args.originals:
+            value = original_value(letter.record)
+            if value is None or letter.record.get("error") == "not_utf8":
+                print(f"skipped (no text to show): {letter_line(letter)}", file=sys.stderr)
+                continue
+            print(value.decode("utf-8"))
+        elif args.json:
+            print(orjson.dumps(letter.record).decode())
+        else:
+            print(letter_line(letter))
+    print(f"{len(letters)} of {held} dead-letter records" + (f": {reason_counts(letters)}" if letters else ""),
+          file=sys.stderr)
+    return 0
+
+
+def run_redrive(args: argparse.Namespace) -> int:
+    from kafka import KafkaProducer
+
+    from streams.records.deadletter import original_value
+    from streams.settings import get_settings
+    from streams.topics import FEEDBACK, POSTS
+
+    settings = get_settings()
+    inputs = {f"{settings.topic_prefix}{POSTS}", f"{settings.topic_prefix}{FEEDBACK}"}
+    letters, _ = _read_letters(args)
+    sends = []
+    for letter in letters:
+        value = original_value(letter.record)
+        if value is None:
+            print(f"skipped (a tombstone has nothing to re-send): {letter_line(letter)}", file=sys.stderr)
+        elif letter.record.get("topic") not in inputs:
+            print(f"skipped (not an input topic of this deployment): {letter_line(letter)}", file=sys.stderr)
+        else:
+            sends.append((letter.record["topic"], letter.key, value))
+    if args.dry_run:
+        for topic, key, _ in sends:
+            print(f"would re-send {(key or b'').decode('utf-8', 'replace')} to {topic}")
+        print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
+        return 0
+    if sends:
+        producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=20)
+        for topic, key, value in sends:
+            producer.send(topic, key=key, value=value)
+        producer.flush()
+        producer.close()
+    print(f"re-sent {len(sends)} of {len(letters)} selected records", file=sys.stderr)
+    return 0

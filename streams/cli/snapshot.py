@@ -1,0 +1,46 @@
+"""Read a topic as it stands now: every partition from the beginning to its current end.
+
+``read_to_end`` returns every retained record (what `sigap dlq` inspects); ``read_compacted`` keeps the latest
+value per key and drops tombstoned keys, which is what a consumer starting now would rebuild its table from.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def read_to_end(topic: str, bootstrap_servers: list[str], timeout_seconds: float = 30.0) -> list[Any]:
+    """kafka-python ``ConsumerRecord``s of every partition in offset order, partitions in number order."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            raise SystemExit(f"topic {topic} not found; run `sigap topics create`")
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(assigned)
+        consumer.seek_to_beginning(*assigned)
+        ends = consumer.end_offsets(assigned)
+        by_partition: dict[int, list[Any]] = {tp.partition: [] for tp in assigned}
+        deadline = time.monotonic() + timeout_seconds
+        while any(consumer.position(tp) < ends[tp] for tp in assigned):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"timed out reading {topic}")
+            for tp, records in consumer.poll(timeout_ms=500).items():
+                by_partition[tp.partition].extend(r for r in records if r.offset < ends[tp])
+        return [record for p in sorted(by_partition) for record in by_partition[p]]
+    finally:
+        consumer.close()
+
+
+def read_compacted(topic: str, bootstrap_servers: list[str], timeout_seconds: float = 30.0) -> dict[str, bytes]:
+    latest: dict[str, bytes] = {}
+    for record in read_to_end(topic, bootstrap_servers, timeout_seconds):
+        key = (record.key or b"").decode("utf-8", "replace")
+        if record.value is None:
+            latest.pop(key, None)
+        else:
+            latest[key] = record.value
+    return latest

@@ -1,0 +1,52 @@
+"""`sigap dlq`: choosing dead letters and showing them (no broker needed; tests/integration covers the topic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.cli.dlq import Letter, letter_line, reason_counts, select
+from streams.cli.main import main
+from streams.issues.timeutil import parse_ms
+
+
+def _letter(error: str, received_at: str, offset: int = 0, original: str = "{}") -> Letter:
+    record = {"error": error, "detail": "d", "topic": "sigap.posts", "partition": 1, "offset": offset,
+              "received_at": received_at, "original": original}
+    return Letter(b"k", record, 0, offset)
+
+
+LETTERS = [
+    _letter("invalid_json", "2026-11-26T08:00:00.000Z", 0),
+    _letter("processing_failed", "2026-11-26T09:00:00.000Z", 1),
+    _letter("invalid_json", "2026-11-26T10:00:00.000Z", 2),
+]
+
+
+def test_letters_are_chosen_by_reason_and_time():
+    assert [x.offset for x in select(LETTERS, None, None)] == [0, 1, 2]
+    assert [x.offset for x in select(LETTERS, ["invalid_json"], None)] == [0, 2]
+    assert [x.offset for x in select(LETTERS, ["invalid_json", "processing_failed"], None)] == [0, 1, 2]
+    since = parse_ms("2026-11-26T09:00:00Z")
+    assert [x.offset for x in select(LETTERS, None, since)] == [1, 2]
+    assert [x.offset for x in select(LETTERS, ["invalid_json"], since)] == [2]
+
+
+def test_a_letter_line_names_reason_source_position_and_a_bounded_original():
+    line = letter_line(_letter("missing_field", "2026-11-26T08:00:00.000Z", 42, original="x" * 500))
+    assert line.startswith("2026-11-26T08:00:00.000Z missing_field sigap.posts[1]@42: d | ")
+    assert line.endswith("…") and len(line) < 200
+
+
+def test_counts_are_per_reason_most_frequent_first():
+    assert reason_counts(LETTERS) == "invalid_json 2, processing_failed 1"
+
+
+def test_redrive_needs_a_reason_so_nothing_is_re_sent_by_accident(capsys):
+    with pytest.raises(SystemExit):
+        main(["dlq", "redrive"])
+    assert "--reason" in capsys.readouterr().err
+
+
+def test_a_bad_since_time_is_refused_before_the_broker_is_asked():
+    with pytest.raises(SystemExit, match="RFC 3339"):
+        main(["dlq", "list", "--since", "kemarin"])
