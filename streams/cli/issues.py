@@ -16,6 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     issues = subparsers.add_parser("issues", help="the escalated issues, highest level first")
     issues.add_argument("--all", action="store_true", help="every issue the topic holds, escalated or not")
     issues.add_argument("--json", action="store_true", help="one issue record per line, as published")
+    issues.add_argument("--region", action="append", metavar="CODE",
+                        help="only issues with posts from this province in their latest window, by ISO 3166-2 "
+                             "code, e.g. ID-JT (repeatable)")
     issues.set_defaults(func=run_issues)
     feedback = subparsers.add_parser("feedback", help="a responder's verdict on an escalated issue")
     feedback.add_argument("issue_id", help="as `sigap issues` and the escalation's subject show it")
@@ -29,12 +32,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def issue_line(issue: dict) -> str:
+    from streams.issues.places import concentrated_in
+
     level = (issue.get("severity") or "normal").upper()
     top = (issue.get("max_severity") or "normal").upper()
     claims = "; ".join(str(c.get("claim", ""))[:60] for c in issue.get("matched_claims") or []
                        if c.get("claim") != issue.get("label"))
+    place = concentrated_in((issue.get("spread") or {}).get("regions") or {})
     return (f"{level:<7} (puncak {top:<7}) {issue.get('posts', 0):>6} posts  {issue.get('label')}  "
-            f"[{issue.get('issue_id')}] terakhir {issue.get('last_seen')}" + (f" | klaim: {claims}" if claims else ""))
+            f"[{issue.get('issue_id')}] terakhir {issue.get('last_seen')}"
+            + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
+
+
+def in_regions(issue: dict, codes: list[str] | None) -> bool:
+    if not codes:
+        return True
+    regions = (issue.get("spread") or {}).get("regions") or {}
+    return any(code.strip().upper() in regions for code in codes)
 
 
 def run_issues(args: argparse.Namespace) -> int:
@@ -47,7 +61,7 @@ def run_issues(args: argparse.Namespace) -> int:
     settings = get_settings()
     issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}",
                                                       settings.bootstrap_servers).values()]
-    shown = [i for i in issues if args.all or int(i.get("max_level") or 0) >= 2]
+    shown = [i for i in issues if (args.all or int(i.get("max_level") or 0) >= 2) and in_regions(i, args.region)]
     shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level
     shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
     for issue in shown:

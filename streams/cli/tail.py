@@ -29,13 +29,16 @@ def resolve_topic(name: str, prefix: str) -> str:
 
 
 def summarize(value: dict) -> str:
+    from streams.issues.places import concentrated_in
+
     data = value.get("data") if isinstance(value.get("data"), dict) else None
     if data is not None and "severity" in data:
         reasons = ", ".join(f"{r.get('signal')}={r.get('value')}" for r in data.get("reasons", []))
         claims = "; ".join(c.get("claim", "")[:60] for c in data.get("matched_claims") or [])
+        place = concentrated_in((data.get("spread") or {}).get("regions") or {})
         line = (f"{value.get('time')} {SEVERITY_MARK.get(data['severity'], data['severity'])} "
                 f"[{data.get('route', '-')}] {data.get('title')} ({reasons})")
-        return line + (f" | klaim: {claims}" if claims else "")
+        return line + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else "")
     if "scores" in value:
         scores = value["scores"]
         match = scores.get("claim_match") or {}

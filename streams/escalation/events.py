@@ -155,6 +155,7 @@ def build_escalation(
         "metrics": metrics,
         "matched_claims": claims,
         "coordination": coordination,
+        "spread": snapshot.spread,
         "sample_posts": samples,
         "first_seen": iso(first_ms) if first_ms is not None else iso(snapshot.window_start_ms),
         "window": {"start": iso(snapshot.window_start_ms), "end": iso(snapshot.window_end_ms)},

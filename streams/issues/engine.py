@@ -69,6 +69,7 @@ from streams.issues.state import (
     seen_folded,
     seen_in_bucket,
 )
+from streams.issues.places import province_code
 from streams.issues.text import near_duplicate_bands, strip_reshare
 from streams.issues.timeutil import DAY_MS, HOUR_MS, MINUTE_MS, iso, parse_ms
 from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness
@@ -276,6 +277,7 @@ class IssueEngine:
             author_hash=h52(author_id), followers=followers, age_days=age_days, sentiment=sentiment,
             hoax=probability >= policy.classification.hoax_probability, hoax_micro=int(round(probability * MICRO)),
             claim_id=None, claim_similarity_micro=0, reach=reach, shares=shares, bands=bands, sample=sample,
+            platform=str(record.get("platform") or "other")[:16], province=province_code(record.get("region")),
         )
 
     def _label(self, issue_id: str, record: dict, claim_match: dict | None) -> str:
@@ -480,6 +482,7 @@ class IssueEngine:
                 "authors": int(snap.totals["authors"]),
                 "reach": int(snap.totals["reach"]),
                 "rules": verdict.rules,
+                "spread": snap.spread,
             }
             batch.publish[state["id"]] = None
         self._fold(state, minute, policy)
@@ -601,8 +604,9 @@ def public_issue(state: dict) -> dict:
         "last_seen": iso(state["last_ms"]) if state.get("last_ms") is not None else None,
         "updated_at": snap.get("window", {}).get("end"),
         "posts": int(state.get("n", 0)),
-        "metrics": {k: v for k, v in snap.items() if k not in ("minute", "window", "rules", "time")},
+        "metrics": {k: v for k, v in snap.items() if k not in ("minute", "window", "rules", "time", "spread")},
         "rules": snap.get("rules", []),
+        "spread": snap.get("spread") or {"platforms": {}, "regions": {}},
         "matched_claims": [
             {"claim_id": claim_id, "claim": info.get("claim"), "verdict": info.get("verdict")}
             for claim_id, info in sorted(state.get("claims", {}).items())

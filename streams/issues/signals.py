@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from streams.issues.places import merged
 from streams.issues.state import KMV_BUCKET, KMV_TOTAL, MICRO, kmv_estimate, kmv_union
 from streams.issues.timeutil import MINUTE_MS
 from streams.policy.model import Policy, Rule
@@ -33,6 +34,8 @@ class Snapshot:
     samples: list[dict] = field(default_factory=list)
     claim_counts: dict[str, int] = field(default_factory=dict)
     window_posts_in_minute: int = 0     # posts in the evaluated minute itself
+    # the window's posts per platform and per province (of those that name a region), largest first
+    spread: dict = field(default_factory=lambda: {"platforms": {}, "regions": {}})
 
 
 @dataclass
@@ -222,6 +225,8 @@ def snapshot(state: dict, minute: int, policy: Policy) -> Snapshot:
         samples=samples,
         claim_counts=claim_counts,
         window_posts_in_minute=current["n"] if current else 0,
+        spread={"platforms": merged([b.get("pl", {}) for b in window]),
+                "regions": merged([b.get("rg", {}) for b in window])},
     )
 
 

@@ -18,8 +18,9 @@ Layout (short keys keep changelog records small)::
 
 A bucket holds counts (posts, negative, positive, hoax, hoax probability in micro-units, reach, shares), the
 earliest/latest created_at, claim counts and similarity sums, a bottom-k sketch of author hashes (distinct authors), the hashes of its post ids
-(at-least-once redelivery is not counted twice), two sample posts, claim counts and, for coordination, the
-accounts behind each near-duplicate band key.
+(at-least-once redelivery is not counted twice), two sample posts, claim counts, posts per platform ("pl") and per
+province ("rg", a fixed set: streams.issues.places) and, for coordination, the accounts behind each near-duplicate
+band key. Platform and province counts serve the evaluation window only and are not folded into the totals.
 
 When a bucket is folded into "c", its id hashes move to "f" as 32-bit fingerprints (sorted, big-endian, base64:
 about 5.3 characters per post instead of about 17 for a JSON number), kept exactly as long as the minute's count in
@@ -49,6 +50,8 @@ import bisect
 import hashlib
 import struct
 from dataclasses import dataclass
+
+from streams.issues.places import count_into
 
 KMV_BUCKET = 64
 KMV_TOTAL = 128
@@ -92,6 +95,8 @@ class PostFacts:
     shares: int
     bands: list[str]
     sample: dict
+    platform: str = ""
+    province: str | None = None  # streams.issues.places.province_code of the post's region
 
 
 def new_totals() -> dict:
@@ -171,6 +176,9 @@ def add_to_bucket(bucket: dict, facts: PostFacts) -> None:
         bucket["min_ms"] = facts.ms
     if facts.ms > bucket["max_ms"]:
         bucket["max_ms"] = facts.ms
+    count_into(bucket.setdefault("pl", {}), facts.platform)
+    if facts.province is not None:
+        count_into(bucket.setdefault("rg", {}), facts.province)
     samples = bucket["sm"]
     samples.append(facts.sample)
     samples.sort(key=_sample_key)

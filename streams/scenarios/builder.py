@@ -397,7 +397,17 @@ def negative_surge(stream: Stream, start: datetime, *, subject: str | None = Non
         posts.append(stream.post(segment="negative-surge", at=at, author=authors.from_pool(800), text=text,
                                  truth={"sentiment": "negative", "hoax": False, "claim": None,
                                         "subject": spec["subject"]}))
+    _mostly_from_one_province(posts, random.Random(f"{stream.seed}-{spec['subject']}"))
     return posts
+
+
+def _mostly_from_one_province(posts: list[dict], rng: random.Random, share: float = 0.8) -> None:
+    """A local service's complaints come mostly from one province. ``rng`` is not the stream's: the posts'
+    other content stays what the stream's draws made it."""
+    home = rng.choice(REGIONS)
+    for post in posts:
+        if rng.random() < share:
+            post["region"] = home
 
 
 def positive_viral(stream: Stream, start: datetime, *, subject: str | None = None, peak: float = 20.0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.cli.issues import issue_line
+from streams.cli.issues import in_regions, issue_line
 from streams.cli.main import main
 
 
@@ -26,3 +26,11 @@ def test_feedback_with_a_bad_time_is_not_sent(capsys):
 def test_feedback_verdicts_are_the_contract_s(capsys):
     assert main(["feedback", "claim-c1", "maybe", "--by", "humas"]) == 2
     assert "not sent" in capsys.readouterr().err
+
+
+def test_issues_are_chosen_by_province_and_a_concentrated_one_names_it():
+    issue = {"issue_id": "topic-pdam", "label": "pdam", "severity": "waspada", "max_severity": "waspada",
+             "posts": 12, "spread": {"platforms": {"twitter": 12}, "regions": {"ID-JB": 10, "ID-JK": 2}}}
+    assert in_regions(issue, None) and in_regions(issue, ["id-jk"]) and in_regions(issue, ["ID-BA", "ID-JB"])
+    assert not in_regions(issue, ["ID-BA"]) and not in_regions({"issue_id": "x"}, ["ID-JB"])
+    assert issue_line(issue).endswith("| wilayah: Jawa Barat (10 dari 12)")

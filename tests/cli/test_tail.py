@@ -26,3 +26,15 @@ def test_a_post_in_another_language_says_so():
 def test_a_dead_letter_line_names_its_reason():
     line = summarize({"error": "invalid_json", "detail": "line 1", "original": "{", "received_at": "t"})
     assert line == "t DLQ invalid_json: line 1"
+
+
+def test_an_escalation_line_names_the_province_most_of_its_posts_come_from():
+    event = {"time": "2026-11-26T08:00:00Z", "data": {
+        "severity": "waspada", "route": "public-relations", "title": "Negative surge: “pdam”",
+        "reasons": [{"signal": "negativity", "value": 1.0}], "matched_claims": [],
+        "spread": {"platforms": {"twitter": 12}, "regions": {"ID-JB": 9, "ID-JK": 2, "other": 1}}}}
+    assert summarize(event).endswith("(negativity=1.0) | wilayah: Jawa Barat (9 dari 12)")
+    event["data"]["spread"]["regions"] = {"ID-JB": 4, "ID-JK": 4, "ID-BA": 4}
+    assert "wilayah" not in summarize(event)  # spread out: no province to name
+    del event["data"]["spread"]  # an event from before the spread existed
+    assert summarize(event).endswith("(negativity=1.0)")

@@ -78,6 +78,19 @@ def test_the_events_cover_each_route_they_should():
     assert push["data"]["coordination"]["accounts"] >= 30
 
 
+def test_an_escalation_says_on_which_platforms_and_in_which_provinces_its_window_posts_are():
+    posts, _, events, _ = demo_run()
+    by_id = {p["id"]: p for p in posts}
+    for event in events:
+        data = event["data"]
+        platforms, regions = data["spread"]["platforms"], data["spread"]["regions"]
+        # every demo post names a province and a platform, so both add up to the window's posts
+        assert sum(platforms.values()) == sum(regions.values()) == data["metrics"]["window_posts"]
+        assert list(platforms.values()) == sorted(platforms.values(), reverse=True)
+        for sample in data["sample_posts"]:
+            assert by_id[sample["id"]]["platform"] in platforms and by_id[sample["id"]]["region"] in regions
+
+
 def test_schema_refuses_what_the_contract_forbids():
     _, _, events, _ = demo_run()
     check = validator("escalation.schema.json")
@@ -118,6 +131,10 @@ def test_issue_records_validate_and_tombstones_are_none():
         check.validate(record)
     escalated = [r for r in records if r["escalations"]]
     assert escalated and all(r["max_level"] >= 2 for r in escalated)
+    assert all(sum(r["spread"]["platforms"].values()) == r["metrics"]["window_posts"] for r in records)
+    bad = json.loads(json.dumps(records[0]))
+    bad["spread"]["regions"]["Jawa Tengah"] = 3  # provinces go by ISO 3166-2 code
+    assert not check.is_valid(bad)
 
 
 def test_scored_posts_and_feedback_validate_against_their_schemas():
