@@ -114,6 +114,8 @@ async def track_issues(stream):
             for issue_id, event in out.escalations:
                 outputs.append((topics.escalations, issue_id, encode(event)))
                 metrics.escalations.labels(level=str(event["data"]["level"])).inc()
+            for issue_id, event in out.lifecycle:
+                outputs.append((topics.escalations, issue_id, encode(event)))
             for verdict, count in out.feedback_counts.items():
                 metrics.feedback.labels(verdict=verdict).inc(count)
         await publish(outputs)

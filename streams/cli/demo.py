@@ -140,6 +140,8 @@ def _print_escalations(settings, summarize, idle_seconds: float) -> int:
     import orjson
     from kafka import KafkaConsumer
 
+    from streams.escalation import ESCALATED_TYPE
+
     consumer = KafkaConsumer(f"{settings.topic_prefix}escalations", bootstrap_servers=settings.bootstrap_servers,
                              group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
     shown = 0
@@ -148,8 +150,9 @@ def _print_escalations(settings, summarize, idle_seconds: float) -> int:
         while time.monotonic() - last < idle_seconds:
             for records in consumer.poll(timeout_ms=500).values():
                 for record in records:
-                    print(summarize(orjson.loads(record.value)), flush=True)
-                    shown += 1
+                    event = orjson.loads(record.value)
+                    print(summarize(event), flush=True)
+                    shown += event.get("type") == ESCALATED_TYPE  # not the lifecycle events of the same topic
                     last = time.monotonic()
     finally:
         consumer.close()

@@ -29,6 +29,7 @@ def resolve_topic(name: str, prefix: str) -> str:
 
 
 def summarize(value: dict) -> str:
+    from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
     from streams.issues.places import concentrated_in
 
     data = value.get("data") if isinstance(value.get("data"), dict) else None
@@ -39,6 +40,13 @@ def summarize(value: dict) -> str:
         line = (f"{value.get('time')} {SEVERITY_MARK.get(data['severity'], data['severity'])} "
                 f"[{data.get('route', '-')}] {data.get('title')} ({reasons})")
         return line + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else "")
+    if data is not None and value.get("type") == REVIEWED_TYPE:
+        note = f": {data['note']}" if data.get("note") else ""
+        return (f"{value.get('time')} ✔ DITINJAU {data.get('label')} [{data.get('issue_id')}] "
+                f"({data.get('verdict')} oleh {data.get('by')}{note})")
+    if data is not None and value.get("type") == CLOSED_TYPE:
+        return (f"{value.get('time')} ■ DITUTUP {data.get('label')} [{data.get('issue_id')}] "
+                f"(tidak ada post baru selama {data.get('idle_minutes')} menit; {data.get('posts')} posts)")
     if "scores" in value:
         scores = value["scores"]
         match = scores.get("claim_match") or {}

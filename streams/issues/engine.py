@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 
 from streams.escalation.events import DEFAULT_SOURCE, build_escalation
+from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
 from streams.issues.keys import anchor_term, issue_id_for, issue_kind, issue_label
 from streams.issues.signals import judge, snapshot
 from streams.issues.state import (
@@ -87,6 +88,8 @@ FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
 class EngineOutput:
     issue_updates: list[tuple[str, dict | None]] = field(default_factory=list)
     escalations: list[tuple[str, dict]] = field(default_factory=list)
+    # reviewed and closed events of escalated issues (streams.escalation.lifecycle), for the escalations topic
+    lifecycle: list[tuple[str, dict]] = field(default_factory=list)
     feedback_counts: dict[str, int] = field(default_factory=dict)
     posts: int = 0          # scored posts taken into account
     duplicates: int = 0     # posts already counted (at-least-once redelivery)
@@ -386,6 +389,8 @@ class IssueEngine:
         if at_ms is not None:
             state["fb_ms"] = max(at_ms, state.get("fb_ms") or at_ms)
         batch.out.feedback_counts[verdict] = batch.out.feedback_counts.get(verdict, 0) + 1
+        if was_escalated(state):
+            batch.out.lifecycle.append((issue_id, build_reviewed(state, record, self.event_source)))
         self._schedule_expiry(batch, state, batch.policy)
         batch.dirty.add(issue_id)
         batch.publish[issue_id] = None
@@ -510,11 +515,13 @@ class IssueEngine:
     # --- expiry ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _deadline(state: dict, policy: Policy) -> int:
+    def _idle_minutes(state: dict, policy: Policy) -> int:
         e = policy.expiry
-        idle = e.small_issue_idle_minutes if state.get("n", 0) <= e.small_issue_max_posts else e.idle_minutes
+        return e.small_issue_idle_minutes if state.get("n", 0) <= e.small_issue_max_posts else e.idle_minutes
+
+    def _deadline(self, state: dict, policy: Policy) -> int:
         seen = max(state.get("last_ms") or 0, state.get("fb_ms") or 0)
-        return seen + idle * MINUTE_MS
+        return seen + self._idle_minutes(state, policy) * MINUTE_MS
 
     def _schedule_expiry(self, batch: _Batch, state: dict, policy: Policy) -> None:
         hour = self._deadline(state, policy) // HOUR_MS
@@ -536,7 +543,11 @@ class IssueEngine:
                 state = batch.get(issue_id)
                 if state is None:
                     continue
-                if self._deadline(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
+                deadline = self._deadline(state, policy)
+                if deadline <= watermark_ms and not self._has_pending(state, clock, policy):
+                    if was_escalated(state):
+                        closed = build_closed(state, deadline, self._idle_minutes(state, policy), self.event_source)
+                        batch.out.lifecycle.append((issue_id, closed))
                     batch.states[issue_id] = None
                     batch.dirty.add(issue_id)
                     batch.publish[issue_id] = None

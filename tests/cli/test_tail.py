@@ -38,3 +38,16 @@ def test_an_escalation_line_names_the_province_most_of_its_posts_come_from():
     assert "wilayah" not in summarize(event)  # spread out: no province to name
     del event["data"]["spread"]  # an event from before the spread existed
     assert summarize(event).endswith("(negativity=1.0)")
+
+
+def test_lifecycle_lines_say_who_reviewed_an_issue_and_when_it_closed():
+    base = {"issue_id": "topic-pdam", "label": "pdam", "status": "false_alarm", "max_level": 2,
+            "max_severity": "waspada", "escalation_ids": ["e1"]}
+    reviewed = {"type": "id.sigap.issue.reviewed.v1", "time": "2026-11-26T09:00:00.000Z",
+                "data": base | {"verdict": "false_alarm", "by": "humas-pemkot", "note": "sudah diklarifikasi"}}
+    assert summarize(reviewed) == ("2026-11-26T09:00:00.000Z ✔ DITINJAU pdam [topic-pdam] "
+                                   "(false_alarm oleh humas-pemkot: sudah diklarifikasi)")
+    closed = {"type": "id.sigap.issue.closed.v1", "time": "2026-11-26T12:00:00.000Z",
+              "data": base | {"reason": "idle", "idle_minutes": 180, "posts": 40}}
+    assert summarize(closed) == ("2026-11-26T12:00:00.000Z ■ DITUTUP pdam [topic-pdam] "
+                                 "(tidak ada post baru selama 180 menit; 40 posts)")

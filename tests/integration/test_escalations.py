@@ -101,6 +101,13 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
         dead = values(read_until(settings, "posts.dlq", lambda rs: len(rs) >= 1, timeout=30))
         metrics = worker.metrics_when(r'^sigap_feedback_total\{verdict="confirmed"\} 1\.0$', timeout=30)
         issues = _issues_when(env, lambda issues: any(i["issue_id"] == issue_id and i["feedback"] for i in issues))
+        reviewed = [e for e in values(read_until(settings, "escalations", lambda rs: any(
+            orjson.loads(r.value)["type"] == "id.sigap.issue.reviewed.v1" for r in rs), timeout=30))
+            if e["type"] == "id.sigap.issue.reviewed.v1"]
+    # every team subscribed to the escalations learns who handled the issue, and how
+    assert [(e["subject"], e["data"]["verdict"], e["data"]["by"], e["time"]) for e in reviewed] == [
+        (issue_id, "confirmed", "humas@example.go.id", "2024-03-04T10:00:00.000Z")]
+    assert set(reviewed[0]["data"]["escalation_ids"]) == {e["id"] for e in live if e["subject"] == issue_id}
     (issue,) = [i for i in issues if i["issue_id"] == issue_id]
     assert issue["feedback"], "the issue record does not carry the responder's verdict"
     assert _identity(live) == _identity(expected)
