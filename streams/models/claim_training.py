@@ -11,6 +11,7 @@ import numpy as np
 
 from streams.models import data as D
 from streams.models.bundle import HoaxParams, ModelBundle, with_claim_match
+from streams.models.intervals import share_ci
 from streams.models.report import metrics
 
 CLAIM_WEIGHT_CURVE = (0.0, 0.5, 1.0, 2.0, 3.0)
@@ -178,6 +179,7 @@ def fit_claim_matching(
         "accept_threshold": accept_threshold,
         "posts_with_claim": len(gold),
         "right_claim_first": round(100 * float(np.mean(right_top & acc_known)), 2),
+        "right_claim_first_ci95": share_ci(right_top & acc_known, seed=seed, groups=groups),
         "right_claim_top_any_score": round(100 * float(np.mean(right_top)), 2),
         "right_claim_top_before_rerank": round(100 * float(np.mean(right_top_plain)), 2),
         "right_claim_in_rerank_candidates": round(100 * float(np.mean(np.isin(
@@ -185,6 +187,7 @@ def fit_claim_matching(
         "right_claim_first_similarity_threshold_0.5": round(100 * float(np.mean(right_top & (sim_known >= 0.5))), 2),
         "posts_without_claim": len(ordinary_eval),
         "no_match_when_none": round(100 * float(np.mean(~accept(final, f_ord_eval))), 2),
+        "no_match_when_none_ci95": share_ci(~accept(final, f_ord_eval), seed=seed),
         "posts_with_unknown_claim": len(gold),
         "no_match_when_claim_unknown": round(100 * float(np.mean(~acc_unknown)), 2),
         "no_match_or_restated_claim_when_claim_unknown": round(100 * float(np.mean(~acc_unknown | restated)), 2),

@@ -56,46 +56,50 @@ def baseline_report(smsa_tr, smsa_va, nusax_tr, nusax_va, news, tweets, groups, 
 
 
 def format_report(report: dict[str, Any]) -> str:
-    rows = [("task", "split", "metric", "Sigap", "baseline", "target")]
+    rows = [("task", "split", "metric", "Sigap", "95 % CI", "baseline", "target")]
     base = report.get("baseline", {})
     s, h, c = report["sentiment"], report["hoax"], report["claims"]
     rows.append(("sentiment", f"SmSA valid (official), n={s['smsa_valid']['n']}", "macro-F1",
-                 f"{s['smsa_valid']['macro_f1']:.1f}", _fmt(base.get("sentiment_smsa_valid")), "82"))
+                 f"{s['smsa_valid']['macro_f1']:.1f}", _ci(s['smsa_valid']),
+                 _fmt(base.get("sentiment_smsa_valid")), "82"))
     rows.append(("sentiment", f"NusaX valid, near-dups removed from train, n={s['nusax_valid']['n']}", "macro-F1",
-                 f"{s['nusax_valid']['macro_f1']:.1f}", _fmt(base.get("sentiment_nusax_valid")), "78"))
+                 f"{s['nusax_valid']['macro_f1']:.1f}", _ci(s['nusax_valid']),
+                 _fmt(base.get("sentiment_nusax_valid")), "78"))
     rows.append(("hoax", f"news, stratified 5-fold CV, n={h['news_heldout']['n']}", "macro-F1",
-                 f"{h['news_heldout']['macro_f1']:.1f}", _fmt(base.get("hoax_news_heldout")), "85"))
+                 f"{h['news_heldout']['macro_f1']:.1f}", _ci(h['news_heldout']),
+                 _fmt(base.get("hoax_news_heldout")), "85"))
     rows.append(("hoax", f"tweets, unseen topics (grouped 5-fold), n={h['tweets_unseen_topics']['n']}", "macro-F1",
-                 f"{h['tweets_unseen_topics']['macro_f1']:.1f}", _fmt(base.get("hoax_tweets_unseen_topics")), "73"))
+                 f"{h['tweets_unseen_topics']['macro_f1']:.1f}", _ci(h['tweets_unseen_topics']),
+                 _fmt(base.get("hoax_tweets_unseen_topics")), "73"))
     with_claims = h.get("tweets_with_claim_match")
     if with_claims:
         weight = f"{with_claims['claim_weight']:g}"
         rows.append(("hoax", f"  same + claim match (weight {weight}), claim indexed", "macro-F1",
-                     f"{with_claims['known_claim']['macro_f1']:.1f}", "-", "-"))
+                     f"{with_claims['known_claim']['macro_f1']:.1f}", "-", "-", "-"))
         rows.append(("hoax", f"  same + claim match (weight {weight}), claim not indexed", "macro-F1",
-                     f"{with_claims['unknown_claim']['macro_f1']:.1f}", "-", "-"))
+                     f"{with_claims['unknown_claim']['macro_f1']:.1f}", "-", "-", "-"))
     rows.append(("claims", f"tweets vs the {c['claims_in_index']} starter claims, n={c['posts_with_claim']}",
-                 "right claim first %", f"{c['right_claim_first']:.1f}", "-", "97"))
+                 "right claim first %", f"{c['right_claim_first']:.1f}", _ci(c, "right_claim_first_ci95"), "-", "97"))
     rows.append(("claims", f"SmSA+NusaX valid (no claim), n={c['posts_without_claim']}", "no match %",
-                 f"{c['no_match_when_none']:.1f}", "-", "95"))
+                 f"{c['no_match_when_none']:.1f}", _ci(c, "no_match_when_none_ci95"), "-", "95"))
     if "no_match_when_claim_unknown" in c:
         rows.append(("claims", f"tweets whose claim is not indexed, n={c['posts_with_unknown_claim']}", "no match %",
-                     f"{c['no_match_when_claim_unknown']:.1f}", "-", "95"))
+                     f"{c['no_match_when_claim_unknown']:.1f}", "-", "-", "95"))
         rows.append(("claims", "  same, a restatement of the post's own claim not counted", "no match %",
-                     f"{c['no_match_or_restated_claim_when_claim_unknown']:.1f}", "-", "95"))
+                     f"{c['no_match_or_restated_claim_when_claim_unknown']:.1f}", "-", "-", "95"))
     if "ordinary_posts_flagged_hoax" in h:
         rows.append(("hoax", f"SmSA+NusaX valid (ordinary posts), n={h['ordinary_posts_n']}", "flagged hoax %",
-                     f"{h['ordinary_posts_flagged_hoax']:.1f}", "-", "-"))
+                     f"{h['ordinary_posts_flagged_hoax']:.1f}", "-", "-", "-"))
     for lab, v in h.get("ordinary_posts_flagged_hoax_smsa_valid_by_sentiment", {}).items():
-        rows.append(("hoax", f"  of which SmSA valid {lab}", "flagged hoax %", f"{v:.1f}", "-", "-"))
+        rows.append(("hoax", f"  of which SmSA valid {lab}", "flagged hoax %", f"{v:.1f}", "-", "-", "-"))
     if "news_leads" in h:
         rows.append(("hoax", f"news articles' first sentences as posts, n={h['news_leads']['n']}", "macro-F1",
-                     f"{h['news_leads']['macro_f1']:.1f}", "-", "-"))
+                     f"{h['news_leads']['macro_f1']:.1f}", "-", "-", "-"))
         rows.append(("hoax", "  of which valid articles' flagged hoax", "flagged hoax %",
-                     f"{h['news_leads']['valid_flagged_hoax']:.1f}", "-", "-"))
+                     f"{h['news_leads']['valid_flagged_hoax']:.1f}", "-", "-", "-"))
     if "phatic_posts_flagged_hoax" in h:
         rows.append(("hoax", f"authored greetings, wishes, prayers (held out), n={h['phatic_posts_n']}",
-                     "flagged hoax %", f"{h['phatic_posts_flagged_hoax']:.1f}", "-", "-"))
+                     "flagged hoax %", f"{h['phatic_posts_flagged_hoax']:.1f}", "-", "-", "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):
@@ -103,6 +107,11 @@ def format_report(report: dict[str, Any]) -> str:
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _ci(section: dict, key: str = "macro_f1_ci95") -> str:
+    bounds = section.get(key)
+    return "-" if not bounds else f"{bounds[0]:.1f}–{bounds[1]:.1f}"
 
 
 def _fmt(v: Any) -> str:

@@ -36,6 +36,7 @@ from streams.models.claim_training import fit_claim_matching, hoax_with_claims_r
 from streams.models.cues import CUE_WEIGHT_FLOOR, cue_matrix
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
+from streams.models.intervals import macro_f1_ci
 from streams.models.linear import LinearModel, fit_platt, fit_temperature
 from streams.models.phatic import PHATIC_EVALUATION, phatic_posts
 from streams.models.report import baseline_report, metrics
@@ -227,6 +228,7 @@ def train_all(
         proba = sentiment.predict_proba(space.transform(texts))
         pred = [labels[i] for i in proba.argmax(1)]
         sent_eval[name] = metrics(gold, pred, labels)
+        sent_eval[name]["macro_f1_ci95"] = macro_f1_ci(gold, pred, labels, seed=cfg.seed)
         sent_eval[name]["ece"] = round(_ece(proba, np.array([labels.index(g) for g in gold])), 4)
     sent_eval["train_rows"] = len(sent_texts)
     sent_eval["train_rows_smsa"] = n_smsa_kept
@@ -317,11 +319,15 @@ def train_all(
     p_news = final_text_proba(oof_news, norm["news"], readable_news)
     p_leads = final_text_proba(oof_leads, norm_leads, language.readable(lead_raw, norm_leads))
     hl = D.HOAX_LABELS
+    gold_tw, pred_tw = [hl[v] for v in y_tw], [hl[int(p >= hp.threshold)] for p in p_tw]
+    gold_news, pred_news = [hl[v] for v in y_news], [hl[int(p >= hp.threshold)] for p in p_news]
     hoax_eval = {
-        "tweets_unseen_topics": metrics([hl[v] for v in y_tw], [hl[int(p >= hp.threshold)] for p in p_tw], hl)
-        | {"groups": int(len(set(groups.tolist()))), "split": f"GroupKFold({folds}) by topic"},
-        "news_heldout": metrics([hl[v] for v in y_news], [hl[int(p >= hp.threshold)] for p in p_news], hl)
-        | {"split": f"StratifiedKFold({folds}, shuffle, seed {cfg.seed})"},
+        "tweets_unseen_topics": metrics(gold_tw, pred_tw, hl)
+        | {"groups": int(len(set(groups.tolist()))), "split": f"GroupKFold({folds}) by topic",
+           "macro_f1_ci95": macro_f1_ci(gold_tw, pred_tw, hl, seed=cfg.seed, groups=groups)},
+        "news_heldout": metrics(gold_news, pred_news, hl)
+        | {"split": f"StratifiedKFold({folds}, shuffle, seed {cfg.seed})",
+           "macro_f1_ci95": macro_f1_ci(gold_news, pred_news, hl, seed=cfg.seed)},
         # the first sentence of each article, as a headline-like post, scored out-of-fold with the article's label
         "news_leads": metrics([hl[v] for v in y_news], [hl[int(p >= hp.threshold)] for p in p_leads], hl)
         | {"valid_flagged_hoax": round(100 * float(np.mean(p_leads[y_news == 0] >= hp.threshold)), 2)},
