@@ -20,12 +20,13 @@ ESCALATED_TYPE = "id.sigap.issue.escalated.v1"
 DEFAULT_SOURCE = "/sigap/issues"
 
 
+# Titles are read by Indonesian responders, so they are in Indonesian; routes and signals stay machine names.
 HEADLINES = {
-    "counter-messaging": "Debunked claim resurfacing",
-    "fact-check": "Possible new hoax spreading",
-    "public-relations": "Negative surge",
-    "platform-report": "Coordinated push",
-    "monitoring": "Fast-growing topic",
+    "counter-messaging": "Klaim yang sudah dibantah beredar lagi",  # a debunked claim resurfacing
+    "fact-check": "Dugaan hoaks baru menyebar",                    # a possible new hoax spreading
+    "public-relations": "Lonjakan sentimen negatif",               # a negative surge
+    "platform-report": "Dorongan terkoordinasi",                    # a coordinated push
+    "monitoring": "Topik naik cepat",                               # a fast-growing topic
 }
 
 
@@ -84,8 +85,8 @@ def title_for(route: str, state: dict, metrics: dict, claims: list[dict], window
         subject = f"\u201c{claims[0]['claim']}\u201d"
     elif state.get("kind") == "topic" and not str(subject).startswith("#"):
         subject = f"\u201c{subject}\u201d"
-    text = (f"{HEADLINES[route]}: {subject} \u2014 {metrics['window_posts']} posts from "
-            f"{metrics['window_authors']} accounts in {window_minutes} min")
+    text = (f"{HEADLINES[route]}: {subject} \u2014 {metrics['window_posts']} post dari "
+            f"{metrics['window_authors']} akun dalam {window_minutes} menit")
     return text[:300]
 
 

@@ -30,7 +30,7 @@ def test_a_dead_letter_line_names_its_reason():
 
 def test_an_escalation_line_names_the_province_most_of_its_posts_come_from():
     event = {"time": "2026-11-26T08:00:00Z", "data": {
-        "severity": "waspada", "route": "public-relations", "title": "Negative surge: “pdam”",
+        "severity": "waspada", "route": "public-relations", "title": "Lonjakan sentimen negatif: “pdam”",
         "reasons": [{"signal": "negativity", "value": 1.0}], "matched_claims": [],
         "spread": {"platforms": {"twitter": 12}, "regions": {"ID-JB": 9, "ID-JK": 2, "other": 1}}}}
     assert summarize(event).endswith("(negativity=1.0) | wilayah: Jawa Barat (9 dari 12)")

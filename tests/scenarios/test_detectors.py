@@ -226,8 +226,8 @@ PRAYERS = ["Mari kita doakan korban banjir di Demak agar diberi ketabahan",
 @pytest.mark.parametrize("texts", [GREETINGS, PRAYERS], ids=["morning-greetings", "prayers-for-flood-victims"])
 def test_a_wave_of_chit_chat_is_not_a_possible_hoax(texts):
     """300 posts from 300 accounts in 30 minutes, through the real models. Before the relevance model saw
-    authored chit-chat (``streams.models.phatic``) most of them were labelled hoax and each wave escalated as
-    "Possible new hoax spreading" ("selamat", "demak"); now neither does."""
+    authored chit-chat (``streams.models.phatic``) most of them were labelled hoax and each wave escalated as a
+    possible new hoax (route fact-check: "selamat", "demak"); now neither does."""
     from datetime import UTC, datetime
 
     from streams.pipeline import score_posts
