@@ -39,9 +39,11 @@ def issue_line(issue: dict) -> str:
     claims = "; ".join(str(c.get("claim", ""))[:60] for c in issue.get("matched_claims") or []
                        if c.get("claim") != issue.get("label"))
     place = concentrated_in((issue.get("spread") or {}).get("regions") or {})
+    last = (issue.get("feedback") or {}).get("last") or {}
+    reviewed = f" | ditinjau: {last.get('verdict')} oleh {last.get('by')}" if last.get("verdict") else ""
     return (f"{level:<7} (puncak {top:<7}) {issue.get('posts', 0):>6} posts  {issue.get('label')}  "
             f"[{issue.get('issue_id')}] terakhir {issue.get('last_seen')}"
-            + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
+            + reviewed + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
 
 
 def in_regions(issue: dict, codes: list[str] | None) -> bool:

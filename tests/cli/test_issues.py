@@ -34,3 +34,11 @@ def test_issues_are_chosen_by_province_and_a_concentrated_one_names_it():
     assert in_regions(issue, None) and in_regions(issue, ["id-jk"]) and in_regions(issue, ["ID-BA", "ID-JB"])
     assert not in_regions(issue, ["ID-BA"]) and not in_regions({"issue_id": "x"}, ["ID-JB"])
     assert issue_line(issue).endswith("| wilayah: Jawa Barat (10 dari 12)")
+
+
+def test_an_issue_line_says_who_reviewed_it_last():
+    issue = {"issue_id": "topic-pdam", "label": "pdam", "severity": "waspada", "posts": 12,
+             "feedback": {"confirmed": 1, "false_alarm": 1,
+                          "last": {"verdict": "false_alarm", "by": "humas-pemkot", "at": "2026-11-26T09:00:00Z"}}}
+    assert " | ditinjau: false_alarm oleh humas-pemkot" in issue_line(issue)
+    assert "ditinjau" not in issue_line({"issue_id": "topic-pdam", "label": "pdam", "feedback": {}})
