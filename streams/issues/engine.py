@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from streams.escalation.events import DEFAULT_SOURCE, build_escalation
 from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
 from streams.issues.keys import anchor_term, issue_id_for, issue_kind, issue_label
+from streams.issues.places import province_code
 from streams.issues.signals import judge, snapshot
 from streams.issues.state import (
     KMV_TOTAL,
@@ -70,7 +71,6 @@ from streams.issues.state import (
     seen_folded,
     seen_in_bucket,
 )
-from streams.issues.places import province_code
 from streams.issues.text import near_duplicate_bands, strip_reshare
 from streams.issues.timeutil import DAY_MS, HOUR_MS, MINUTE_MS, iso, parse_ms
 from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness

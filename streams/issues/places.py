@@ -47,9 +47,10 @@ def concentrated_in(regions: dict[str, int], min_posts: int = 3, min_share: floa
     """"<province> (n dari m)" when at least half of the posts that name a region, and at least ``min_posts``,
     come from one province; None for a spread-out or region-less issue."""
     named = sum(regions.values())
-    if not named:
+    provinces = [(n, code) for code, n in regions.items() if code != OTHER]
+    if not provinces:
         return None
-    code, n = max(regions.items(), key=lambda kv: (kv[1], kv[0] == OTHER, kv[0]))
-    if code == OTHER or n < min_posts or n < min_share * named:
+    n, code = max(provinces)
+    if n < min_posts or n < min_share * named:
         return None
     return f"{PROVINCES[code]} ({n} dari {named})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.issues.places import OTHER, PROVINCES, merged, province_code
+from streams.issues.places import OTHER, PROVINCES, concentrated_in, merged, province_code
 from tests.issues.helpers import run_engines
 from tests.issues.test_engine import hoax_burst
 
@@ -48,3 +48,15 @@ def test_an_escalation_shows_where_its_window_posts_come_from():
         assert platforms["facebook"] > platforms["tiktok"]
         assert list(regions) == ["ID-JT", "ID-JK"]  # largest first
         assert regions["ID-JT"] > regions["ID-JK"] and sum(regions.values()) < data["metrics"]["window_posts"]
+
+
+@pytest.mark.parametrize(("regions", "named"), [
+    ({"ID-JB": 10, "ID-JK": 2}, "Jawa Barat (10 dari 12)"),
+    ({"ID-JB": 5, "other": 5}, "Jawa Barat (5 dari 10)"),      # half is enough
+    ({"ID-JB": 4, "ID-JK": 4, "ID-BA": 4}, None),               # spread out
+    ({"other": 9, "ID-JB": 1}, None),                           # mostly from outside Indonesia's provinces
+    ({"ID-JB": 2}, None),                                       # too few posts to say
+    ({}, None),
+])
+def test_an_issue_is_said_to_be_concentrated_when_one_province_has_half_its_posts(regions, named):
+    assert concentrated_in(regions) == named
