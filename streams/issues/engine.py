@@ -50,18 +50,15 @@ from dataclasses import dataclass, field
 
 from streams.escalation.events import DEFAULT_SOURCE, build_escalation
 from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
-from streams.issues.keys import anchor_term, issue_id_for, issue_kind, issue_label
-from streams.issues.places import province_code
+from streams.issues.facts import label_for, post_facts
+from streams.issues.keys import issue_id_for, issue_kind, issue_label
 from streams.issues.signals import judge, snapshot
 from streams.issues.state import (
     KMV_TOTAL,
     MICRO,
-    TEXT_MAX,
-    PostFacts,
     add_to_bucket,
     add_to_totals,
     forget_folded_minutes,
-    h52,
     merge_bucket_into_totals,
     new_bucket,
     new_state,
@@ -71,8 +68,7 @@ from streams.issues.state import (
     seen_folded,
     seen_in_bucket,
 )
-from streams.issues.text import near_duplicate_bands, strip_reshare
-from streams.issues.timeutil import DAY_MS, HOUR_MS, MINUTE_MS, iso, parse_ms
+from streams.issues.timeutil import HOUR_MS, MINUTE_MS, iso, parse_ms
 from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness
 from streams.policy.loader import as_policy_source
 from streams.policy.model import Policy
@@ -236,68 +232,6 @@ class IssueEngine:
 
     # --- ingest ---------------------------------------------------------------------------------------------
 
-    def _facts(self, record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts:
-        post_id = str(record.get("id") or "")
-        author = record.get("author") or {}
-        if not isinstance(author, dict):
-            author = {}
-        author_id = str(author.get("id") or "")[:128]
-        followers = author.get("followers")
-        followers = int(followers) if isinstance(followers, (int, float)) and followers >= 0 else -1
-        created = parse_ms(author.get("created_at"))
-        age_days = round(max(0, ms - created) / DAY_MS, 3) if created is not None else -1.0
-        sentiment = (scores.get("sentiment") or {}).get("label") or ""
-        hoax_scores = scores.get("hoax") or {}
-        probability = hoax_scores.get("probability")
-        probability = min(1.0, max(0.0, float(probability))) if isinstance(probability, (int, float)) else 0.0
-        engagement = record.get("engagement") or {}
-        if not isinstance(engagement, dict):
-            engagement = {}
-        views = engagement.get("views")
-        views = int(views) if isinstance(views, (int, float)) and views > 0 else 0
-        shares = engagement.get("shares")
-        shares = int(shares) if isinstance(shares, (int, float)) and shares > 0 else 0
-        reach = max(views, followers if followers > 0 else 0)
-        text = record.get("text") if isinstance(record.get("text"), str) else ""
-        # Reshares repeat someone else's words by design: they add volume and reach, not coordination evidence.
-        is_reshare = bool(record.get("shared_from")) or strip_reshare(text) != text
-        bands = [] if is_reshare else near_duplicate_bands(text)
-        sample = {
-            "id": post_id,
-            "text": text[:TEXT_MAX],
-            "url": record.get("url") if isinstance(record.get("url"), str) else None,
-            "hoax_probability": round(probability, 4),
-            "hoax_cues": _short_strings(hoax_scores.get("cues")),
-            "hoax_terms": _short_strings(hoax_scores.get("terms")),
-            "sentiment": sentiment or None,
-            "platform": record.get("platform"),
-            "author_id": author_id,
-            "created_at": iso(ms),
-            "reach": reach,
-        }
-        return PostFacts(
-            post_id=post_id, id_hash=h52(post_id), ms=ms, minute=ms // MINUTE_MS, author_id=author_id,
-            author_hash=h52(author_id), followers=followers, age_days=age_days, sentiment=sentiment,
-            hoax=probability >= policy.classification.hoax_probability, hoax_micro=int(round(probability * MICRO)),
-            claim_id=None, claim_similarity_micro=0, reach=reach, shares=shares, bands=bands, sample=sample,
-            platform=str(record.get("platform") or "other")[:16], province=province_code(record.get("region")),
-        )
-
-    def _label(self, issue_id: str, record: dict, claim_match: dict | None) -> str:
-        kind = issue_kind(issue_id)
-        if kind == "claim" and isinstance(claim_match, dict) and claim_match.get("claim"):
-            return str(claim_match["claim"])[:200]
-        text = record.get("text") if isinstance(record.get("text"), str) else ""
-        if kind == "topic":
-            anchor = anchor_term(strip_reshare(text))
-            if anchor is not None and issue_id.endswith(anchor[1]):
-                return ("#" if anchor[0] == "hashtag" else "") + anchor[1]
-        if kind == "share" and record.get("shared_from"):
-            return f"reshares of post {record['shared_from']}"
-        if kind == "misc" and text:
-            return text.strip()[:60]
-        return issue_label(issue_id)
-
     def _ingest(self, batch: _Batch, clock: dict, record: dict) -> None:
         policy = batch.policy
         scores = record.get("scores")
@@ -311,8 +245,8 @@ class IssueEngine:
         issue_id = str(issue_id)
         state = batch.get(issue_id)
         if state is None:
-            state = batch.create(issue_id, self._label(issue_id, record, claim_match))
-        facts = self._facts(record, scores, ms, policy)
+            state = batch.create(issue_id, label_for(issue_id, record, claim_match))
+        facts = post_facts(record, scores, ms, policy)
         if claim_match is not None:
             facts.claim_id = remember_claim(state, claim_match)
             similarity = claim_match.get("similarity")
@@ -629,9 +563,3 @@ def public_issue(state: dict) -> dict:
         "feedback": state.get("feedback") or {},
     }
 
-
-def _short_strings(value: object, limit: int = 4, length: int = 64) -> list[str]:
-    """A scored post's explanation list (cues or terms) as kept in a sample: strings only, bounded."""
-    if not isinstance(value, list):
-        return []
-    return [item[:length] for item in value if isinstance(item, str)][:limit]

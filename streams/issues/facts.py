@@ -1,0 +1,84 @@
+"""What the issue engine takes from one scored post: its facts (counts, sketches, sample) and, for the post that
+opens an issue, the issue's label."""
+
+from __future__ import annotations
+
+from streams.issues.keys import anchor_term, issue_kind, issue_label
+from streams.issues.places import province_code
+from streams.issues.state import MICRO, TEXT_MAX, PostFacts, h52
+from streams.issues.text import near_duplicate_bands, strip_reshare
+from streams.issues.timeutil import DAY_MS, MINUTE_MS, iso, parse_ms
+from streams.policy.model import Policy
+
+
+def post_facts(record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts:
+    """What the issue state keeps of one scored post created at ``ms``."""
+    post_id = str(record.get("id") or "")
+    author = record.get("author") or {}
+    if not isinstance(author, dict):
+        author = {}
+    author_id = str(author.get("id") or "")[:128]
+    followers = author.get("followers")
+    followers = int(followers) if isinstance(followers, (int, float)) and followers >= 0 else -1
+    created = parse_ms(author.get("created_at"))
+    age_days = round(max(0, ms - created) / DAY_MS, 3) if created is not None else -1.0
+    sentiment = (scores.get("sentiment") or {}).get("label") or ""
+    hoax_scores = scores.get("hoax") or {}
+    probability = hoax_scores.get("probability")
+    probability = min(1.0, max(0.0, float(probability))) if isinstance(probability, (int, float)) else 0.0
+    engagement = record.get("engagement") or {}
+    if not isinstance(engagement, dict):
+        engagement = {}
+    views = engagement.get("views")
+    views = int(views) if isinstance(views, (int, float)) and views > 0 else 0
+    shares = engagement.get("shares")
+    shares = int(shares) if isinstance(shares, (int, float)) and shares > 0 else 0
+    reach = max(views, followers if followers > 0 else 0)
+    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    # Reshares repeat someone else's words by design: they add volume and reach, not coordination evidence.
+    is_reshare = bool(record.get("shared_from")) or strip_reshare(text) != text
+    bands = [] if is_reshare else near_duplicate_bands(text)
+    sample = {
+        "id": post_id,
+        "text": text[:TEXT_MAX],
+        "url": record.get("url") if isinstance(record.get("url"), str) else None,
+        "hoax_probability": round(probability, 4),
+        "hoax_cues": short_strings(hoax_scores.get("cues")),
+        "hoax_terms": short_strings(hoax_scores.get("terms")),
+        "sentiment": sentiment or None,
+        "platform": record.get("platform"),
+        "author_id": author_id,
+        "created_at": iso(ms),
+        "reach": reach,
+    }
+    return PostFacts(
+        post_id=post_id, id_hash=h52(post_id), ms=ms, minute=ms // MINUTE_MS, author_id=author_id,
+        author_hash=h52(author_id), followers=followers, age_days=age_days, sentiment=sentiment,
+        hoax=probability >= policy.classification.hoax_probability, hoax_micro=int(round(probability * MICRO)),
+        claim_id=None, claim_similarity_micro=0, reach=reach, shares=shares, bands=bands, sample=sample,
+        platform=str(record.get("platform") or "other")[:16], province=province_code(record.get("region")),
+    )
+
+
+def label_for(issue_id: str, record: dict, claim_match: dict | None) -> str:
+    """The human label of a new issue, from the post that opened it."""
+    kind = issue_kind(issue_id)
+    if kind == "claim" and isinstance(claim_match, dict) and claim_match.get("claim"):
+        return str(claim_match["claim"])[:200]
+    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    if kind == "topic":
+        anchor = anchor_term(strip_reshare(text))
+        if anchor is not None and issue_id.endswith(anchor[1]):
+            return ("#" if anchor[0] == "hashtag" else "") + anchor[1]
+    if kind == "share" and record.get("shared_from"):
+        return f"reshares of post {record['shared_from']}"
+    if kind == "misc" and text:
+        return text.strip()[:60]
+    return issue_label(issue_id)
+
+
+def short_strings(value: object, limit: int = 4, length: int = 64) -> list[str]:
+    """A scored post's explanation list (cues or terms) as kept in a sample: strings only, bounded."""
+    if not isinstance(value, list):
+        return []
+    return [item[:length] for item in value if isinstance(item, str)][:limit]

@@ -1,0 +1,47 @@
+"""What the engine takes from a scored post: tolerant of odd optional fields, bounded, reshares not counted as
+coordination evidence, and the label a new issue gets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from streams.issues.facts import label_for, post_facts
+from streams.issues.timeutil import parse_ms
+from streams.policy import load_policy
+from tests.issues.helpers import T0, iso, scored_post
+
+POLICY = load_policy()
+MS = parse_ms(iso(T0))
+
+
+def test_odd_optional_fields_give_unknowns_not_errors():
+    post = scored_post(1, "Air PDAM mati lagi sejak pagi di Semarang", T0)
+    post.update(author={"id": "a1", "followers": -5, "created_at": "kemarin"}, engagement="banyak",
+                region="id-jt-74", platform="facebook")
+    post["scores"]["hoax"] = {"probability": 7, "cues": ["spread_call", 3, "x" * 100] * 3}
+    facts = post_facts(post, post["scores"], MS, POLICY)
+    assert (facts.followers, facts.age_days, facts.reach, facts.shares) == (-1, -1.0, 0, 0)
+    assert facts.hoax and facts.hoax_micro == 1_000_000  # a probability out of range is clipped
+    assert facts.sample["hoax_cues"] == ["spread_call", "x" * 64, "spread_call", "x" * 64]
+    assert (facts.platform, facts.province) == ("facebook", "ID-JT")
+
+
+def test_account_age_and_reach_come_from_the_post():
+    post = scored_post(2, "Jalan rusak parah di depan pasar", T0, followers=1200, account_age_days=3.5)
+    facts = post_facts(post, post["scores"], MS, POLICY)
+    assert facts.age_days == 3.5 and facts.reach == max(1200, post["engagement"]["views"])
+
+
+def test_a_reshare_adds_no_coordination_evidence():
+    text = "Beredar pesan berantai soal vaksin, sebarkan ke grup keluarga sebelum dihapus"
+    original = post_facts(scored_post(3, text, T0), scored_post(3, text, T0)["scores"], MS, POLICY)
+    reshare_post = scored_post(4, f"RT @budi: {text}", T0 + timedelta(seconds=5))
+    reshare = post_facts(reshare_post, reshare_post["scores"], MS, POLICY)
+    assert original.bands and not reshare.bands
+
+
+def test_a_new_issue_is_labelled_by_its_claim_its_hashtag_or_its_reshared_post():
+    claim = {"claim_id": "c1", "claim": "Jus daun pepaya menyembuhkan DBD"}
+    assert label_for("claim-c1", {"text": "jus pepaya"}, claim) == "Jus daun pepaya menyembuhkan DBD"
+    assert label_for("topic-airmati", {"text": "Air mati lagi #AirMati"}, None) == "#airmati"
+    assert label_for("share-p9", {"text": "RT", "shared_from": "p9"}, None) == "reshares of post p9"
