@@ -27,18 +27,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete.set_defaults(func=run_delete)
 
 
-def read_claim_file(path: Path) -> list[dict]:
-    """Claims from a JSONL file of contract claims, or from ClaimReview JSON; invalid ones raise InvalidInput."""
+def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
+    """Claims from a JSONL file of contract claims, or from ClaimReview JSON. An invalid one raises InvalidInput,
+    or, with ``skip_invalid`` (offline scoring, which uses claims as a worker does), is named on stderr and skipped."""
     import orjson
 
     from streams.claims.claimreview import claims_from_claimreview
     from streams.records.claim import parse_claim
+    from streams.records.errors import InvalidInput
 
     text = path.read_bytes()
     stripped = text.lstrip()
     if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"claimReviewed" in text):
-        return [parse_claim(claim) for claim in claims_from_claimreview(orjson.loads(text))]
-    return [parse_claim(line) for line in text.splitlines() if line.strip()]
+        entries = list(enumerate(claims_from_claimreview(orjson.loads(text)), 1))
+        where = "claim review"
+    else:
+        entries = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        where = "line"
+    claims = []
+    for number, entry in entries:
+        try:
+            claims.append(parse_claim(entry))
+        except InvalidInput as exc:
+            if not skip_invalid:
+                raise
+            print(f"{path}: {where} {number} skipped: {exc}", file=sys.stderr)
+    return claims
 
 
 def run_load(args: argparse.Namespace) -> int:

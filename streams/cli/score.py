@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from streams.scoring import Scorer
     from streams.settings import get_settings
 
-    claims = read_claim_file(args.claims) if args.claims else []
+    claims = read_claim_file(args.claims, skip_invalid=True) if args.claims else []
     scorer = Scorer.load(get_settings().models_dir, claims=claims)
     source = str(args.input)
     scored = invalid = 0

@@ -76,7 +76,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
 def _read_claims(path: Path) -> list[dict]:
     from streams.cli.claims import read_claim_file
 
-    return read_claim_file(path)
+    return read_claim_file(path, skip_invalid=True)
 
 
 def _summary_line(event: dict) -> str:
