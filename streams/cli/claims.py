@@ -9,6 +9,7 @@ deletes without a restart.
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
     from streams.records.claim import parse_claim
     from streams.records.errors import InvalidInput
 
-    text = path.read_bytes()
+    text = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # files saved by some editors start with one
     stripped = text.lstrip()
     if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"claimReviewed" in text):
         entries = list(enumerate(claims_from_claimreview(orjson.loads(text)), 1))

@@ -7,6 +7,7 @@ would have sent to the dead-letter topic.
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from itertools import islice
 from pathlib import Path
@@ -34,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
     source = str(args.input)
     scored = invalid = 0
     with args.input.open("rb") as src, args.output.open("wb") as out:
-        numbered = enumerate(line.rstrip(b"\r\n") for line in src)
+        # a file saved by some editors starts with a byte-order mark: not part of the first post
+        numbered = enumerate((line.removeprefix(codecs.BOM_UTF8) if n == 0 else line).rstrip(b"\r\n")
+                             for n, line in enumerate(src))
         while batch := list(islice(numbered, args.batch_size)):
             messages = [RawMessage(None, line, source, 0, number) for number, line in batch]
             outcome = process_messages(messages, scorer)

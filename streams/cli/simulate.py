@@ -15,6 +15,7 @@ files (``sigap replay --scenario NAME --output F``) from their ground truth inst
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
     from streams.records.post import parse_post
 
     raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # files saved by some editors start with one
     posts, feedback, problems = [], [], []
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():

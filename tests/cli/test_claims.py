@@ -3,6 +3,8 @@ offline scoring reads the same file skipping that claim, as a worker would."""
 
 from __future__ import annotations
 
+import codecs
+
 import orjson
 
 from streams.cli.claims import read_claim_file
@@ -11,8 +13,9 @@ from streams.cli.main import main
 
 def _file(tmp_path):
     path = tmp_path / "claims.jsonl"
-    path.write_bytes(orjson.dumps({"id": "c1", "claim": "Air kelapa menyembuhkan COVID-19", "verdict": "hoax"})
-                     + b"\n\n" + orjson.dumps({"id": "c2", "claim": "Tanpa vonis"}) + b"\n")
+    valid = orjson.dumps({"id": "c1", "claim": "Air kelapa menyembuhkan COVID-19", "verdict": "hoax"})
+    # saved with a byte-order mark, as some editors save UTF-8; a blank line; a claim without a verdict
+    path.write_bytes(codecs.BOM_UTF8 + valid + b"\n\n" + orjson.dumps({"id": "c2", "claim": "Tanpa vonis"}) + b"\n")
     return path
 
 

@@ -1,5 +1,6 @@
 """`sigap score`: one output line per input line, same order, on the agents' code path."""
 
+import codecs
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ def test_score_keeps_order_and_turns_bad_lines_into_dead_letters(tmp_path):
     posts[3]["text"] = "Minum air kelapa hijau bisa menyembuhkan COVID-19, sebarkan sebelum dihapus!"
     lines = [orjson.dumps(p) for p in posts[:2]] + [b"{broken"] + [orjson.dumps(p) for p in posts[2:]]
     source, output, claims = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "claims.jsonl"
-    source.write_bytes(b"\n".join(lines) + b"\n")
+    source.write_bytes(codecs.BOM_UTF8 + b"\n".join(lines) + b"\n")  # as some editors save UTF-8
     claims.write_bytes(orjson.dumps({"id": "tanpa-vonis", "claim": "Klaim tanpa vonis"}) + b"\n"  # skipped
                        + orjson.dumps({"id": "kelapa", "claim": "Air kelapa hijau menyembuhkan COVID-19",
                                        "verdict": "hoax"}) + b"\n")
