@@ -1,8 +1,9 @@
-"""`sigap claims load|list|delete`: the known claims on the compacted claims topic, keyed by claim id.
+"""`sigap claims load|add|list|delete`: the known claims on the compacted claims topic, keyed by claim id.
 
 ``load`` accepts the contract's claim records (one JSON object per line) and schema.org ClaimReview JSON (a file
-holding one object or a list). ``delete`` retracts claims with a tombstone per id. ``list`` reads the topic from
-the beginning, as every worker does, and prints the claims it holds now. Running workers pick up loads and
+holding one object or a list). ``add`` publishes one claim given on the command line, for a fact-checker who has
+just checked a new claim. ``delete`` retracts claims with a tombstone per id. ``list`` reads the topic from the
+beginning, as every worker does, and prints the claims it holds now. Running workers pick up loads, adds and
 deletes without a restart.
 """
 
@@ -23,6 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="print the claims the claims topic holds now")
     listing.add_argument("--json", action="store_true", help="one claim per line as JSON (input for `claims load`)")
     listing.set_defaults(func=run_list)
+    add = actions.add_parser("add", help="publish one claim given on the command line (a fact-checker's verdict)")
+    add.add_argument("claim", help="the claim's text, as it circulates")
+    add.add_argument("--verdict", required=True, help="hoax, misleading, true, unverified, ...")
+    add.add_argument("--id", help="the claim id (default: derived from the text, so adding it again updates it)")
+    add.add_argument("--clarification", help="the correct information, for counter-messaging")
+    add.add_argument("--url", help="the fact-check article")
+    add.add_argument("--source", help="who checked it, e.g. a fact-checking organisation")
+    add.set_defaults(func=run_add)
     delete = actions.add_parser("delete", help="retract claims: a tombstone per id on the claims topic")
     delete.add_argument("ids", nargs="+", metavar="ID", help="claim ids, as `sigap claims list` shows them")
     delete.set_defaults(func=run_delete)
@@ -57,27 +66,54 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    import orjson
-    from kafka import KafkaProducer
-
     from streams.records.errors import InvalidInput
-    from streams.settings import get_settings
-    from streams.topics import CLAIMS
 
-    settings = get_settings()
     try:
         claims = read_claim_file(args.file)
     except InvalidInput as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 2
+    print(f"published {len(claims)} claims to {_publish(claims)}")
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from streams.records.claim import parse_claim
+    from streams.records.deadletter import rfc3339_now
+    from streams.records.errors import InvalidInput
+
+    claim_id = args.id or "cek-" + hashlib.blake2b(" ".join(args.claim.lower().split()).encode(),
+                                                    digest_size=5).hexdigest()
+    record = {"id": claim_id, "claim": args.claim, "verdict": args.verdict, "published_at": rfc3339_now()}
+    record |= {key: value for key, value in (("clarification", args.clarification), ("url", args.url),
+                                              ("source", args.source)) if value}
+    try:
+        claim = parse_claim(record)
+    except InvalidInput as exc:
+        print(f"not published: {exc}", file=sys.stderr)
+        return 2
+    print(f"published claim {claim_id} to {_publish([claim])}")
+    return 0
+
+
+def _publish(claims: list[dict]) -> str:
+    """Publish claims keyed by id to the claims topic; returns the topic's name."""
+    import orjson
+    from kafka import KafkaProducer
+
+    from streams.settings import get_settings
+    from streams.topics import CLAIMS
+
+    settings = get_settings()
     topic = f"{settings.topic_prefix}{CLAIMS}"
     producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=20)
     for claim in claims:
         producer.send(topic, key=claim["id"].encode(), value=orjson.dumps(claim))
     producer.flush()
     producer.close()
-    print(f"published {len(claims)} claims to {topic}")
-    return 0
+    return topic
 
 
 def read_claims() -> dict[str, dict]:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from streams.records.parsing import OpenRecord, parse_object
 
-NonEmpty = Annotated[str, Field(min_length=1)]
+NonEmpty = Annotated[str, Field(min_length=1, pattern=r"\S")]  # not only whitespace
 
 
 class ClaimSchema(OpenRecord):

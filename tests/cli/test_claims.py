@@ -7,6 +7,7 @@ import codecs
 
 import orjson
 
+from streams.cli import claims as claims_cli
 from streams.cli.claims import read_claim_file
 from streams.cli.main import main
 
@@ -28,3 +29,12 @@ def test_offline_reading_skips_the_invalid_claim_and_names_its_line(tmp_path, ca
     claims = read_claim_file(_file(tmp_path), skip_invalid=True)
     assert [c["id"] for c in claims] == ["c1"]
     assert "line 3 skipped" in capsys.readouterr().err
+
+
+def test_add_refuses_a_blank_verdict_before_anything_is_published(capsys, monkeypatch):
+    def publish(claims):
+        raise AssertionError(f"published {claims}")
+
+    monkeypatch.setattr(claims_cli, "_publish", publish)
+    assert main(["claims", "add", "Vaksin mengandung chip pelacak", "--verdict", " "]) == 2
+    assert "not published" in capsys.readouterr().err

@@ -1,5 +1,5 @@
 """Known claims change under a running worker: `sigap claims load` adds one, `sigap claims delete` retracts it,
-`sigap claims list` shows what the topic holds; the worker's matching follows without a restart (real broker)."""
+`sigap claims add` publishes one from the command line, `sigap claims list` shows what the topic holds; the worker's matching follows without a restart (real broker)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_claims_loaded_and_retracted_live(sigap_env, tmp_path):
     settings, env = sigap_env
     claims_file = tmp_path / "claims.jsonl"
     claims_file.write_bytes(orjson.dumps(CLAIM) + b"\n")
-    first, second = make_posts(2, seed=5, prefix="kelor")
+    first, second, third = make_posts(3, seed=5, prefix="kelor")
     with WorkerProcess(env, tmp_path / "worker.log") as worker:
         worker.wait_ready()
         assert sigap(env, "claims", "load", str(claims_file)).returncode == 0
@@ -47,3 +47,15 @@ def test_claims_loaded_and_retracted_live(sigap_env, tmp_path):
 
         produce_posts(settings, [second | {"text": TEXT}])
         assert scored_post(settings, second["id"])["scores"]["claim_match"] is None
+
+        # a fact-checker adds the claim back from the command line, with its clarification
+        added = sigap(env, "claims", "add", "rebusan daun kelor  menyembuhkan diabetes dalam tiga hari",
+                      "--verdict", "hoax", "--clarification", "Belum ada bukti klinis; konsultasikan ke dokter.")
+        assert added.returncode == 0, added.stderr
+        claim_id = added.stdout.split()[2]
+        worker.metrics_when(r"^sigap_claims_known 1\.0$", timeout=30)
+        produce_posts(settings, [third | {"text": TEXT}])
+        match = scored_post(settings, third["id"])["scores"]["claim_match"]
+        assert match is not None and match["claim_id"] == claim_id and match["verdict"] == "hoax"
+        again = sigap(env, "claims", "add", "Rebusan daun kelor menyembuhkan diabetes dalam tiga hari", "--verdict", "hoax")
+        assert again.stdout.split()[2] == claim_id  # the same text again updates the same claim
