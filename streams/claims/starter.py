@@ -3,7 +3,8 @@
 Each line is a contract claim: ``id`` (stable: ``idnhoax-`` + 10 hex of the normalised claim text), ``claim``,
 ``verdict``, ``source``, plus ``topic`` and ``aliases`` (other spellings merged into it). The corpus labels tweets,
 not claims, so the verdict is derived from the tweets about the claim: ``hoax`` when at least 60 % of them are
-labelled hoax, ``true`` when at most 40 % are, ``unverified`` in between — stated in ``clarification``.
+labelled hoax, ``true`` when at most 40 % are, ``unverified`` in between — stated, in Indonesian, in
+``clarification``.
 """
 
 from __future__ import annotations
@@ -89,6 +90,13 @@ def near_duplicate_claims(keys: list[str]) -> dict[str, str]:
     return {k: keys[find(i)] for i, k in enumerate(keys)}
 
 
+def verdict_basis(hoax_tweets: int, tweets: int) -> str:
+    """The starter claim's ``clarification``. Responders read it in counter-messaging events, so it is in
+    Indonesian, and it says plainly that the verdict comes from training data, not from a fact-check."""
+    return (f"Vonis dari data latih, bukan hasil cek fakta: {hoax_tweets} dari {tweets} twit tentang klaim ini di "
+            "IDNHoaxCorpus berlabel hoaks.")
+
+
 def build_starter_claims(tweets, merge_near_duplicates: bool = True) -> list[dict[str, Any]]:
     """Distinct claims from the tweet rows (``streams.models.data.Rows`` with ``claims`` and ``topics``).
 
@@ -133,7 +141,7 @@ def build_starter_claims(tweets, merge_near_duplicates: bool = True) -> list[dic
                 "id": claim_id(key),
                 "claim": names[0],
                 "verdict": verdict,
-                "clarification": f"{labels[key]['hoax']} of {n} tweets about this claim in IDNHoaxCorpus are labelled hoax",
+                "clarification": verdict_basis(labels[key]["hoax"], n),
                 "source": SOURCE,
                 "topic": topics[key].most_common(1)[0][0],
                 "aliases": names[1:],

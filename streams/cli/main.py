@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "streams.cli.claims",
     "streams.cli.issues",
     "streams.cli.dlq",
+    "streams.cli.report",
     "streams.cli.replay",
     "streams.cli.tail",
     "streams.cli.simulate",

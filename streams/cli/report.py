@@ -1,0 +1,68 @@
+"""`sigap report [--since TIME] [--until TIME] [--file F] [--json]`: the responders' report of a period.
+
+Reads the escalations topic from its oldest retained event (or a JSONL file of events, such as `sigap simulate`'s
+output or a saved `sigap tail --from-beginning`) and prints, in Indonesian Markdown, the issues that escalated in
+the period (event time), how far, on which route, from which province, what the responders said and when they
+closed, with totals and the alert precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("report", help="the escalated issues of a period, for a responders' report")
+    parser.add_argument("--since", metavar="TIME", help="from this RFC 3339 event time (default: the oldest event)")
+    parser.add_argument("--until", metavar="TIME", help="up to, not including, this RFC 3339 event time")
+    parser.add_argument("--file", type=Path, help="read the events from this JSONL file instead of the topic")
+    parser.add_argument("--json", action="store_true", help="the report as one JSON object")
+    parser.set_defaults(func=run)
+
+
+def read_events(path: Path | None) -> list[dict]:
+    import orjson
+
+    if path is not None:
+        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+        values = [line for line in raw.splitlines() if line.strip()]
+    else:
+        from streams.cli.snapshot import read_to_end
+        from streams.settings import get_settings
+        from streams.topics import ESCALATIONS
+
+        settings = get_settings()
+        records = read_to_end(f"{settings.topic_prefix}{ESCALATIONS}", settings.bootstrap_servers)
+        values = [record.value for record in records if record.value is not None]
+    events = []
+    for value in values:
+        try:
+            event = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    import orjson
+
+    from streams.escalation.digest import digest, render
+    from streams.issues.timeutil import parse_ms
+
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        if value is not None and parse_ms(value) is None:
+            raise SystemExit(f"--{name} {value!r} is not an RFC 3339 time")
+    report = digest(read_events(args.file), args.since, args.until)
+    if args.json:
+        report["issues"] = [dataclasses.asdict(line) for line in report["issues"]]
+        print(orjson.dumps(report).decode())
+    else:
+        print(render(report), end="")
+    return 0

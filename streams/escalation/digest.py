@@ -1,0 +1,109 @@
+"""A responders' report of a period (``sigap report``): which issues escalated, how far, where, and what the
+responders said of them, built from the events of the escalations topic (escalations and lifecycle events).
+
+Times are event times, as on the events, so a report of a replayed stream describes the stream, not the replay.
+The text is in Indonesian: it is what a humas team pastes into its daily report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.escalation.events import ESCALATED_TYPE
+from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from streams.issues.places import concentrated_in
+from streams.issues.timeutil import parse_ms
+
+VERDICT_WORDS = {"confirmed": "dikonfirmasi", "false_alarm": "alarm palsu", "resolved": "selesai"}
+SEVERITIES = ("awas", "siaga", "waspada")
+
+
+@dataclass
+class IssueLine:
+    issue_id: str
+    first_time: str                  # the issue's first escalation in the period
+    peak: dict                       # the data of its highest escalation in the period
+    verdict: dict | None = None      # the latest reviewed event's data, if any
+    closed_at: str | None = None
+
+
+def digest(events: list[dict], since: str | None = None, until: str | None = None) -> dict:
+    """The period's issues (escalated in it, highest level first) and totals; ``since``/``until`` are RFC 3339."""
+    lo = parse_ms(since) if since else None
+    hi = parse_ms(until) if until else None
+
+    def in_period(event: dict) -> bool:
+        ms = parse_ms(event.get("time"))
+        return ms is not None and (lo is None or ms >= lo) and (hi is None or ms < hi)
+
+    ordered = sorted((e for e in events if isinstance(e.get("data"), dict) and in_period(e)),
+                     key=lambda e: (parse_ms(e["time"]), e.get("id", "")))
+    issues: dict[str, IssueLine] = {}
+    seen: set[str] = set()
+    for event in ordered:
+        if event.get("id") in seen:
+            continue  # a re-emitted event
+        seen.add(event.get("id"))
+        data, subject = event["data"], event.get("subject")
+        if event.get("type") == ESCALATED_TYPE:
+            line = issues.setdefault(subject, IssueLine(subject, event["time"], data))
+            if int(data["level"]) >= int(line.peak["level"]):
+                line.peak = data
+        elif subject in issues and event.get("type") == REVIEWED_TYPE:
+            issues[subject].verdict = data
+        elif subject in issues and event.get("type") == CLOSED_TYPE:
+            issues[subject].closed_at = event["time"]
+    lines = sorted(issues.values(), key=lambda x: (-int(x.peak["level"]), x.first_time, x.issue_id))
+    verdicts = [x.verdict["verdict"] for x in lines if x.verdict]
+    confirmed, false_alarms = verdicts.count("confirmed"), verdicts.count("false_alarm")
+    return {
+        "since": since, "until": until, "issues": lines,
+        "by_severity": {s: sum(x.peak["severity"] == s for x in lines) for s in SEVERITIES},
+        "by_route": _counts(x.peak.get("route") or "-" for x in lines),
+        "verdicts": {v: verdicts.count(v) for v in VERDICT_WORDS},
+        "unreviewed": sum(x.verdict is None for x in lines),
+        "precision": confirmed / (confirmed + false_alarms) if confirmed + false_alarms else None,
+    }
+
+
+def render(report: dict) -> str:
+    """The report as Markdown, in Indonesian."""
+    lines = report["issues"]
+    period = f"{report['since'] or 'awal'} s.d. {report['until'] or 'sekarang'}"
+    out = [f"# Laporan isu Sigap: {period} (waktu kejadian, UTC)", "", "## Ringkasan", ""]
+    levels = ", ".join(f"{n} {s}" for s, n in report["by_severity"].items() if n)
+    out.append(f"- {len(lines)} isu naik status" + (f": {levels}" if levels else ""))
+    if lines:
+        out.append("- Jalur: " + ", ".join(f"{route} {n}" for route, n in report["by_route"].items()))
+        reviewed = ", ".join(f"{n} {VERDICT_WORDS[v]}" for v, n in report["verdicts"].items())
+        out.append(f"- Tinjauan: {reviewed}; {report['unreviewed']} belum ditinjau")
+    if report["precision"] is not None:
+        out.append(f"- Presisi peringatan: {100 * report['precision']:.0f} % (dikonfirmasi / (dikonfirmasi + "
+                   "alarm palsu))")
+    if lines:
+        out += ["", "## Isu", "", "| status puncak | pertama naik | isu | jalur | wilayah | tinjauan | ditutup |",
+                "|---|---|---|---|---|---|---|"]
+        for x in lines:
+            peak = x.peak
+            place = concentrated_in((peak.get("spread") or {}).get("regions") or {}) or "-"
+            verdict = "-"
+            if x.verdict:
+                verdict = f"{VERDICT_WORDS.get(x.verdict['verdict'], x.verdict['verdict'])} oleh {x.verdict['by']}"
+            title = str(peak.get("title") or x.issue_id).replace("|", "/")
+            out.append(f"| {peak['severity']} | {x.first_time} | {title} | {peak.get('route') or '-'} | {place} | "
+                       f"{verdict} | {x.closed_at or '-'} |")
+        claims = {c["claim"]: c for x in lines for c in x.peak.get("matched_claims") or [] if c.get("claim")}
+        if claims:
+            out += ["", "## Klaim yang dibantah dan beredar lagi", ""]
+            for text, claim in claims.items():
+                extra = f": {claim['clarification']}" if claim.get("clarification") else ""
+                link = f" ({claim['url']})" if claim.get("url") else ""
+                out.append(f"- \u201c{text}\u201d ({claim.get('verdict')}){extra}{link}")
+    return "\n".join(out) + "\n"
+
+
+def _counts(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

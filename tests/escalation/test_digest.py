@@ -1,0 +1,71 @@
+"""`sigap report`: the period's escalated issues, highest level first, with what responders said and when the
+issues closed; re-emitted events counted once; event time decides the period."""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+import orjson
+
+from streams.cli.main import main
+from streams.escalation.digest import digest, render
+from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from tests.escalation.test_events import demo_run
+
+
+def _lifecycle(kind: str, subject: str, time: str, **data) -> dict:
+    return {"id": f"{kind}-{subject}-{time}", "type": kind, "subject": subject, "time": time,
+            "data": {"issue_id": subject, **data}}
+
+
+def _events() -> list[dict]:
+    _, _, escalations, _ = demo_run()
+    claim = next(e["subject"] for e in escalations if e["data"]["route"] == "counter-messaging")
+    return escalations + [
+        escalations[0],  # re-emitted after a crash: same id
+        _lifecycle(REVIEWED_TYPE, claim, "2024-06-03T02:00:00.000Z", verdict="confirmed", by="tim-cek-fakta"),
+        _lifecycle(REVIEWED_TYPE, "topic-pdam", "2024-06-03T02:10:00.000Z", verdict="resolved", by="humas"),
+        _lifecycle(REVIEWED_TYPE, "topic-pdam", "2024-06-03T02:20:00.000Z", verdict="false_alarm", by="humas"),
+        _lifecycle(CLOSED_TYPE, "topic-pdam", "2024-06-03T05:00:00.000Z", idle_minutes=180, posts=97),
+        _lifecycle(REVIEWED_TYPE, "topic-never-escalated", "2024-06-03T02:00:00.000Z", verdict="confirmed", by="x"),
+    ]
+
+
+def test_the_report_counts_each_issue_once_with_its_peak_and_latest_verdict():
+    report = digest(_events())
+    lines = report["issues"]
+    assert [x.peak["severity"] for x in lines] == sorted((x.peak["severity"] for x in lines),
+                                                        key=["awas", "siaga", "waspada"].index)
+    assert len(lines) == len({x.issue_id for x in lines}) == 4
+    assert report["by_severity"] == {"awas": 0, "siaga": 2, "waspada": 2}
+    assert report["verdicts"] == {"confirmed": 1, "false_alarm": 1, "resolved": 0}  # the latest verdict counts
+    assert report["unreviewed"] == 2 and report["precision"] == 0.5
+    pdam = next(x for x in lines if x.issue_id == "topic-pdam")
+    assert pdam.verdict["by"] == "humas" and pdam.closed_at == "2024-06-03T05:00:00.000Z"
+    text = render(report)
+    assert "- 4 isu naik status: 2 siaga, 2 waspada" in text and "- Presisi peringatan: 50 %" in text
+    assert "| alarm palsu oleh humas | 2024-06-03T05:00:00.000Z |" in text
+    assert "wilayah" in text and "DKI Jakarta (" in text  # the pdam surge's province
+    assert "## Klaim yang dibantah dan beredar lagi" in text and "tim-cek-fakta" in text
+
+
+def test_the_period_is_event_time_and_an_empty_period_says_so():
+    events = _events()
+    later = digest(events, since="2024-06-03T01:15:00Z")
+    assert [x.issue_id for x in later["issues"]] == ["topic-bupatiterbaik", "topic-timnas"]
+    assert later["verdicts"] == {"confirmed": 0, "false_alarm": 0, "resolved": 0}  # pdam escalated before
+    empty = render(digest(events, since="2030-01-01T00:00:00Z"))
+    assert "- 0 isu naik status" in empty and "## Isu" not in empty
+
+
+def test_the_command_reads_a_file_of_events(tmp_path, capsys):
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(codecs.BOM_UTF8 + b"\n".join(orjson.dumps(e) for e in _events()) + b"\nnot json\n")
+    assert main(["report", "--file", str(path), "--until", "2024-06-03T01:15:00Z"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Laporan isu Sigap: awal s.d. 2024-06-03T01:15:00Z")
+    assert "- 2 isu naik status: 1 siaga, 1 waspada" in text
+    assert main(["report", "--file", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["issues"]) == 4 and report["precision"] == 0.5
