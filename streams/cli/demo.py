@@ -125,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{shown} escalations. Each is a CloudEvent on '{settings.topic_prefix}escalations' "
               f"(full JSON: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap tail --from-beginning).")
         print(f"The issues behind them: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap issues; a responder's "
-              f"verdict: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap feedback ISSUE_ID confirmed --by NAME.")
+              f"verdict: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap feedback ISSUE_ID confirmed --by NAME; "
+              f"the period's report: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap report.")
     finally:
         if args.keep_worker:
             print(f"\nthe worker keeps running (pid {worker.pid}); the broker too (`sigap kafka stop`)")
