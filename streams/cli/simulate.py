@@ -7,7 +7,8 @@ live::
 
     sigap simulate history.jsonl --policy my_policy.yaml > escalations.jsonl
 
-Lines that are already scored posts (with ``scores.issue_id``) are used as they are; lines with
+With ``--lifecycle`` the reviewed and closed events of escalated issues are printed too (`sigap report --file`
+takes the output). Lines that are already scored posts (with ``scores.issue_id``) are used as they are; lines with
 ``"kind": "feedback"`` are applied as responder feedback at their ``at`` time. ``--oracle`` scores scenario
 files (``sigap replay --scenario NAME --output F``) from their ground truth instead of the trained models.
 """
@@ -35,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--issues", type=Path, help="also write the final state of every issue to this JSONL file")
     parser.add_argument("--batch-size", type=int, default=500, help="posts per scoring/engine batch (default 500)")
     parser.add_argument("--quiet", action="store_true", help="no per-escalation summary lines on stderr")
+    parser.add_argument("--lifecycle", action="store_true",
+                        help="also print the reviewed and closed events of escalated issues (input for `sigap report "
+                             "--file`)")
     parser.set_defaults(func=run)
 
 
@@ -90,6 +94,7 @@ def _summary_line(event: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
+    from streams.escalation import ESCALATED_TYPE
     from streams.issues.engine import IssueEngine
     from streams.policy import PolicyError, load_policy
     from streams.settings import get_settings
@@ -154,28 +159,37 @@ def run(args: argparse.Namespace) -> int:
     records.sort(key=_event_time)  # stable: file order among equal times
 
     engine = IssueEngine(policy, {}, {}, claim_lookup=claim_lookup)
-    escalations = []
+    events: list[dict] = []  # as the engine produced them: escalations, and lifecycle events with --lifecycle
+
+    def take(output) -> None:
+        events.extend(event for _, event in output.escalations)
+        if args.lifecycle:
+            events.extend(event for _, event in output.lifecycle)
+
     out = sys.stdout.buffer
     pending: list[dict] = []
     for record in records:
         if record.get("kind") == "feedback":
             # Feedback acts at its own time: everything complete before it is judged first.
             if pending:
-                escalations.extend(engine.process(pending).escalations)
+                take(engine.process(pending))
                 pending = []
-            escalations.extend(engine.flush().escalations)
-            escalations.extend(engine.process([record]).escalations)
+            take(engine.flush())
+            take(engine.process([record]))
             continue
         pending.append(record)
         if len(pending) >= args.batch_size:
-            escalations.extend(engine.process(pending).escalations)
+            take(engine.process(pending))
             pending = []
     if pending:
-        escalations.extend(engine.process(pending).escalations)
-    escalations.extend(engine.flush(final=True).escalations)
+        take(engine.process(pending))
+    take(engine.flush(final=True))
+    escalations = [event for event in events if event["type"] == ESCALATED_TYPE]
     by_level: dict[int, int] = {}
-    for _, event in escalations:
+    for event in events:
         out.write(orjson.dumps(event) + b"\n")
+        if event["type"] != ESCALATED_TYPE:
+            continue
         by_level[event["data"]["level"]] = by_level.get(event["data"]["level"], 0) + 1
         if not args.quiet:
             print(_summary_line(event), file=sys.stderr)

@@ -147,6 +147,33 @@ def test_simulate_takes_a_policy_and_feedback(tmp_path):
     assert result.returncode == 2 and b"rules" in result.stderr
 
 
+def test_simulate_can_print_the_lifecycle_events_a_report_reads(tmp_path, capsys):
+    from datetime import timedelta
+
+    from tests.issues.helpers import T0, chatter, iso
+    from tests.issues.test_engine import hoax_burst
+
+    feedback = {"kind": "feedback", "issue_id": "claim-c-autis", "verdict": "confirmed", "by": "tim-cek-fakta",
+                "at": iso(T0 + timedelta(minutes=20))}
+    later = chatter(1, 1, start=T0 + timedelta(hours=8), prefix="later")  # moves event time past the expiry
+    path, events_path = tmp_path / "history.jsonl", tmp_path / "events.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in hoax_burst(minutes=12) + [feedback] + later))
+
+    def simulate(*extra) -> list[dict]:
+        result = subprocess.run([sys.executable, "-m", "streams.cli.main", "simulate", str(path), "--quiet", *extra],
+                                capture_output=True, timeout=120, cwd=REPO_ROOT)
+        assert result.returncode == 0, result.stderr.decode()
+        events_path.write_bytes(result.stdout)
+        return [orjson.loads(line) for line in result.stdout.splitlines()]
+
+    assert {e["type"] for e in simulate()} == {"id.sigap.issue.escalated.v1"}
+    kinds = Counter(e["type"] for e in simulate("--lifecycle"))
+    assert kinds["id.sigap.issue.reviewed.v1"] == kinds["id.sigap.issue.closed.v1"] == 1
+    assert main(["report", "--file", str(events_path)]) == 0
+    report = capsys.readouterr().out
+    assert "| dikonfirmasi oleh tim-cek-fakta |" in report and "- Presisi peringatan: 100 %" in report
+
+
 def test_simulate_scores_raw_posts_with_the_trained_models(tmp_path):
     try:
         from streams.scoring import Scorer
