@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--since", metavar="TIME", help="from this RFC 3339 event time (default: the oldest event)")
     parser.add_argument("--until", metavar="TIME", help="up to, not including, this RFC 3339 event time")
     parser.add_argument("--file", type=Path, help="read the events from this JSONL file instead of the topic")
+    parser.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"], default="UTC",
+                        help="time zone of the times shown (default UTC; the JSON keeps the events' own times)")
     parser.add_argument("--json", action="store_true", help="the report as one JSON object")
     parser.set_defaults(func=run)
 
@@ -64,5 +66,5 @@ def run(args: argparse.Namespace) -> int:
         report["issues"] = [dataclasses.asdict(line) for line in report["issues"]]
         print(orjson.dumps(report).decode())
     else:
-        print(render(report), end="")
+        print(render(report, args.zone), end="")
     return 0

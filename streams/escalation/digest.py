@@ -8,12 +8,14 @@ The text is in Indonesian: it is what a humas team pastes into its daily report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from streams.escalation.events import ESCALATED_TYPE
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
 
+ZONES = {"UTC": 0, "WIB": 7, "WITA": 8, "WIT": 9}  # Indonesia's three time zones, hours east of UTC
 VERDICT_WORDS = {"confirmed": "dikonfirmasi", "false_alarm": "alarm palsu", "resolved": "selesai"}
 SEVERITIES = ("awas", "siaga", "waspada")
 
@@ -66,11 +68,21 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
     }
 
 
-def render(report: dict) -> str:
-    """The report as Markdown, in Indonesian."""
+def render(report: dict, zone: str = "UTC") -> str:
+    """The report as Markdown, in Indonesian, with times in ``zone`` (UTC, WIB, WITA or WIT)."""
     lines = report["issues"]
-    period = f"{report['since'] or 'awal'} s.d. {report['until'] or 'sekarang'}"
-    out = [f"# Laporan isu Sigap: {period} (waktu kejadian, UTC)", "", "## Ringkasan", ""]
+
+    def at(stamp: str | None, empty: str = "-") -> str:
+        ms = parse_ms(stamp) if stamp else None
+        if ms is None:
+            return empty
+        local = datetime.fromtimestamp(ms / 1000, tz=timezone(timedelta(hours=ZONES[zone])))
+        return local.strftime("%Y-%m-%d %H:%M")
+
+    period = "semua waktu"
+    if report["since"] or report["until"]:
+        period = f"{at(report['since'], 'awal')} s.d. {at(report['until'], 'sekarang')}"
+    out = [f"# Laporan isu Sigap: {period} (waktu kejadian, {zone})", "", "## Ringkasan", ""]
     levels = ", ".join(f"{n} {s}" for s, n in report["by_severity"].items() if n)
     out.append(f"- {len(lines)} isu naik status" + (f": {levels}" if levels else ""))
     if lines:
@@ -90,8 +102,8 @@ def render(report: dict) -> str:
             if x.verdict:
                 verdict = f"{VERDICT_WORDS.get(x.verdict['verdict'], x.verdict['verdict'])} oleh {x.verdict['by']}"
             title = str(peak.get("title") or x.issue_id).replace("|", "/")
-            out.append(f"| {peak['severity']} | {x.first_time} | {title} | {peak.get('route') or '-'} | {place} | "
-                       f"{verdict} | {x.closed_at or '-'} |")
+            out.append(f"| {peak['severity']} | {at(x.first_time)} | {title} | {peak.get('route') or '-'} | {place} | "
+                       f"{verdict} | {at(x.closed_at)} |")
         claims = {c["claim"]: c for x in lines for c in x.peak.get("matched_claims") or [] if c.get("claim")}
         if claims:
             out += ["", "## Klaim yang dibantah dan beredar lagi", ""]

@@ -45,7 +45,8 @@ def test_the_report_counts_each_issue_once_with_its_peak_and_latest_verdict():
     assert pdam.verdict["by"] == "humas" and pdam.closed_at == "2024-06-03T05:00:00.000Z"
     text = render(report)
     assert "- 4 isu naik status: 2 siaga, 2 waspada" in text and "- Presisi peringatan: 50 %" in text
-    assert "| alarm palsu oleh humas | 2024-06-03T05:00:00.000Z |" in text
+    assert "| alarm palsu oleh humas | 2024-06-03 05:00 |" in text
+    assert "| alarm palsu oleh humas | 2024-06-03 12:00 |" in render(report, "WIB")  # UTC+7
     assert "wilayah" in text and "DKI Jakarta (" in text  # the pdam surge's province
     assert "## Klaim yang dibantah dan beredar lagi" in text and "tim-cek-fakta" in text
 
@@ -64,7 +65,7 @@ def test_the_command_reads_a_file_of_events(tmp_path, capsys):
     path.write_bytes(codecs.BOM_UTF8 + b"\n".join(orjson.dumps(e) for e in _events()) + b"\nnot json\n")
     assert main(["report", "--file", str(path), "--until", "2024-06-03T01:15:00Z"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("# Laporan isu Sigap: awal s.d. 2024-06-03T01:15:00Z")
+    assert text.startswith("# Laporan isu Sigap: awal s.d. 2024-06-03 01:15 (waktu kejadian, UTC)")
     assert "- 2 isu naik status: 1 siaga, 1 waspada" in text
     assert main(["report", "--file", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
