@@ -48,6 +48,8 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
         seen.add(event.get("id"))
         data, subject = event["data"], event.get("subject")
         if event.get("type") == ESCALATED_TYPE:
+            if data.get("level") not in (2, 3, 4) or data.get("severity") not in SEVERITIES:
+                continue  # not an escalation Sigap wrote (a hand-edited file, another producer)
             line = issues.setdefault(subject, IssueLine(subject, event["time"], data))
             if int(data["level"]) >= int(line.peak["level"]):
                 line.peak = data

@@ -29,6 +29,8 @@ def _events() -> list[dict]:
         _lifecycle(REVIEWED_TYPE, "topic-pdam", "2024-06-03T02:20:00.000Z", verdict="false_alarm", by="humas"),
         _lifecycle(CLOSED_TYPE, "topic-pdam", "2024-06-03T05:00:00.000Z", idle_minutes=180, posts=97),
         _lifecycle(REVIEWED_TYPE, "topic-never-escalated", "2024-06-03T02:00:00.000Z", verdict="confirmed", by="x"),
+        {"id": "odd", "type": "id.sigap.issue.escalated.v1", "subject": "x", "time": "2024-06-03T02:00:00Z",
+         "data": {"title": "no level"}},  # not written by Sigap: left out, not a crash
     ]
 
 
