@@ -7,6 +7,7 @@ The text is in Indonesian: it is what a humas team pastes into its daily report.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -63,7 +64,7 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
     return {
         "since": since, "until": until, "issues": lines,
         "by_severity": {s: sum(x.peak["severity"] == s for x in lines) for s in SEVERITIES},
-        "by_route": _counts(x.peak.get("route") or "-" for x in lines),
+        "by_route": dict(Counter(x.peak.get("route") or "-" for x in lines).most_common()),
         "verdicts": {v: verdicts.count(v) for v in VERDICT_WORDS},
         "unreviewed": sum(x.verdict is None for x in lines),
         "precision": confirmed / (confirmed + false_alarms) if confirmed + false_alarms else None,
@@ -115,9 +116,3 @@ def render(report: dict, zone: str = "UTC") -> str:
                 out.append(f"- \u201c{text}\u201d ({claim.get('verdict')}){extra}{link}")
     return "\n".join(out) + "\n"
 
-
-def _counts(values) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
