@@ -1,4 +1,4 @@
-"""`sigap report [--since TIME] [--until TIME] [--file F] [--json]`: the responders' report of a period.
+"""`sigap report [--since TIME] [--until TIME] [--file F] [--zone Z] [--json]`: the responders' report of a period.
 
 Reads the escalations topic from its oldest retained event (or a JSONL file of events, such as `sigap simulate`'s
 output or a saved `sigap tail --from-beginning`) and prints, in Indonesian Markdown, the issues that escalated in
