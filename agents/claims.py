@@ -73,7 +73,7 @@ async def follow_claims() -> None:
     topic = topics.claims.get_topic_name()
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.kafka_client_options(),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",

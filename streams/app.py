@@ -15,12 +15,16 @@ from streams import topics as names
 from streams.settings import Settings, get_settings
 
 
-def _broker_credentials(settings: Settings) -> faust.SASLCredentials | None:
-    if settings.broker_username is None or settings.broker_password is None:
-        return None
-    return faust.SASLCredentials(
-        username=settings.broker_username, password=settings.broker_password.get_secret_value()
-    )
+def _broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLCredentials | None:
+    """Faust's form of the security every other client gets from ``Settings.kafka_client_options``."""
+    if settings.security_protocol.startswith("SASL_"):
+        return faust.SASLCredentials(
+            username=settings.broker_username, password=settings.broker_password.get_secret_value(),
+            mechanism=settings.broker_sasl_mechanism, ssl_context=settings.ssl_context(),
+        )
+    if settings.broker_tls:
+        return faust.SSLCredentials(settings.ssl_context())
+    return None
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -6,8 +6,10 @@ an operator turns is documented here and in the README.
 
 from __future__ import annotations
 
+import ssl
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +24,10 @@ class Settings(BaseSettings):
     broker: str = Field("kafka://127.0.0.1:9092", description="Faust broker URL(s), comma separated")
     broker_username: str | None = Field(None, description="SASL username, if the broker needs one")
     broker_password: SecretStr | None = Field(None, description="SASL password, if the broker needs one")
+    broker_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "PLAIN", description="SASL mechanism, with a username and password")
+    broker_tls: bool = Field(False, description="connect to the broker over TLS")
+    broker_ca_file: Path | None = Field(None, description="CA bundle that signed the broker's certificate (TLS)")
     app_id: str = Field("sigap", description="Faust app id: consumer group and changelog names")
     topic_prefix: str = Field("sigap.", description="prefix of every topic name")
     web_port: int = Field(6066, ge=0, le=65535)
@@ -48,6 +54,35 @@ class Settings(BaseSettings):
             if part:
                 servers.append(part)
         return servers
+
+
+    @property
+    def security_protocol(self) -> str:
+        """Kafka's name for how clients connect: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."""
+        if self.broker_username is not None and self.broker_password is not None:
+            return "SASL_SSL" if self.broker_tls else "SASL_PLAINTEXT"
+        return "SSL" if self.broker_tls else "PLAINTEXT"
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if not self.broker_tls:
+            return None
+        return ssl.create_default_context(cafile=str(self.broker_ca_file) if self.broker_ca_file else None)
+
+    def kafka_client_options(self) -> dict:
+        """Bootstrap servers and security for every client Sigap opens besides Faust's own (kafka-python and
+        aiokafka take the same keyword names), so the command line tools and the claims follower reach a broker
+        that requires SASL or TLS exactly as the worker does."""
+        return {"bootstrap_servers": self.bootstrap_servers, **self.kafka_security()}
+
+    def kafka_security(self) -> dict:
+        """The security part of ``kafka_client_options``."""
+        options: dict = {"security_protocol": self.security_protocol}
+        if self.security_protocol.startswith("SASL_"):
+            options |= {"sasl_mechanism": self.broker_sasl_mechanism, "sasl_plain_username": self.broker_username,
+                        "sasl_plain_password": self.broker_password.get_secret_value()}
+        if self.broker_tls:
+            options["ssl_context"] = self.ssl_context()
+        return options
 
 
 @lru_cache(maxsize=1)

@@ -108,7 +108,7 @@ def _publish(claims: list[dict]) -> str:
 
     settings = get_settings()
     topic = f"{settings.topic_prefix}{CLAIMS}"
-    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=20)
+    producer = KafkaProducer(**settings.kafka_client_options(), acks="all", linger_ms=20)
     for claim in claims:
         producer.send(topic, key=claim["id"].encode(), value=orjson.dumps(claim))
     producer.flush()
@@ -128,7 +128,7 @@ def read_claims() -> dict[str, dict]:
     settings = get_settings()
     claims: dict[str, dict] = {}
     invalid: list[str] = []
-    for key, value in read_compacted(f"{settings.topic_prefix}{CLAIMS}", settings.bootstrap_servers).items():
+    for key, value in read_compacted(f"{settings.topic_prefix}{CLAIMS}", settings).items():
         try:
             claims[key] = parse_claim(value)
         except InvalidInput as exc:
@@ -165,7 +165,7 @@ def run_delete(args: argparse.Namespace) -> int:
     retract = [claim_id for claim_id in dict.fromkeys(args.ids) if claim_id in known]
     topic = f"{settings.topic_prefix}{CLAIMS}"
     if retract:
-        producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+        producer = KafkaProducer(**settings.kafka_client_options(), acks="all")
         for claim_id in retract:
             producer.send(topic, key=claim_id.encode(), value=None)
         producer.flush()

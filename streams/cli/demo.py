@@ -143,7 +143,7 @@ def _print_escalations(settings, summarize, idle_seconds: float) -> int:
 
     from streams.escalation import ESCALATED_TYPE
 
-    consumer = KafkaConsumer(f"{settings.topic_prefix}escalations", bootstrap_servers=settings.bootstrap_servers,
+    consumer = KafkaConsumer(f"{settings.topic_prefix}escalations", **settings.kafka_client_options(),
                              group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
     shown = 0
     last = time.monotonic()

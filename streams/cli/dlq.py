@@ -96,7 +96,7 @@ def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
             raise SystemExit(f"--since {args.since!r} is not an RFC 3339 time")
     settings = get_settings()
     letters = []
-    for message in read_to_end(f"{settings.topic_prefix}{POSTS_DLQ}", settings.bootstrap_servers):
+    for message in read_to_end(f"{settings.topic_prefix}{POSTS_DLQ}", settings):
         try:
             record = orjson.loads(message.value) if message.value is not None else None
         except orjson.JSONDecodeError:
@@ -156,7 +156,7 @@ def run_redrive(args: argparse.Namespace) -> int:
         print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
         return 0
     if sends:
-        producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=20)
+        producer = KafkaProducer(**settings.kafka_client_options(), acks="all", linger_ms=20)
         for topic, key, value in sends:
             producer.send(topic, key=key, value=value)
         producer.flush()

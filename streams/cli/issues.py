@@ -61,8 +61,7 @@ def run_issues(args: argparse.Namespace) -> int:
     from streams.topics import ISSUES
 
     settings = get_settings()
-    issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}",
-                                                      settings.bootstrap_servers).values()]
+    issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}", settings).values()]
     shown = [i for i in issues if (args.all or int(i.get("max_level") or 0) >= 2) and in_regions(i, args.region)]
     shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level
     shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
@@ -93,7 +92,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         return 2
     settings = get_settings()
     topic = f"{settings.topic_prefix}{FEEDBACK}"
-    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+    producer = KafkaProducer(**settings.kafka_client_options(), acks="all")
     producer.send(topic, key=args.issue_id.encode(), value=value)
     producer.flush()
     producer.close()

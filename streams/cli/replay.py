@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     topic = args.topic or f"{settings.topic_prefix}{POSTS}"
-    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=10,
+    producer = KafkaProducer(**settings.kafka_client_options(), acks="all", linger_ms=10,
                              max_request_size=4 * 1024 * 1024)
     began = time.monotonic()
     try:

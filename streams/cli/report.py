@@ -36,7 +36,7 @@ def read_events(path: Path | None) -> list[dict]:
         from streams.topics import ESCALATIONS
 
         settings = get_settings()
-        records = read_to_end(f"{settings.topic_prefix}{ESCALATIONS}", settings.bootstrap_servers)
+        records = read_to_end(f"{settings.topic_prefix}{ESCALATIONS}", settings)
         values = [record.value for record in records if record.value is not None]
     events = []
     for value in values:

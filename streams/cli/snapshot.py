@@ -7,14 +7,17 @@ value per key and drops tombstoned keys, which is what a consumer starting now w
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from streams.settings import Settings
 
 
-def read_to_end(topic: str, bootstrap_servers: list[str], timeout_seconds: float = 30.0) -> list[Any]:
+def read_to_end(topic: str, settings: Settings, timeout_seconds: float = 30.0) -> list[Any]:
     """kafka-python ``ConsumerRecord``s of every partition in offset order, partitions in number order."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+    consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=None, enable_auto_commit=False)
     try:
         partitions = consumer.partitions_for_topic(topic)
         if not partitions:
@@ -35,9 +38,9 @@ def read_to_end(topic: str, bootstrap_servers: list[str], timeout_seconds: float
         consumer.close()
 
 
-def read_compacted(topic: str, bootstrap_servers: list[str], timeout_seconds: float = 30.0) -> dict[str, bytes]:
+def read_compacted(topic: str, settings: Settings, timeout_seconds: float = 30.0) -> dict[str, bytes]:
     latest: dict[str, bytes] = {}
-    for record in read_to_end(topic, bootstrap_servers, timeout_seconds):
+    for record in read_to_end(topic, settings, timeout_seconds):
         key = (record.key or b"").decode("utf-8", "replace")
         if record.value is None:
             latest.pop(key, None)

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     topic = resolve_topic(args.topic, settings.topic_prefix)
     consumer = KafkaConsumer(
         topic,
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.kafka_client_options(),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest" if args.from_beginning else "latest",

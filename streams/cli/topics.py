@@ -26,7 +26,7 @@ def create_command(args: argparse.Namespace) -> int:
     logging.getLogger("kafka").setLevel(logging.WARNING)  # kafka-python logs every connection at INFO
     settings = get_settings()
     try:
-        wait_for_broker(settings.bootstrap_servers, timeout=args.timeout)
+        wait_for_broker(settings.bootstrap_servers, timeout=args.timeout, security=settings.kafka_security())
         results = create_topics(settings, timeout=args.timeout)
     except (BrokerUnavailable, TopicAdminError) as exc:
         log.error("%s", exc)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from kafka import errors as kafka_errors
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
@@ -24,21 +25,25 @@ Servers = str | Sequence[str]
 
 
 @contextmanager
-def admin_client(bootstrap_servers: Servers, timeout: float = 10.0) -> Iterator[KafkaAdminClient]:
-    """An admin client that gives up bootstrapping after ``timeout`` s (KafkaTimeoutError) and closes after use."""
+def admin_client(bootstrap_servers: Servers, timeout: float = 10.0,
+                 security: Mapping[str, Any] | None = None) -> Iterator[KafkaAdminClient]:
+    """An admin client that gives up bootstrapping after ``timeout`` s (KafkaTimeoutError) and closes after use;
+    ``security`` as ``Settings.kafka_security()`` gives it (none: plaintext, as the local broker)."""
     timeout_ms = max(int(timeout * 1000), 1)
     client = KafkaAdminClient(bootstrap_servers=_server_list(bootstrap_servers), client_id="sigap-admin",
-                              bootstrap_timeout_ms=timeout_ms, request_timeout_ms=max(timeout_ms, 5000))
+                              bootstrap_timeout_ms=timeout_ms, request_timeout_ms=max(timeout_ms, 5000),
+                              **(security or {}))
     try:
         yield client
     finally:
         client.close()
 
 
-def broker_answers(bootstrap_servers: Servers, timeout: float = 3.0) -> bool:
+def broker_answers(bootstrap_servers: Servers, timeout: float = 3.0,
+                   security: Mapping[str, Any] | None = None) -> bool:
     """True if a broker answers a metadata request (it lists topics) within about ``timeout`` s."""
     try:
-        with _quiet_kafka_logs(), admin_client(bootstrap_servers, timeout) as client:
+        with _quiet_kafka_logs(), admin_client(bootstrap_servers, timeout, security) as client:
             client.list_topics()
     except (kafka_errors.KafkaError, OSError) as exc:
         log.debug("broker at %s does not answer: %r", bootstrap_servers, exc)
@@ -46,12 +51,13 @@ def broker_answers(bootstrap_servers: Servers, timeout: float = 3.0) -> bool:
     return True
 
 
-def wait_for_broker(bootstrap_servers: Servers, timeout: float = 30.0) -> None:
+def wait_for_broker(bootstrap_servers: Servers, timeout: float = 30.0,
+                    security: Mapping[str, Any] | None = None) -> None:
     """Return once a broker answers a metadata request; raise BrokerUnavailable after ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
-        if broker_answers(bootstrap_servers, timeout=min(max(remaining, 0.5), 5.0)):
+        if broker_answers(bootstrap_servers, timeout=min(max(remaining, 0.5), 5.0), security=security):
             return
         if time.monotonic() >= deadline:
             raise BrokerUnavailable(
@@ -97,7 +103,7 @@ def create_topics(settings: Settings | None = None, *, prefix: str | None = None
     prefix = settings.topic_prefix if prefix is None else prefix
     specs = {spec.name(prefix): spec for spec in topic_specs(settings.posts_partitions)}
     specs |= {spec.name(prefix): spec for spec in state_topic_specs(settings.app_id, settings.posts_partitions)}
-    with admin_client(settings.bootstrap_servers, timeout) as client:
+    with admin_client(settings.bootstrap_servers, timeout, settings.kafka_security()) as client:
         existing = set(client.list_topics())
         missing = [spec for name, spec in specs.items() if name not in existing]
         created = _create_missing(client, missing, prefix, settings.replication_factor, timeout)
@@ -125,7 +131,7 @@ def delete_topics_with_prefix(settings: Settings | None = None, prefix: str | No
     prefix = settings.topic_prefix if prefix is None else prefix
     if not prefix:
         raise ValueError("refusing to delete topics with an empty prefix")
-    with admin_client(settings.bootstrap_servers, timeout) as client:
+    with admin_client(settings.bootstrap_servers, timeout, settings.kafka_security()) as client:
         names = sorted(name for name in client.list_topics() if name.startswith(prefix))
         if names:
             response = client.delete_topics(names, timeout_ms=int(timeout * 1000), raise_errors=False)

@@ -161,7 +161,10 @@ def _exclusive(config: LocalKafkaConfig) -> Iterator[None]:
 
 
 def _ensure_ports_free(config: LocalKafkaConfig) -> None:
-    for port, role in ((config.port, "client"), (config.controller_port, "controller")):
+    ports = [(config.port, "client"), (config.controller_port, "controller")]
+    if config.sasl_port is not None:
+        ports.append((config.sasl_port, "SASL client"))
+    for port, role in ports:
         if not port_in_use(config.host, port):
             continue
         holder = port_owner(port) or "a process this user cannot inspect (try `ss -ltnp`)"

@@ -44,6 +44,10 @@ class LocalKafkaConfig:
     controller_port: int
     home: Path
     pom: Path = DEFAULT_POM
+    # an extra SASL_PLAINTEXT listener (mechanism PLAIN) with these (user, password) pairs, to try Sigap against
+    # a broker that requires authentication; the plaintext listener stays for readiness checks and admin
+    sasl_port: int | None = None
+    sasl_users: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> LocalKafkaConfig:
@@ -148,6 +152,17 @@ def render_server_properties(config: LocalKafkaConfig) -> str:
         # broker restarted meanwhile loads every one of them.
         "log.segment.delete.delay.ms": "1000",
     }
+    if config.sasl_port is not None:
+        users = " ".join(f'user_{user}="{password}"' for user, password in config.sasl_users)
+        settings |= {
+            "listeners": f"PLAINTEXT://{host}:{port},SASL_PLAINTEXT://{host}:{config.sasl_port},"
+                         f"CONTROLLER://{host}:{controller_port}",
+            "advertised.listeners": f"PLAINTEXT://{host}:{port},SASL_PLAINTEXT://{host}:{config.sasl_port}",
+            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": "PLAIN",
+            "listener.name.sasl_plaintext.plain.sasl.jaas.config":
+                f"org.apache.kafka.common.security.plain.PlainLoginModule required {users};",
+        }
     lines = ["# Written by `sigap kafka start` on every start; edit streams/kafka_local/config.py instead."]
     lines += [f"{key}={value}" for key, value in settings.items()]
     return "\n".join(lines) + "\n"

@@ -49,3 +49,14 @@ def test_cluster_ids_are_kafka_uuids():
 
 def test_default_pom_is_in_the_repo():
     assert Path(DEFAULT_POM).is_file()
+
+
+def test_a_sasl_listener_is_added_only_when_asked_for(tmp_path):
+    plain = render_server_properties(LocalKafkaConfig("127.0.0.1", 9092, 9093, tmp_path))
+    assert "SASL" not in plain
+    secured = render_server_properties(LocalKafkaConfig("127.0.0.1", 9092, 9093, tmp_path, sasl_port=9094,
+                                                        sasl_users=(("sigap", "rahasia"),)))
+    lines = dict(line.split("=", 1) for line in secured.splitlines() if "=" in line and not line.startswith("#"))
+    assert lines["listeners"] == "PLAINTEXT://127.0.0.1:9092,SASL_PLAINTEXT://127.0.0.1:9094,CONTROLLER://127.0.0.1:9093"
+    assert lines["inter.broker.listener.name"] == "PLAINTEXT" and lines["sasl.enabled.mechanisms"] == "PLAIN"
+    assert 'user_sigap="rahasia"' in lines["listener.name.sasl_plaintext.plain.sasl.jaas.config"]
