@@ -12,7 +12,6 @@ starts now and is paced at X times real time by its posts' ``created_at`` (``--s
 from __future__ import annotations
 
 import argparse
-import codecs
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -55,9 +54,9 @@ def _scenario_posts(args: argparse.Namespace) -> list[dict]:
 
 
 def _file_lines(path: Path) -> list[bytes]:
-    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    raw = raw.removeprefix(codecs.BOM_UTF8)  # files saved by some editors start with one
-    return [line for line in raw.splitlines() if line.strip()]
+    from streams.cli.files import read_input
+
+    return [line for line in read_input(path).splitlines() if line.strip()]
 
 
 def _key_of(line: bytes) -> bytes | None:

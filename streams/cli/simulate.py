@@ -16,7 +16,6 @@ files (``sigap replay --scenario NAME --output F``) from their ground truth inst
 from __future__ import annotations
 
 import argparse
-import codecs
 import sys
 from pathlib import Path
 
@@ -52,11 +51,11 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
     """(posts, feedback, problems) from a JSONL file; posts are validated like the workers validate them."""
     import orjson
 
+    from streams.cli.files import read_input
     from streams.records.errors import InvalidInput
     from streams.records.post import parse_post
 
-    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    raw = raw.removeprefix(codecs.BOM_UTF8)  # files saved by some editors start with one
+    raw = read_input(path)
     posts, feedback, problems = [], [], []
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
