@@ -9,7 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+
+log = logging.getLogger("sigap")
+EXIT_BROKER = 1  # the broker could not be reached or refused access
 
 COMMAND_MODULES = [
     "streams.cli.kafka",
@@ -46,7 +50,29 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("kafka").setLevel(logging.WARNING)  # kafka-python logs every connection at INFO
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    from kafka import errors as kafka_errors
+
+    from streams.kafka_local.connection_faults import watch_connections
+
+    with watch_connections(verbose=os.environ.get("SIGAP_LOG_LEVEL", "").upper() == "DEBUG") as faults:
+        try:
+            return int(args.func(args) or 0)
+        except kafka_errors.KafkaTimeoutError as exc:
+            if "bootstrap" not in str(exc):
+                raise
+            log.error("%s", _unreachable(faults.fault))
+        except kafka_errors.AuthorizationError as exc:
+            log.error("the broker refused access (%s): the user in SIGAP_BROKER_USERNAME needs ACLs for Sigap's "
+                      "topics and consumer groups", type(exc).__name__)
+    return EXIT_BROKER
+
+
+def _unreachable(fault) -> str:
+    from streams.kafka_local.connection_faults import unreachable_message
+    from streams.settings import get_settings
+
+    settings = get_settings()
+    return unreachable_message(",".join(settings.bootstrap_servers), settings.security_protocol, fault)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from typing import Any
 from kafka import errors as kafka_errors
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
+from streams.kafka_local.connection_faults import ConnectionFault, unreachable_message, watch_connections
 from streams.kafka_local.errors import BrokerUnavailable, TopicAdminError
 from streams.settings import Settings, get_settings
 from streams.topics import TopicSpec, state_topic_specs, topic_specs
@@ -42,28 +43,37 @@ def admin_client(bootstrap_servers: Servers, timeout: float = 10.0,
 def broker_answers(bootstrap_servers: Servers, timeout: float = 3.0,
                    security: Mapping[str, Any] | None = None) -> bool:
     """True if a broker answers a metadata request (it lists topics) within about ``timeout`` s."""
-    try:
-        with _quiet_kafka_logs(), admin_client(bootstrap_servers, timeout, security) as client:
-            client.list_topics()
-    except (kafka_errors.KafkaError, OSError) as exc:
-        log.debug("broker at %s does not answer: %r", bootstrap_servers, exc)
-        return False
-    return True
+    answered, _ = _probe(bootstrap_servers, timeout, security)
+    return answered
 
 
 def wait_for_broker(bootstrap_servers: Servers, timeout: float = 30.0,
                     security: Mapping[str, Any] | None = None) -> None:
-    """Return once a broker answers a metadata request; raise BrokerUnavailable after ``timeout`` s."""
+    """Return once a broker answers a metadata request; raise BrokerUnavailable, naming the cause, after
+    ``timeout`` s, or at once when the cause is one no retry can fix (refused credentials, untrusted
+    certificate)."""
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
-        if broker_answers(bootstrap_servers, timeout=min(max(remaining, 0.5), 5.0), security=security):
+        answered, fault = _probe(bootstrap_servers, min(max(remaining, 0.5), 5.0), security)
+        if answered:
             return
-        if time.monotonic() >= deadline:
-            raise BrokerUnavailable(
-                f"no Kafka broker answered at {_server_list(bootstrap_servers)} within {timeout:g} s "
-                f"(for the local one: `sigap kafka start`)")
+        if (fault is not None and fault.definitive) or time.monotonic() >= deadline:
+            protocol = (security or {}).get("security_protocol", "PLAINTEXT")
+            raise BrokerUnavailable(unreachable_message(", ".join(_server_list(bootstrap_servers)), protocol, fault))
         time.sleep(0.25)
+
+
+def _probe(bootstrap_servers: Servers, timeout: float,
+           security: Mapping[str, Any] | None) -> tuple[bool, ConnectionFault | None]:
+    with _quiet_kafka_logs(), watch_connections(announce=False) as faults:
+        try:
+            with admin_client(bootstrap_servers, timeout, security) as client:
+                client.list_topics()
+        except (kafka_errors.KafkaError, OSError) as exc:
+            log.debug("broker at %s does not answer: %r", bootstrap_servers, exc)
+            return False, faults.fault
+    return True, None
 
 
 @dataclass(frozen=True)

@@ -162,8 +162,7 @@ def _exclusive(config: LocalKafkaConfig) -> Iterator[None]:
 
 def _ensure_ports_free(config: LocalKafkaConfig) -> None:
     ports = [(config.port, "client"), (config.controller_port, "controller")]
-    if config.sasl_port is not None:
-        ports.append((config.sasl_port, "SASL client"))
+    ports += [(port, f"{protocol} client") for protocol, port in config.secured_listeners]
     for port, role in ports:
         if not port_in_use(config.host, port):
             continue

@@ -24,6 +24,7 @@ from streams.settings import REPO_ROOT, Settings, get_settings
 
 DEFAULT_POM = REPO_ROOT / "deploy" / "kafka" / "pom.xml"
 _POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
+SECURED_PROTOCOLS = ("SASL_PLAINTEXT", "SSL", "SASL_SSL")
 
 
 class LocalKafkaEnv(BaseSettings):
@@ -44,10 +45,28 @@ class LocalKafkaConfig:
     controller_port: int
     home: Path
     pom: Path = DEFAULT_POM
-    # an extra SASL_PLAINTEXT listener (mechanism PLAIN) with these (user, password) pairs, to try Sigap against
-    # a broker that requires authentication; the plaintext listener stays for readiness checks and admin
-    sasl_port: int | None = None
+    # Extra listeners, to try Sigap against a broker that requires authentication or TLS: (protocol, port) with
+    # protocol SASL_PLAINTEXT, SSL or SASL_SSL. SASL uses mechanism PLAIN with the (user, password) pairs in
+    # ``sasl_users``; TLS serves the key and certificate chain in the PKCS12 ``tls_keystore``. The plaintext
+    # listener stays for readiness checks and admin.
+    secured_listeners: tuple[tuple[str, int], ...] = ()
     sasl_users: tuple[tuple[str, str], ...] = ()
+    tls_keystore: Path | None = None
+    tls_keystore_password: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = {protocol for protocol, _ in self.secured_listeners} - set(SECURED_PROTOCOLS)
+        if unknown:
+            raise ValueError(f"unknown listener protocol(s) {sorted(unknown)}; use {', '.join(SECURED_PROTOCOLS)}")
+        if self.uses_tls and self.tls_keystore is None:
+            raise ValueError("a TLS listener (SSL or SASL_SSL) needs tls_keystore")
+
+    @property
+    def uses_tls(self) -> bool:
+        return any(protocol.endswith("SSL") for protocol, _ in self.secured_listeners)
+
+    def listener_port(self, protocol: str) -> int:
+        return dict(self.secured_listeners)[protocol]
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> LocalKafkaConfig:
@@ -152,20 +171,39 @@ def render_server_properties(config: LocalKafkaConfig) -> str:
         # broker restarted meanwhile loads every one of them.
         "log.segment.delete.delay.ms": "1000",
     }
-    if config.sasl_port is not None:
-        users = " ".join(f'user_{user}="{password}"' for user, password in config.sasl_users)
-        settings |= {
-            "listeners": f"PLAINTEXT://{host}:{port},SASL_PLAINTEXT://{host}:{config.sasl_port},"
-                         f"CONTROLLER://{host}:{controller_port}",
-            "advertised.listeners": f"PLAINTEXT://{host}:{port},SASL_PLAINTEXT://{host}:{config.sasl_port}",
-            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
-            "sasl.enabled.mechanisms": "PLAIN",
-            "listener.name.sasl_plaintext.plain.sasl.jaas.config":
-                f"org.apache.kafka.common.security.plain.PlainLoginModule required {users};",
-        }
+    if config.secured_listeners:
+        settings |= _secured_listener_settings(config)
     lines = ["# Written by `sigap kafka start` on every start; edit streams/kafka_local/config.py instead."]
     lines += [f"{key}={value}" for key, value in settings.items()]
     return "\n".join(lines) + "\n"
+
+
+def _secured_listener_settings(config: LocalKafkaConfig) -> dict[str, str]:
+    host = config.host
+    extra = [f"{protocol}://{host}:{port}" for protocol, port in config.secured_listeners]
+    protocols = [protocol for protocol, _ in config.secured_listeners]
+    settings = {
+        "listeners": ",".join([f"PLAINTEXT://{host}:{config.port}", *extra,
+                               f"CONTROLLER://{host}:{config.controller_port}"]),
+        "advertised.listeners": ",".join([f"PLAINTEXT://{host}:{config.port}", *extra]),
+        "listener.security.protocol.map": ",".join(["CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT",
+                                                    *(f"{protocol}:{protocol}" for protocol in protocols)]),
+    }
+    users = " ".join(f'user_{user}="{password}"' for user, password in config.sasl_users)
+    for protocol in protocols:
+        if protocol.startswith("SASL_"):
+            settings["sasl.enabled.mechanisms"] = "PLAIN"
+            settings[f"listener.name.{protocol.lower()}.plain.sasl.jaas.config"] = (
+                f"org.apache.kafka.common.security.plain.PlainLoginModule required {users};")
+    if config.uses_tls:
+        settings |= {
+            "ssl.keystore.type": "PKCS12",
+            "ssl.keystore.location": str(config.tls_keystore),
+            "ssl.keystore.password": config.tls_keystore_password,
+            "ssl.key.password": config.tls_keystore_password,
+            "ssl.client.auth": "none",
+        }
+    return settings
 
 
 def render_log4j_config(config: LocalKafkaConfig) -> str:

@@ -86,7 +86,7 @@ def test_deleting_with_an_empty_prefix_is_refused():
 
 def test_waiting_for_an_absent_broker_gives_up_in_time():
     started = time.monotonic()
-    with pytest.raises(BrokerUnavailable, match="no Kafka broker answered"):
+    with pytest.raises(BrokerUnavailable, match="nothing listens there"):
         wait_for_broker([f"127.0.0.1:{free_port()}"], timeout=1.0)
     assert time.monotonic() - started < 5
 

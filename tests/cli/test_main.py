@@ -1,0 +1,55 @@
+"""The command line's last line of defence: a broker it cannot reach or that refuses access ends the command
+with one line naming the cause, not a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from kafka import errors as kafka_errors
+
+from streams.cli import main as cli_main
+
+
+@pytest.fixture
+def command(monkeypatch):
+    """`sigap claims list`, with its work replaced by the given callable."""
+    return lambda work: monkeypatch.setattr("streams.cli.claims.run_list", work)
+
+
+def test_an_unreachable_broker_ends_with_the_cause_and_the_setting_to_check(command, caplog, monkeypatch):
+    monkeypatch.setenv("SIGAP_BROKER", "kafka://broker.example:9093")
+    monkeypatch.setenv("SIGAP_BROKER_USERNAME", "humas")
+    monkeypatch.setenv("SIGAP_BROKER_PASSWORD", "salah")
+
+    def bootstrap_fails(args):
+        logging.getLogger("kafka.net.manager").warning(
+            "Bootstrap connection to %s failed: %s (backoff %.2f secs)", "bootstrap-0",
+            kafka_errors.SaslAuthenticationFailedError("Authentication failed: Invalid username or password"), 0.1)
+        raise kafka_errors.KafkaTimeoutError("Unable to bootstrap from ['broker.example:9093']")
+
+    command(bootstrap_fails)
+    assert cli_main.main(["claims", "list"]) == cli_main.EXIT_BROKER
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == ["could not reach the Kafka broker at broker.example:9093 (SASL_PLAINTEXT): the broker refused "
+                      "the credentials: check SIGAP_BROKER_USERNAME, SIGAP_BROKER_PASSWORD and "
+                      "SIGAP_BROKER_SASL_MECHANISM [[Error 58] SaslAuthenticationFailedError: Authentication failed: "
+                      "Invalid username or password]"]
+
+
+def test_refused_access_names_acls(command, caplog):
+    def denied(args):
+        raise kafka_errors.TopicAuthorizationFailedError()
+
+    command(denied)
+    assert cli_main.main(["claims", "list"]) == cli_main.EXIT_BROKER
+    assert "needs ACLs" in caplog.text and "TopicAuthorizationFailedError" in caplog.text
+
+
+def test_other_timeouts_are_not_mistaken_for_an_unreachable_broker(command):
+    def slow(args):
+        raise kafka_errors.KafkaTimeoutError("Failed to update metadata after 60.0 secs.")
+
+    command(slow)
+    with pytest.raises(kafka_errors.KafkaTimeoutError):
+        cli_main.main(["claims", "list"])
