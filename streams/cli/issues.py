@@ -46,23 +46,22 @@ def issue_line(issue: dict) -> str:
             + reviewed + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
 
 
-def in_regions(issue: dict, codes: list[str] | None) -> bool:
-    if not codes:
-        return True
-    regions = (issue.get("spread") or {}).get("regions") or {}
-    return any(code.strip().upper() in regions for code in codes)
-
-
 def run_issues(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.cli.snapshot import read_compacted
+    from streams.escalation.subscription import SubscriptionError, names_province, province_codes
     from streams.settings import get_settings
     from streams.topics import ISSUES
 
+    try:
+        regions = province_codes(args.region)  # checked before reading the topic
+    except SubscriptionError as exc:
+        raise SystemExit(f"sigap: {exc}") from None
     settings = get_settings()
     issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}", settings).values()]
-    shown = [i for i in issues if (args.all or int(i.get("max_level") or 0) >= 2) and in_regions(i, args.region)]
+    shown = [i for i in issues if (args.all or int(i.get("max_level") or 0) >= 2)
+             and names_province((i.get("spread") or {}).get("regions"), regions)]
     shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level
     shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
     for issue in shown:

@@ -3,7 +3,8 @@
 Reads the escalations topic from its oldest retained event (or a JSONL file of events, such as `sigap simulate`'s
 output or a saved `sigap tail --from-beginning`) and prints, in Indonesian Markdown, the issues that escalated in
 the period (event time), how far, on which route, from which province, what the responders said and when they
-closed, with totals and the alert precision.
+closed, with totals and the alert precision. ``--route``, ``--region`` and ``--min-severity`` keep the issues a
+team follows (``streams/escalation/subscription.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import codecs
 from pathlib import Path
+
+from streams.cli import follow
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"], default="UTC",
                         help="time zone of the times shown (default UTC; the JSON keeps the events' own times)")
     parser.add_argument("--json", action="store_true", help="the report as one JSON object")
+    follow.add_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -61,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and parse_ms(value) is None:
             raise SystemExit(f"--{name} {value!r} is not an RFC 3339 time")
-    report = digest(read_events(args.file), args.since, args.until)
+    subscription = follow.subscription(args)
+    report = digest(read_events(args.file), args.since, args.until, subscription)
     if args.json:
         report["issues"] = [dataclasses.asdict(line) for line in report["issues"]]
         print(orjson.dumps(report).decode())

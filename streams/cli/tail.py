@@ -6,6 +6,8 @@ import argparse
 import sys
 import time
 
+from streams.cli import follow
+
 SEVERITY_MARK = {"waspada": "⚠ WASPADA", "siaga": "⚠⚠ SIAGA", "awas": "⚠⚠⚠ AWAS"}
 
 
@@ -18,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max", type=int, help="stop after this many events")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
     parser.add_argument("--summary", action="store_true", help="one human-readable line per event")
+    follow.add_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -62,6 +65,16 @@ def summarize(value: dict) -> str:
     return str(value)
 
 
+def _event(value: bytes | None) -> dict:
+    import orjson
+
+    try:
+        event = orjson.loads(value) if value is not None else None
+    except orjson.JSONDecodeError:
+        return {}
+    return event if isinstance(event, dict) else {}
+
+
 def run(args: argparse.Namespace) -> int:
     import orjson
     from kafka import KafkaConsumer
@@ -70,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     topic = resolve_topic(args.topic, settings.topic_prefix)
+    subscription = follow.subscription(args)
+    if subscription.narrows and topic != resolve_topic("escalations", settings.topic_prefix):
+        raise SystemExit("sigap: --route, --region and --min-severity follow the escalations topic only")
     consumer = KafkaConsumer(
         topic,
         **settings.kafka_client_options(),
@@ -90,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
                 continue
             last_event = time.monotonic()
             for record in records:
+                if subscription.narrows and not subscription.follows(_event(record.value)):
+                    continue
                 seen += 1
                 if record.value is None:
                     print(orjson.dumps({"key": (record.key or b"").decode(), "tombstone": True}).decode())

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from streams.escalation.events import ESCALATED_TYPE
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from streams.escalation.subscription import Subscription
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
 
@@ -30,8 +31,11 @@ class IssueLine:
     closed_at: str | None = None
 
 
-def digest(events: list[dict], since: str | None = None, until: str | None = None) -> dict:
-    """The period's issues (escalated in it, highest level first) and totals; ``since``/``until`` are RFC 3339."""
+def digest(events: list[dict], since: str | None = None, until: str | None = None,
+           subscription: Subscription | None = None) -> dict:
+    """The period's issues (escalated in it, highest level first) and totals; ``since``/``until`` are RFC 3339;
+    with a ``subscription``, only the issues it follows."""
+    subscription = subscription or Subscription()
     lo = parse_ms(since) if since else None
     hi = parse_ms(until) if until else None
 
@@ -47,6 +51,8 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
         if event.get("id") in seen:
             continue  # a re-emitted event
         seen.add(event.get("id"))
+        if not subscription.follows(event):
+            continue
         data, subject = event["data"], event.get("subject")
         if event.get("type") == ESCALATED_TYPE:
             if data.get("level") not in (2, 3, 4) or data.get("severity") not in SEVERITIES:
@@ -62,7 +68,8 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
     verdicts = [x.verdict["verdict"] for x in lines if x.verdict]
     confirmed, false_alarms = verdicts.count("confirmed"), verdicts.count("false_alarm")
     return {
-        "since": since, "until": until, "issues": lines,
+        "since": since, "until": until, "subscription": subscription.as_dict(), "following": subscription.describe(),
+        "issues": lines,
         "by_severity": {s: sum(x.peak["severity"] == s for x in lines) for s in SEVERITIES},
         "by_route": dict(Counter(x.peak.get("route") or "-" for x in lines).most_common()),
         "verdicts": {v: verdicts.count(v) for v in VERDICT_WORDS},
@@ -85,7 +92,10 @@ def render(report: dict, zone: str = "UTC") -> str:
     period = "semua waktu"
     if report["since"] or report["until"]:
         period = f"{at(report['since'], 'awal')} s.d. {at(report['until'], 'sekarang')}"
-    out = [f"# Laporan isu Sigap: {period} (waktu kejadian, {zone})", "", "## Ringkasan", ""]
+    out = [f"# Laporan isu Sigap: {period} (waktu kejadian, {zone})", ""]
+    if report.get("following"):
+        out += [f"Hanya isu yang diikuti: {report['following']}.", ""]
+    out += ["## Ringkasan", ""]
     levels = ", ".join(f"{n} {s}" for s, n in report["by_severity"].items() if n)
     out.append(f"- {len(lines)} isu naik status" + (f": {levels}" if levels else ""))
     if lines:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from streams.cli.issues import in_regions, issue_line
+import pytest
+
+from streams.cli.issues import issue_line
 from streams.cli.main import main
+from streams.escalation.subscription import names_province, province_codes
 
 
 def test_an_issue_line_names_level_peak_size_label_id_and_claims():
@@ -31,8 +34,10 @@ def test_feedback_verdicts_are_the_contract_s(capsys):
 def test_issues_are_chosen_by_province_and_a_concentrated_one_names_it():
     issue = {"issue_id": "topic-pdam", "label": "pdam", "severity": "waspada", "max_severity": "waspada",
              "posts": 12, "spread": {"platforms": {"twitter": 12}, "regions": {"ID-JB": 10, "ID-JK": 2}}}
-    assert in_regions(issue, None) and in_regions(issue, ["id-jk"]) and in_regions(issue, ["ID-BA", "ID-JB"])
-    assert not in_regions(issue, ["ID-BA"]) and not in_regions({"issue_id": "x"}, ["ID-JB"])
+    regions = issue["spread"]["regions"]
+    assert names_province(regions, frozenset()) and names_province(regions, province_codes(["id-jk"]))
+    assert names_province(regions, province_codes(["ID-BA", "ID-JB"]))
+    assert not names_province(regions, province_codes(["ID-BA"])) and not names_province(None, frozenset({"ID-JB"}))
     assert issue_line(issue).endswith("| wilayah: Jawa Barat (10 dari 12)")
 
 
@@ -42,3 +47,9 @@ def test_an_issue_line_says_who_reviewed_it_last():
                           "last": {"verdict": "false_alarm", "by": "humas-pemkot", "at": "2026-11-26T09:00:00Z"}}}
     assert " | ditinjau: false_alarm oleh humas-pemkot" in issue_line(issue)
     assert "ditinjau" not in issue_line({"issue_id": "topic-pdam", "label": "pdam", "feedback": {}})
+
+
+def test_an_unknown_province_code_is_refused_before_the_broker_is_asked(capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["issues", "--region", "ID-XX"])
+    assert "unknown province code(s) ID-XX" in str(refused.value.code)

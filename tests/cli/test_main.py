@@ -9,6 +9,7 @@ import pytest
 from kafka import errors as kafka_errors
 
 from streams.cli import main as cli_main
+from streams.settings import get_settings
 
 
 @pytest.fixture
@@ -17,7 +18,16 @@ def command(monkeypatch):
     return lambda work: monkeypatch.setattr("streams.cli.claims.run_list", work)
 
 
-def test_an_unreachable_broker_ends_with_the_cause_and_the_setting_to_check(command, caplog, monkeypatch):
+@pytest.fixture
+def settings_from_env():
+    """``get_settings()`` re-read from this test's environment, and again after it."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_an_unreachable_broker_ends_with_the_cause_and_the_setting_to_check(command, caplog, monkeypatch,
+                                                                           settings_from_env):
     monkeypatch.setenv("SIGAP_BROKER", "kafka://broker.example:9093")
     monkeypatch.setenv("SIGAP_BROKER_USERNAME", "humas")
     monkeypatch.setenv("SIGAP_BROKER_PASSWORD", "salah")

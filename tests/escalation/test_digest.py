@@ -72,3 +72,24 @@ def test_the_command_reads_a_file_of_events(tmp_path, capsys):
     assert main(["report", "--file", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert len(report["issues"]) == 4 and report["precision"] == 0.5
+
+
+def test_a_regional_team_s_report_holds_its_province_s_issues_and_says_so(tmp_path, capsys):
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(e) for e in _events()) + b"\n")
+    everything = [x.issue_id for x in digest(_events())["issues"]]
+    named = {e["subject"] for e in _events() if "ID-SN" in (e["data"].get("spread") or {}).get("regions", {})}
+    sulsel = [issue for issue in everything if issue in named]  # an escalation had posts from Sulawesi Selatan
+    assert "topic-pdam" in sulsel and 0 < len(sulsel) < len(everything)
+
+    assert main(["report", "--file", str(path), "--region", "id-sn", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [x["issue_id"] for x in report["issues"]] == sulsel
+    assert report["subscription"] == {"routes": [], "regions": ["ID-SN"], "min_level": 2}
+    pdam = next(x for x in report["issues"] if x["issue_id"] == "topic-pdam")
+    assert pdam["verdict"]["verdict"] == "false_alarm" and pdam["closed_at"]  # what became of it follows it
+
+    assert main(["report", "--file", str(path), "--route", "counter-messaging"]) == 0
+    text = capsys.readouterr().out
+    assert "Hanya isu yang diikuti: jalur counter-messaging." in text and "- 1 isu naik status: 1 siaga" in text
+    assert "tim-cek-fakta" in text and "pdam" not in text

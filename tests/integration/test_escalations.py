@@ -104,6 +104,13 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
         reviewed = [e for e in values(read_until(settings, "escalations", lambda rs: any(
             orjson.loads(r.value)["type"] == "id.sigap.issue.reviewed.v1" for r in rs), timeout=30))
             if e["type"] == "id.sigap.issue.reviewed.v1"]
+    # a team that follows only siaga and above: the siaga escalations, and what became of their issues
+    followed = sigap(env, "tail", "--from-beginning", "--min-severity", "siaga", "--timeout", "5")
+    assert followed.returncode == 0, followed.stderr
+    shown = [orjson.loads(line) for line in followed.stdout.splitlines()]
+    siaga_issues = {e["subject"] for e in live if e["data"]["level"] >= 3}
+    assert {e["id"] for e in shown} == {e["id"] for e in live if e["data"]["level"] >= 3} | {
+        e["id"] for e in reviewed if e["subject"] in siaga_issues}
     # every team subscribed to the escalations learns who handled the issue, and how
     assert [(e["subject"], e["data"]["verdict"], e["data"]["by"], e["time"]) for e in reviewed] == [
         (issue_id, "confirmed", "humas@example.go.id", "2024-03-04T10:00:00.000Z")]

@@ -1,0 +1,85 @@
+"""Following some escalations: by route, province and level, and what became of the issues followed."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.escalation.events import ESCALATED_TYPE
+from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from streams.escalation.subscription import Subscription, SubscriptionError
+
+
+def escalation(issue: str, level: int, route: str, regions: dict[str, int]) -> dict:
+    severity = {2: "waspada", 3: "siaga", 4: "awas"}[level]
+    return {"type": ESCALATED_TYPE, "subject": issue, "id": f"{issue}-{level}",
+            "data": {"issue_id": issue, "level": level, "severity": severity, "route": route,
+                     "spread": {"platforms": {"twitter": 5}, "regions": regions}}}
+
+
+def lifecycle(issue: str, kind: str) -> dict:
+    return {"type": kind, "subject": issue, "id": f"{issue}-{kind}", "data": {"issue_id": issue}}
+
+
+STREAM = [
+    escalation("topic-pdam", 2, "public-relations", {"ID-JB": 9, "ID-JK": 1}),
+    escalation("claim-pepaya", 2, "counter-messaging", {"ID-JT": 4}),
+    escalation("claim-pepaya", 3, "counter-messaging", {"ID-JT": 6, "ID-JB": 1}),
+    escalation("topic-timnas", 2, "monitoring", {}),
+    lifecycle("topic-pdam", REVIEWED_TYPE),
+    lifecycle("claim-pepaya", CLOSED_TYPE),
+    lifecycle("topic-timnas", CLOSED_TYPE),
+]
+
+
+def followed(subscription: Subscription) -> list[str]:
+    return [event["id"] for event in STREAM if subscription.follows(event)]
+
+
+def test_nothing_narrowed_follows_everything():
+    assert followed(Subscription.from_options()) == [event["id"] for event in STREAM]
+
+
+def test_a_province_follows_its_escalations_and_what_became_of_their_issues():
+    assert followed(Subscription.from_options(regions=["id-jb"])) == [
+        "topic-pdam-2", "claim-pepaya-3", "topic-pdam-" + REVIEWED_TYPE, "claim-pepaya-" + CLOSED_TYPE]
+
+
+def test_routes_and_levels_narrow_together():
+    assert followed(Subscription.from_options(routes=["counter-messaging", "fact-check"])) == [
+        "claim-pepaya-2", "claim-pepaya-3", "claim-pepaya-" + CLOSED_TYPE]
+    assert followed(Subscription.from_options(routes=["public-relations"], min_severity="siaga")) == []
+    assert followed(Subscription.from_options(min_severity="siaga")) == ["claim-pepaya-3",
+                                                                          "claim-pepaya-" + CLOSED_TYPE]
+
+
+def test_a_lifecycle_event_before_any_followed_escalation_is_not_followed():
+    subscription = Subscription.from_options(regions=["ID-JB"])
+    assert not subscription.follows(lifecycle("topic-pdam", REVIEWED_TYPE))
+    assert not subscription.follows({"type": ESCALATED_TYPE, "data": "not an object"})
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"routes": ["humas"]}, "unknown route(s) humas"),
+    ({"regions": ["ID-XX", "jabar"]}, "unknown province code(s) ID-XX, JABAR"),
+    ({"min_severity": "tinggi"}, "unknown severity 'tinggi'"),
+])
+def test_unknown_criteria_are_refused_with_what_is_known(options, message):
+    with pytest.raises(SubscriptionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Subscription.from_options(**options)
+
+
+def test_the_description_is_in_indonesian_and_empty_when_nothing_is_narrowed():
+    assert Subscription.from_options().describe() == ""
+    assert Subscription.from_options(routes=["fact-check", "counter-messaging"], regions=["ID-JK", "ID-JB"],
+                                     min_severity="siaga").describe() == (
+        "jalur counter-messaging, fact-check; wilayah Jawa Barat, DKI Jakarta; mulai siaga")
+
+
+def test_an_issue_is_followed_until_it_closes_whatever_its_later_escalations_say():
+    subscription = Subscription.from_options(regions=["ID-JB"])
+    story = [escalation("topic-pdam", 2, "public-relations", {"ID-JB": 9}),
+             escalation("topic-pdam", 3, "platform-report", {"ID-JK": 30}),  # spread beyond the province
+             lifecycle("topic-pdam", CLOSED_TYPE),
+             escalation("topic-pdam", 2, "public-relations", {"ID-JK": 5}),  # a new incarnation, elsewhere
+             escalation("topic-pdam", 3, "public-relations", {"ID-JB": 2, "ID-JK": 9})]
+    assert [subscription.follows(event) for event in story] == [True, True, True, False, True]
