@@ -42,6 +42,8 @@ class Settings(BaseSettings):
         30.0, ge=6, description="a worker that stops heart-beating loses its partitions after this long"
     )
     log_level: str = "INFO"
+    notify_url: SecretStr | None = Field(None, description="webhook `sigap notify` delivers to (its path is often "
+                                                           "the webhook's secret, so it is never logged)")
 
     @property
     def bootstrap_servers(self) -> list[str]:

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "streams.cli.issues",
     "streams.cli.dlq",
     "streams.cli.report",
+    "streams.cli.notify",
     "streams.cli.replay",
     "streams.cli.tail",
     "streams.cli.simulate",

@@ -13,19 +13,19 @@ if TYPE_CHECKING:
     from streams.settings import Settings
 
 
-def read_to_end(topic: str, settings: Settings, timeout_seconds: float = 30.0) -> list[Any]:
-    """kafka-python ``ConsumerRecord``s of every partition in offset order, partitions in number order."""
-    from kafka import KafkaConsumer, TopicPartition
+def read_to_end(topic: str, settings: Settings, timeout_seconds: float = 30.0,
+                stops: dict[int, int] | None = None) -> list[Any]:
+    """kafka-python ``ConsumerRecord``s of every partition in offset order, partitions in number order; with
+    ``stops`` (partition -> offset), only the records before those offsets."""
+    from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=None, enable_auto_commit=False)
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise SystemExit(f"topic {topic} not found; run `sigap topics create`")
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(assigned)
+        assigned = assign_every_partition(consumer, topic)
         consumer.seek_to_beginning(*assigned)
         ends = consumer.end_offsets(assigned)
+        if stops is not None:
+            ends = {tp: min(end, stops.get(tp.partition, end)) for tp, end in ends.items()}
         by_partition: dict[int, list[Any]] = {tp.partition: [] for tp in assigned}
         deadline = time.monotonic() + timeout_seconds
         while any(consumer.position(tp) < ends[tp] for tp in assigned):
@@ -36,6 +36,19 @@ def read_to_end(topic: str, settings: Settings, timeout_seconds: float = 30.0) -
         return [record for p in sorted(by_partition) for record in by_partition[p]]
     finally:
         consumer.close()
+
+
+def assign_every_partition(consumer: Any, topic: str) -> list[Any]:
+    """Assign a kafka-python consumer every partition of ``topic``, in number order; ends the command when the
+    topic does not exist."""
+    from kafka import TopicPartition
+
+    partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise SystemExit(f"topic {topic} not found; run `sigap topics create`")
+    assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+    consumer.assign(assigned)
+    return assigned
 
 
 def read_compacted(topic: str, settings: Settings, timeout_seconds: float = 30.0) -> dict[str, bytes]:

@@ -8,8 +8,6 @@ import time
 
 from streams.cli import follow
 
-SEVERITY_MARK = {"waspada": "⚠ WASPADA", "siaga": "⚠⚠ SIAGA", "awas": "⚠⚠⚠ AWAS"}
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("tail", help="print events from a topic as they arrive")
@@ -32,24 +30,11 @@ def resolve_topic(name: str, prefix: str) -> str:
 
 
 def summarize(value: dict) -> str:
-    from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
-    from streams.issues.places import concentrated_in
+    from streams.escalation.lines import event_line
 
-    data = value.get("data") if isinstance(value.get("data"), dict) else None
-    if data is not None and "severity" in data:
-        reasons = ", ".join(f"{r.get('signal')}={r.get('value')}" for r in data.get("reasons", []))
-        claims = "; ".join(c.get("claim", "")[:60] for c in data.get("matched_claims") or [])
-        place = concentrated_in((data.get("spread") or {}).get("regions") or {})
-        line = (f"{value.get('time')} {SEVERITY_MARK.get(data['severity'], data['severity'])} "
-                f"[{data.get('route', '-')}] {data.get('title')} ({reasons})")
-        return line + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else "")
-    if data is not None and value.get("type") == REVIEWED_TYPE:
-        note = f": {data['note']}" if data.get("note") else ""
-        return (f"{value.get('time')} ✔ DITINJAU {data.get('label')} [{data.get('issue_id')}] "
-                f"({data.get('verdict')} oleh {data.get('by')}{note})")
-    if data is not None and value.get("type") == CLOSED_TYPE:
-        return (f"{value.get('time')} ■ DITUTUP {data.get('label')} [{data.get('issue_id')}] "
-                f"(tidak ada post baru selama {data.get('idle_minutes')} menit; {data.get('posts')} posts)")
+    line = event_line(value)
+    if line is not None:
+        return line
     if "scores" in value:
         scores = value["scores"]
         match = scores.get("claim_match") or {}

@@ -656,6 +656,27 @@ def test_k8s_topics_job_uses_the_worker_image_and_settings():
     assert job["spec"]["template"]["spec"]["restartPolicy"] in {"OnFailure", "Never"}
 
 
+def test_k8s_notify_example_runs_one_notifier_with_valid_options_and_its_url_from_a_secret():
+    from streams.cli.follow import subscription
+    from streams.cli.main import build_parser
+
+    objects = _k8s_objects()
+    (deployment,) = _load_all_yaml(K8S_DIR / "examples" / "notify-humas-jabar.yaml")
+    assert deployment["kind"] == "Deployment"
+    assert deployment["metadata"]["namespace"] == _one(objects, "Namespace")["metadata"]["name"]
+    spec = deployment["spec"]
+    assert spec["replicas"] == 1 and spec["strategy"]["type"] == "Recreate"  # never two with one name
+    assert spec["selector"]["matchLabels"].items() <= spec["template"]["metadata"]["labels"].items()
+    (container,) = spec["template"]["spec"]["containers"]
+    (worker,) = _one(objects, "StatefulSet")["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == worker["image"] and container["envFrom"] == worker["envFrom"]
+    args = build_parser().parse_args(container["args"])
+    assert args.command == "notify" and subscription(args).narrows  # the filters are ones sigap accepts
+    env = {item["name"]: item for item in container["env"]}
+    assert env["SIGAP_NOTIFY_URL"]["valueFrom"]["secretKeyRef"]["key"] == "SIGAP_NOTIFY_URL"
+    assert "SIGAP_NOTIFY_URL" not in _one(objects, "ConfigMap")["data"]
+
+
 def test_k8s_policy_is_the_packaged_default():
     default = ROOT / "streams" / "policy" / "default_policy.yaml"
     if not default.is_file():

@@ -1,0 +1,108 @@
+"""`sigap notify`: deliver the escalations a team follows, and what became of their issues, to its webhook.
+
+Keeps running until stopped (or ``--timeout`` / ``--max``). Its position is committed to the broker under the
+consumer group ``<app id>-notify-<name>`` after each event, so a restart resumes after the last event handled: at
+least once, and an event id already handled (a re-emission) is not sent again, across restarts too, because the
+start re-reads the topic up to that position to recall the ids and the followed issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import time
+
+from streams.cli import follow
+
+log = logging.getLogger("sigap.notify")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("notify", help="deliver escalations to a team's webhook (a chat room, or any "
+                                                  "CloudEvents receiver)")
+    parser.add_argument("--url", help="the webhook (default: SIGAP_NOTIFY_URL, the better place: a webhook URL "
+                                      "usually holds its secret)")
+    parser.add_argument("--format", choices=["cloudevents", "text"], default="cloudevents",
+                        help="cloudevents: each event as it is (application/cloudevents+json); text: "
+                             '{"text": "<one line in Indonesian>"}, for Slack, Mattermost, Rocket.Chat or Google '
+                             "Chat incoming webhooks (default cloudevents)")
+    parser.add_argument("--name", default="default",
+                        help="this notifier's name; its position is kept under <app id>-notify-<name>")
+    parser.add_argument("--from-beginning", action="store_true",
+                        help="on its first start, deliver the oldest retained events too (default: new ones only)")
+    parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
+    parser.add_argument("--max", type=int, help="stop after delivering this many events")
+    follow.add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kafka import KafkaConsumer
+    from kafka.structs import OffsetAndMetadata
+
+    from streams.cli.snapshot import assign_every_partition, read_to_end
+    from streams.escalation.webhook import Notifier
+    from streams.settings import get_settings
+    from streams.topics import ESCALATIONS
+
+    settings = get_settings()
+    url = args.url or (settings.notify_url.get_secret_value() if settings.notify_url else None)
+    if not url:
+        raise SystemExit("sigap: give the webhook with SIGAP_NOTIFY_URL (or --url)")
+    try:
+        notifier = Notifier(url, args.format, follow.subscription(args))
+    except ValueError as exc:
+        raise SystemExit(f"sigap: {exc}") from None
+    topic = f"{settings.topic_prefix}{ESCALATIONS}"
+    group = f"{settings.app_id}-notify-{args.name}"
+    signal.signal(signal.SIGTERM, _stop)  # a pod being stopped: leave as on Ctrl-C, after closing the consumer
+    consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=group, enable_auto_commit=False)
+    try:
+        assigned = assign_every_partition(consumer, topic)
+        starts = _start_positions(consumer, assigned, args.from_beginning)
+        notifier.recall(read_to_end(topic, settings, stops={tp.partition: starts[tp] for tp in assigned}))
+        log.info("delivering %s to %s (%s)%s, group %s", topic, notifier.where, args.format,
+                 f", following {notifier.subscription.describe()}" if notifier.subscription.narrows else "", group)
+        last_event = time.monotonic()
+        while args.max is None or notifier.counts["delivered"] < args.max:
+            batches = consumer.poll(timeout_ms=500)
+            if not batches:
+                if args.timeout is not None and time.monotonic() - last_event > args.timeout:
+                    break
+                continue
+            last_event = time.monotonic()
+            for tp, records in sorted(batches.items()):
+                for record in records:
+                    notifier.handle(record)
+                    consumer.commit({tp: OffsetAndMetadata(record.offset + 1, "", -1)})
+                    if args.max is not None and notifier.counts["delivered"] >= args.max:
+                        break
+                else:
+                    continue
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        consumer.close()
+    log.info("%s", ", ".join(f"{what} {n}" for what, n in notifier.counts.items()))
+    return 0
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _start_positions(consumer, assigned: list, from_beginning: bool) -> dict:
+    """Where each partition resumes: its committed offset, or (first start) the end, or the beginning."""
+    starts = {}
+    for tp in assigned:
+        committed = consumer.committed(tp)
+        if committed is not None:
+            consumer.seek(tp, committed)
+        elif from_beginning:
+            consumer.seek_to_beginning(tp)
+        else:
+            consumer.seek_to_end(tp)
+        starts[tp] = consumer.position(tp)
+    return starts

@@ -1,0 +1,158 @@
+"""Delivering events of the escalations topic to a team's webhook (`sigap notify`).
+
+Two formats:
+
+* ``cloudevents``: the event unchanged, in the CloudEvents HTTP binding's structured mode (``Content-Type:
+  application/cloudevents+json``), for any receiver that speaks CloudEvents or plain JSON;
+* ``text``: ``{"text": "<the line sigap tail --summary prints>"}``, which the incoming webhooks of Slack,
+  Mattermost, Rocket.Chat and Google Chat post as a message in the team's room.
+
+A response decides what happens next: 2xx delivered; no response, 408, 429 or 5xx retried (the receiver is down or
+busy); any other status rejected (the receiver will never take this request: logged and counted, not retried).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from streams.escalation.lines import event_line
+from streams.escalation.subscription import Subscription
+
+log = logging.getLogger("sigap.notify")
+
+FORMATS = ("cloudevents", "text")
+USER_AGENT = "sigap-notify"
+
+
+class Outcome(enum.Enum):
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    body: bytes
+    content_type: str
+
+
+def request_for(value: bytes, event: dict, fmt: str) -> WebhookRequest:
+    """What to POST for one event (``value`` is the record as read, ``event`` the same parsed)."""
+    if fmt == "cloudevents":
+        return WebhookRequest(value, "application/cloudevents+json; charset=utf-8")
+    if fmt == "text":
+        text = event_line(event) or f"{event.get('time')} {event.get('type')} [{event.get('subject')}]"
+        return WebhookRequest(orjson.dumps({"text": text}), "application/json; charset=utf-8")
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def outcome_of(status: int | None) -> Outcome:
+    if status is not None and 200 <= status < 300:
+        return Outcome.DELIVERED
+    if status is None or status in (408, 429) or status >= 500:
+        return Outcome.RETRY
+    return Outcome.REJECTED
+
+
+def post(url: str, request: WebhookRequest, timeout: float = 10.0) -> int | None:
+    """POST and return the HTTP status, or None when no response came (refused, reset, timed out)."""
+    outgoing = urllib.request.Request(url, data=request.body, method="POST",
+                                      headers={"Content-Type": request.content_type, "User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(outgoing, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError, TimeoutError):
+        return None
+
+
+def check_url(url: str) -> str:
+    """The URL if it is http(s) with a host; raises ValueError otherwise. Returns only the scheme and host for
+    logs: a webhook URL's path often holds its secret token."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("the webhook URL must be http:// or https:// with a host")
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+
+
+class Notifier:
+    """Delivers the events a subscription follows, each event id once, in the order read; a receiver that is down
+    holds the stream (retried with backoff) rather than losing events."""
+
+    def __init__(self, url: str, fmt: str, subscription: Subscription, *, remember: int = 100_000,
+                 max_backoff_seconds: float = 60.0, sleep: Callable[[float], None] = time.sleep,
+                 send: Callable[[str, WebhookRequest], int | None] = post) -> None:
+        request_for(b"{}", {}, fmt)  # an unknown format fails here, not at the first event
+        self.url, self.fmt, self.subscription = url, fmt, subscription
+        self.where = check_url(url)
+        self._seen: OrderedDict[str, None] = OrderedDict()  # ids delivered (or passed over), oldest first
+        self._remember = remember
+        self._max_backoff, self._sleep, self._send = max_backoff_seconds, sleep, send
+        self.counts = {outcome: 0 for outcome in ("delivered", "rejected", "not_followed", "repeated", "unreadable")}
+
+    def recall(self, records: Iterable[Any]) -> None:
+        """Replay what an earlier run already handled: which issues are followed and which ids were seen."""
+        for record in records:
+            event = _event(record.value)
+            if event is not None and self.subscription.follows(event):
+                self._remember_id(event["id"])
+
+    def handle(self, record: Any) -> str:
+        """Deliver one record of the escalations topic if it is followed and new; returns what happened."""
+        event = _event(record.value)
+        if event is None:
+            log.warning("not an event, passed over [%s/%d@%d]", record.topic, record.partition, record.offset)
+            return self._count("unreadable")
+        if not self.subscription.follows(event):
+            return self._count("not_followed")
+        if event["id"] in self._seen:
+            return self._count("repeated")
+        request = request_for(record.value, event, self.fmt)
+        attempt = 0
+        while True:
+            status = self._send(self.url, request)
+            outcome = outcome_of(status)
+            where = f"{event['id']} ({event.get('type')}) to {self.where} [{record.topic}/{record.partition}@{record.offset}]"
+            if outcome is Outcome.DELIVERED:
+                log.info("delivered %s", where)
+                self._remember_id(event["id"])
+                return self._count("delivered")
+            if outcome is Outcome.REJECTED:
+                log.error("rejected with HTTP %s, not retried: %s", status, where)
+                self._remember_id(event["id"])
+                return self._count("rejected")
+            delay = min(self._max_backoff, 2.0 ** attempt)
+            attempt += 1
+            log.warning("%s, retrying in %g s: %s", f"HTTP {status}" if status else "no response", delay, where)
+            self._sleep(delay)
+
+    def _remember_id(self, event_id: str) -> None:
+        self._seen[event_id] = None
+        if len(self._seen) > self._remember:
+            self._seen.popitem(last=False)
+
+    def _count(self, what: str) -> str:
+        self.counts[what] += 1
+        return what
+
+
+def _event(value: bytes | None) -> dict | None:
+    try:
+        event = orjson.loads(value) if value is not None else None
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
+        return None
+    return event

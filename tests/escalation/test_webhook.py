@@ -1,0 +1,106 @@
+"""Delivering escalations to a team's webhook: the request, what each response means, each id once, and a
+receiver that is down holding the stream instead of losing events."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import orjson
+import pytest
+
+from streams.escalation.lifecycle import CLOSED_TYPE
+from streams.escalation.subscription import Subscription
+from streams.escalation.webhook import Notifier, Outcome, check_url, outcome_of, post, request_for
+from tests.escalation.test_subscription import escalation, lifecycle
+from tests.support.webhook import webhook_receiver
+
+
+def record(event: dict | bytes, offset: int = 0) -> SimpleNamespace:
+    value = event if isinstance(event, bytes) else orjson.dumps(event)
+    return SimpleNamespace(topic="t.escalations", partition=0, offset=offset, value=value)
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    (200, Outcome.DELIVERED), (204, Outcome.DELIVERED), (None, Outcome.RETRY), (408, Outcome.RETRY),
+    (429, Outcome.RETRY), (500, Outcome.RETRY), (503, Outcome.RETRY), (400, Outcome.REJECTED),
+    (401, Outcome.REJECTED), (404, Outcome.REJECTED), (302, Outcome.REJECTED),
+])
+def test_what_each_response_means(status, outcome):
+    assert outcome_of(status) is outcome
+
+
+def test_cloudevents_go_unchanged_and_text_is_the_summary_line():
+    event = escalation("topic-pdam", 2, "public-relations", {"ID-JK": 11, "ID-SN": 1})
+    event |= {"time": "2024-06-03T01:00:00.000Z"}
+    event["data"] |= {"title": "Lonjakan sentimen negatif: pdam", "reasons": []}
+    value = orjson.dumps(event)
+    structured = request_for(value, event, "cloudevents")
+    assert structured.body == value and structured.content_type.startswith("application/cloudevents+json")
+    text = orjson.loads(request_for(value, event, "text").body)["text"]
+    assert text.startswith("2024-06-03T01:00:00.000Z ⚠ WASPADA [public-relations] Lonjakan sentimen negatif: pdam")
+    assert text.endswith("| wilayah: DKI Jakarta (11 dari 12)")
+    with pytest.raises(ValueError, match="unknown format"):
+        request_for(value, event, "xml")
+
+
+def test_only_http_urls_are_taken_and_logs_never_show_the_path_or_password():
+    assert check_url("https://hooks.slack.com/services/T000/B000/rahasia") == "https://hooks.slack.com"
+    assert check_url("http://user:sandi@127.0.0.1:8080/hook") == "http://127.0.0.1:8080"
+    for bad in ("ftp://example.org/x", "hooks.slack.com/services/x", "https:///nohost"):
+        with pytest.raises(ValueError):
+            check_url(bad)
+
+
+@pytest.fixture
+def receiver():
+    with webhook_receiver() as state:
+        yield state
+
+
+def test_post_returns_the_status_or_none_without_a_response(receiver):
+    url, handler = receiver.url, receiver
+    handler.statuses = [503]
+    request = request_for(b'{"id": "x"}', {}, "cloudevents")
+    assert post(url, request) == 503 and post(url, request) == 200
+    assert handler.received[0] == ("application/cloudevents+json; charset=utf-8", b'{"id": "x"}')
+    assert post("http://127.0.0.1:9/nothing-listens", request, timeout=2) is None
+
+
+def test_a_receiver_that_is_down_holds_the_stream_until_it_takes_the_event(receiver):
+    url, handler = receiver.url, receiver
+    handler.statuses = [503, 429]
+    waits = []
+    notifier = Notifier(url, "cloudevents", Subscription(), sleep=waits.append)
+    first = escalation("claim-pepaya", 2, "counter-messaging", {"ID-JT": 4})
+    assert notifier.handle(record(first)) == "delivered"
+    assert waits == [1.0, 2.0] and len(handler.received) == 3  # two refusals, then taken
+    assert handler.received[-1][1] == orjson.dumps(first)
+
+
+def test_each_id_is_delivered_once_and_a_rejected_one_is_not_retried():
+    sent, statuses = [], {"topic-spam-2": 400}
+    notifier = Notifier("https://hooks.example.go.id/x", "text", Subscription(),
+                        send=lambda url, request: sent.append(request) or statuses.get(current["id"], 200))
+    handled = []
+    for offset, current in enumerate([escalation("topic-pdam", 2, "public-relations", {}),
+                                      escalation("topic-pdam", 2, "public-relations", {}),  # re-emitted
+                                      escalation("topic-spam", 2, "monitoring", {}),
+                                      escalation("topic-spam", 2, "monitoring", {})]):
+        handled.append(notifier.handle(record(current, offset)))
+    assert handled == ["delivered", "repeated", "rejected", "repeated"] and len(sent) == 2
+    assert notifier.handle(record(b"{broken", 9)) == "unreadable"
+    assert notifier.handle(record(b'{"id": "x", "data": "not an object"}', 10)) == "unreadable"
+    assert notifier.counts == {"delivered": 1, "rejected": 1, "not_followed": 0, "repeated": 2, "unreadable": 2}
+
+
+def test_a_restart_recalls_the_ids_and_the_followed_issues_it_handled_before():
+    history = [record(escalation("topic-pdam", 2, "public-relations", {"ID-JB": 9}), 0),
+               record(escalation("topic-timnas", 2, "monitoring", {"ID-JT": 3}), 1)]
+    sent = []
+    restarted = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription.from_options(regions=["ID-JB"]),
+                         send=lambda url, request: sent.append(orjson.loads(request.body)["id"]) or 200)
+    restarted.recall(history)
+    assert restarted.handle(history[0]) == "repeated"  # re-read after a crash before its commit
+    assert restarted.handle(record(lifecycle("topic-pdam", CLOSED_TYPE), 2)) == "delivered"  # an issue followed
+    assert restarted.handle(record(lifecycle("topic-timnas", CLOSED_TYPE), 3)) == "not_followed"
+    assert sent == ["topic-pdam-" + CLOSED_TYPE]

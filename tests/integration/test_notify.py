@@ -1,0 +1,53 @@
+"""`sigap notify` against the real broker and a local webhook: a team that follows its province gets its
+escalations and what became of them, each once, through a receiver that is briefly down; a restart resumes
+after the last event handled and does not re-send a re-emitted one."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from streams.escalation.subscription import Subscription
+from tests.escalation.test_digest import _events
+from tests.support.cli import sigap
+from tests.support.kafka import produce
+from tests.support.webhook import webhook_receiver
+
+pytestmark = pytest.mark.kafka
+
+
+def _produce_events(settings, events: list[dict]) -> None:
+    produce(settings, "escalations", [(e["subject"].encode(), orjson.dumps(e)) for e in events])
+
+
+def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_env):
+    settings, env = sigap_env
+    events = _events()  # the demo's escalations, a re-emission, reviews, a closing, an event Sigap did not write
+    subscription = Subscription.from_options(regions=["ID-SN"])
+    expected = [e["id"] for e in events if subscription.follows(e)]
+    expected = list(dict.fromkeys(expected))  # a re-emitted event is sent once
+    followed_kinds = {e["type"] for e in events if e["id"] in expected}
+    assert len(followed_kinds) > 1 and len(expected) < len({e["id"] for e in events})  # reviews too; not everything
+    _produce_events(settings, events)
+    produce(settings, "escalations", [(b"x", b"{not an event")])
+
+    with webhook_receiver() as receiver:
+        receiver.statuses = [503]  # down for the first attempt
+        env = env | {"SIGAP_NOTIFY_URL": receiver.url}
+        first = sigap(env, "notify", "--from-beginning", "--region", "ID-SN", "--name", "humas-sulsel",
+                      "--timeout", "4")
+        assert first.returncode == 0, first.stderr
+        sent = [orjson.loads(body)["id"] for _, body in receiver.received]
+        assert sent[0] == sent[1]  # the refused attempt, then the retry
+        assert sorted(sent[1:]) == sorted(expected)
+        assert "rahasia" not in first.stderr  # the webhook's secret path is never logged
+        assert "unreadable 1" in first.stderr
+
+        later = dict(events[0], id="a-new-escalation", time="2024-06-03T09:00:00.000Z")
+        later["data"] = dict(later["data"], spread={"platforms": {"twitter": 3}, "regions": {"ID-SN": 3}})
+        _produce_events(settings, [events[0], later])  # an old event re-emitted, and a new one
+        receiver.received.clear()
+        second = sigap(env, "notify", "--region", "ID-SN", "--name", "humas-sulsel", "--timeout", "4")
+        assert second.returncode == 0, second.stderr
+        assert [orjson.loads(body)["id"] for _, body in receiver.received] == ["a-new-escalation"]
+        assert all(kind.startswith("application/cloudevents+json") for kind, _ in receiver.received)
