@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kafka import KafkaConsumer
+    from kafka import KafkaConsumer, TopicPartition
     from kafka.structs import OffsetAndMetadata
 
     from streams.cli.snapshot import assign_every_partition, read_to_end
@@ -56,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"sigap: {exc}") from None
     topic = f"{settings.topic_prefix}{ESCALATIONS}"
     group = f"{settings.app_id}-notify-{args.name}"
+    def done() -> bool:
+        return args.max is not None and notifier.counts["delivered"] >= args.max
+
     signal.signal(signal.SIGTERM, _stop)  # a pod being stopped: leave as on Ctrl-C, after closing the consumer
     consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=group, enable_auto_commit=False)
     try:
@@ -65,22 +68,19 @@ def run(args: argparse.Namespace) -> int:
         log.info("delivering %s to %s (%s)%s, group %s", topic, notifier.where, args.format,
                  f", following {notifier.subscription.describe()}" if notifier.subscription.narrows else "", group)
         last_event = time.monotonic()
-        while args.max is None or notifier.counts["delivered"] < args.max:
+        while not done():
             batches = consumer.poll(timeout_ms=500)
             if not batches:
                 if args.timeout is not None and time.monotonic() - last_event > args.timeout:
                     break
                 continue
             last_event = time.monotonic()
-            for tp, records in sorted(batches.items()):
-                for record in records:
-                    notifier.handle(record)
-                    consumer.commit({tp: OffsetAndMetadata(record.offset + 1, "", -1)})
-                    if args.max is not None and notifier.counts["delivered"] >= args.max:
-                        break
-                else:
-                    continue
-                break
+            for record in (record for _, records in sorted(batches.items()) for record in records):
+                if done():
+                    break
+                notifier.handle(record)
+                position = OffsetAndMetadata(record.offset + 1, "", -1)
+                consumer.commit({TopicPartition(record.topic, record.partition): position})
     except KeyboardInterrupt:
         pass
     finally:
