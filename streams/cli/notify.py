@@ -33,15 +33,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="on its first start, deliver the oldest retained events too (default: new ones only)")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
     parser.add_argument("--max", type=int, help="stop after delivering this many events")
+    parser.add_argument("--metrics-port", type=int, metavar="PORT",
+                        help="serve Prometheus metrics (sigap_notify_*) on this port's /metrics (default: none)")
     follow.add_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    import prometheus_client
     from kafka import KafkaConsumer, TopicPartition
     from kafka.structs import OffsetAndMetadata
 
     from streams.cli.snapshot import assign_every_partition, read_to_end
+    from streams.escalation import notify_metrics
     from streams.escalation.webhook import Notifier
     from streams.settings import get_settings
     from streams.topics import ESCALATIONS
@@ -56,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"sigap: {exc}") from None
     topic = f"{settings.topic_prefix}{ESCALATIONS}"
     group = f"{settings.app_id}-notify-{args.name}"
+    if args.metrics_port is not None:
+        notify_metrics.info.labels(notifier=args.name, format=args.format).set(1)
+        prometheus_client.start_http_server(args.metrics_port, registry=notify_metrics.REGISTRY)
     def done() -> bool:
         return args.max is not None and notifier.counts["delivered"] >= args.max
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from streams.escalation import notify_metrics
 from streams.escalation.lines import event_line
 from streams.escalation.subscription import Subscription
 
@@ -100,7 +101,7 @@ class Notifier:
         self._seen: OrderedDict[str, None] = OrderedDict()  # ids delivered (or passed over), oldest first
         self._remember = remember
         self._max_backoff, self._sleep, self._send = max_backoff_seconds, sleep, send
-        self.counts = {outcome: 0 for outcome in ("delivered", "rejected", "not_followed", "repeated", "unreadable")}
+        self.counts = {outcome: 0 for outcome in notify_metrics.OUTCOMES}
 
     def recall(self, records: Iterable[Any]) -> None:
         """Replay what an earlier run already handled: which issues are followed and which ids were seen."""
@@ -127,6 +128,7 @@ class Notifier:
             where = f"{event['id']} ({event.get('type')}) to {self.where} [{record.topic}/{record.partition}@{record.offset}]"
             if outcome is Outcome.DELIVERED:
                 log.info("delivered %s", where)
+                notify_metrics.last_delivered.set_to_current_time()
                 self._remember_id(event["id"])
                 return self._count("delivered")
             if outcome is Outcome.REJECTED:
@@ -136,6 +138,7 @@ class Notifier:
             delay = min(self._max_backoff, 2.0 ** attempt)
             attempt += 1
             log.warning("%s, retrying in %g s: %s", f"HTTP {status}" if status else "no response", delay, where)
+            notify_metrics.retries.inc()
             self._sleep(delay)
 
     def _remember_id(self, event_id: str) -> None:
@@ -145,6 +148,7 @@ class Notifier:
 
     def _count(self, what: str) -> str:
         self.counts[what] += 1
+        notify_metrics.events.labels(outcome=what).inc()
         return what
 
 

@@ -41,12 +41,16 @@ COUNTERS = {
     "sigap_issue_state_written_bytes_total": set(),
     "sigap_issue_state_written_records_total": set(),
     "sigap_posts_labelled_total": {"model", "label"},
+    "sigap_notify_events_total": {"outcome"},  # `sigap notify`, job sigap-notify
+    "sigap_notify_retries_total": set(),
 }
 GAUGES = {
     "sigap_issues_active": set(),
     "sigap_consumer_lag": {"topic", "partition"},
     "sigap_model_info": {"model", "version"},
     "sigap_claims_known": set(),
+    "sigap_notify_last_delivered_timestamp_seconds": set(),
+    "sigap_notify_info": {"notifier", "format"},
     "up": set(),
 }
 HISTOGRAMS = {
@@ -229,9 +233,11 @@ def test_referenced_metrics_are_exported_by_the_workers():
         from streams import metrics
     except ImportError as exc:  # the module is someone else's; its absence is not a deployment bug
         pytest.skip(f"streams.metrics not importable: {exc}")
+    from streams.escalation import notify_metrics
+
     exported = {"up"}
     suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"], "gauge": [""]}
-    for family in metrics.REGISTRY.collect():
+    for family in [*metrics.REGISTRY.collect(), *notify_metrics.REGISTRY.collect()]:
         exported |= {family.name + suffix for suffix in suffixes.get(family.type, [""])}
     referenced = set()
     for rule in _alert_rules():
@@ -253,9 +259,13 @@ def test_prometheus_configs_scrape_the_sigap_job_and_load_the_rules():
         for rule_file in config.get("rule_files", []):
             assert not Path(rule_file).is_absolute(), f"{name}: keep rule_files relative to the config"
             assert (PROMETHEUS_DIR / rule_file).is_file(), f"{name}: {rule_file} does not exist"
+    kubernetes_jobs = {job["job_name"] for job in _load_yaml(PROMETHEUS_DIR / "prometheus-kubernetes.yml")["scrape_configs"]}
+    assert "sigap-notify" in kubernetes_jobs, "the notifiers' job (alerts.yml's sigap.notify group)"
     for rule in _alert_rules():
+        notify_rule = any(name.startswith("sigap_notify_") for name in metric_names(rule["expr"]))
         for job in re.findall(r'job\s*=\s*"([^"]*)"', rule["expr"]):
-            assert job == "sigap", rule["alert"]
+            assert job == ("sigap-notify" if notify_rule or rule["alert"] == "SigapNotifierDown" else "sigap"), \
+                rule["alert"]
 
 
 # ---- Grafana --------------------------------------------------------------------------------------------------
@@ -672,6 +682,10 @@ def test_k8s_notify_example_runs_one_notifier_with_valid_options_and_its_url_fro
     assert container["image"] == worker["image"] and container["envFrom"] == worker["envFrom"]
     args = build_parser().parse_args(container["args"])
     assert args.command == "notify" and subscription(args).narrows  # the filters are ones sigap accepts
+    annotations = spec["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"  # scraped as job sigap-notify, by its component label
+    assert spec["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == "notify"
+    assert int(annotations["prometheus.io/port"]) == args.metrics_port == container["ports"][0]["containerPort"]
     env = {item["name"]: item for item in container["env"]}
     assert env["SIGAP_NOTIFY_URL"]["valueFrom"]["secretKeyRef"]["key"] == "SIGAP_NOTIFY_URL"
     assert "SIGAP_NOTIFY_URL" not in _one(objects, "ConfigMap")["data"]

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import orjson
 import pytest
 
+from streams.escalation import notify_metrics
 from streams.escalation.lifecycle import CLOSED_TYPE
 from streams.escalation.subscription import Subscription
 from streams.escalation.webhook import Notifier, Outcome, check_url, outcome_of, post, request_for
@@ -51,6 +52,15 @@ def test_only_http_urls_are_taken_and_logs_never_show_the_path_or_password():
             check_url(bad)
 
 
+def _samples() -> dict[str, float]:
+    def value(name: str, **labels: str) -> float:
+        return notify_metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    return {"retries": value("sigap_notify_retries_total"),
+            "delivered": value("sigap_notify_events_total", outcome="delivered"),
+            "last_delivered": value("sigap_notify_last_delivered_timestamp_seconds")}
+
+
 @pytest.fixture
 def receiver():
     with webhook_receiver() as state:
@@ -72,8 +82,12 @@ def test_a_receiver_that_is_down_holds_the_stream_until_it_takes_the_event(recei
     waits = []
     notifier = Notifier(url, "cloudevents", Subscription(), sleep=waits.append)
     first = escalation("claim-pepaya", 2, "counter-messaging", {"ID-JT": 4})
+    before = _samples()
     assert notifier.handle(record(first)) == "delivered"
     assert waits == [1.0, 2.0] and len(handler.received) == 3  # two refusals, then taken
+    after = _samples()
+    assert after["retries"] - before["retries"] == 2 and after["delivered"] - before["delivered"] == 1
+    assert after["last_delivered"] > 0
     assert handler.received[-1][1] == orjson.dumps(first)
 
 

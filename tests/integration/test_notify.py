@@ -4,16 +4,37 @@ after the last event handled and does not re-send a re-emitted one."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+import urllib.request
+
 import orjson
 import pytest
 
 from streams.escalation.subscription import Subscription
 from tests.escalation.test_digest import _events
+from tests.kafka_local.support import free_port
 from tests.support.cli import sigap
 from tests.support.kafka import produce
 from tests.support.webhook import webhook_receiver
 
 pytestmark = pytest.mark.kafka
+
+
+def _metrics_when(port: int, line: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+                text = response.read().decode()
+            if line in text.splitlines():
+                return text
+        except OSError:
+            text = ""
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{line!r} never appeared in the notifier's metrics:\n{text}")
+        time.sleep(0.2)
 
 
 def _produce_events(settings, events: list[dict]) -> None:
@@ -47,7 +68,13 @@ def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_e
         later["data"] = dict(later["data"], spread={"platforms": {"twitter": 3}, "regions": {"ID-SN": 3}})
         _produce_events(settings, [events[0], later])  # an old event re-emitted, and a new one
         receiver.received.clear()
-        second = sigap(env, "notify", "--region", "ID-SN", "--name", "humas-sulsel", "--timeout", "4")
-        assert second.returncode == 0, second.stderr
+        port = free_port()
+        second = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "notify", "--region", "ID-SN", "--name",
+                                   "humas-sulsel", "--timeout", "4", "--metrics-port", str(port)],
+                                  env=env, stderr=subprocess.PIPE, text=True)
+        metrics = _metrics_when(port, 'sigap_notify_events_total{outcome="delivered"} 1.0')
+        assert second.wait(timeout=60) == 0, second.stderr.read()
+        assert 'sigap_notify_events_total{outcome="repeated"} 1.0' in metrics
+        assert 'sigap_notify_info{format="cloudevents",notifier="humas-sulsel"} 1.0' in metrics
         assert [orjson.loads(body)["id"] for _, body in receiver.received] == ["a-new-escalation"]
         assert all(kind.startswith("application/cloudevents+json") for kind, _ in receiver.received)
