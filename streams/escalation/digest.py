@@ -7,6 +7,7 @@ The text is in Indonesian: it is what a humas team pastes into its daily report.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,6 +30,7 @@ class IssueLine:
     peak: dict                       # the data of its highest escalation in the period
     verdict: dict | None = None      # the latest reviewed event's data, if any
     closed_at: str | None = None
+    detection_seconds: float | None = None  # from the issue's first post to its first escalation (event time)
 
 
 def digest(events: list[dict], since: str | None = None, until: str | None = None,
@@ -57,7 +59,10 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
         if event.get("type") == ESCALATED_TYPE:
             if data.get("level") not in (2, 3, 4) or data.get("severity") not in SEVERITIES:
                 continue  # not an escalation Sigap wrote (a hand-edited file, another producer)
-            line = issues.setdefault(subject, IssueLine(subject, event["time"], data))
+            if subject not in issues:
+                issues[subject] = IssueLine(subject, event["time"], data,
+                                            detection_seconds=_seconds_between(data.get("first_seen"), event["time"]))
+            line = issues[subject]
             if int(data["level"]) >= int(line.peak["level"]):
                 line.peak = data
         elif subject in issues and event.get("type") == REVIEWED_TYPE:
@@ -66,6 +71,7 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
             issues[subject].closed_at = event["time"]
     lines = sorted(issues.values(), key=lambda x: (-int(x.peak["level"]), x.first_time, x.issue_id))
     verdicts = [x.verdict["verdict"] for x in lines if x.verdict]
+    detections = sorted(x.detection_seconds for x in lines if x.detection_seconds is not None)
     confirmed, false_alarms = verdicts.count("confirmed"), verdicts.count("false_alarm")
     return {
         "since": since, "until": until, "subscription": subscription.as_dict(), "following": subscription.describe(),
@@ -75,7 +81,19 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
         "verdicts": {v: verdicts.count(v) for v in VERDICT_WORDS},
         "unreviewed": sum(x.verdict is None for x in lines),
         "precision": confirmed / (confirmed + false_alarms) if confirmed + false_alarms else None,
+        "detection_seconds": {"median": statistics.median(detections), "max": detections[-1]} if detections else None,
     }
+
+
+def _seconds_between(start: object, end: object) -> float | None:
+    lo, hi = parse_ms(start), parse_ms(end)
+    return None if lo is None or hi is None or hi < lo else (hi - lo) / 1000
+
+
+def _minutes(seconds: float) -> str:
+    """``2,8 menit`` or, from two hours, ``5,5 jam`` (Indonesian decimal comma)."""
+    text = f"{seconds / 60:.1f} menit" if seconds < 7200 else f"{seconds / 3600:.1f} jam"
+    return text.replace(".", ",")
 
 
 def render(report: dict, zone: str = "UTC") -> str:
@@ -102,12 +120,17 @@ def render(report: dict, zone: str = "UTC") -> str:
         out.append("- Jalur: " + ", ".join(f"{route} {n}" for route, n in report["by_route"].items()))
         reviewed = ", ".join(f"{n} {VERDICT_WORDS[v]}" for v, n in report["verdicts"].items())
         out.append(f"- Tinjauan: {reviewed}; {report['unreviewed']} belum ditinjau")
+    if report.get("detection_seconds"):
+        detected = report["detection_seconds"]
+        out.append(f"- Waktu deteksi (post pertama sampai naik status pertama): median {_minutes(detected['median'])}, "
+                   f"terlama {_minutes(detected['max'])}")
     if report["precision"] is not None:
         out.append(f"- Presisi peringatan: {100 * report['precision']:.0f} % (dikonfirmasi / (dikonfirmasi + "
                    "alarm palsu))")
     if lines:
-        out += ["", "## Isu", "", "| status puncak | pertama naik | isu | jalur | wilayah | tinjauan | ditutup |",
-                "|---|---|---|---|---|---|---|"]
+        out += ["", "## Isu", "",
+                "| status puncak | pertama naik | deteksi | isu | jalur | wilayah | tinjauan | ditutup |",
+                "|---|---|---|---|---|---|---|---|"]
         for x in lines:
             peak = x.peak
             place = concentrated_in((peak.get("spread") or {}).get("regions") or {}) or "-"
@@ -115,7 +138,8 @@ def render(report: dict, zone: str = "UTC") -> str:
             if x.verdict:
                 verdict = f"{VERDICT_WORDS.get(x.verdict['verdict'], x.verdict['verdict'])} oleh {x.verdict['by']}"
             title = str(peak.get("title") or x.issue_id).replace("|", "/")
-            out.append(f"| {peak['severity']} | {at(x.first_time)} | {title} | {peak.get('route') or '-'} | {place} | "
+            detected = _minutes(x.detection_seconds) if x.detection_seconds is not None else "-"
+            out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {title} | {peak.get('route') or '-'} | {place} | "
                        f"{verdict} | {at(x.closed_at)} |")
         claims = {c["claim"]: c for x in lines for c in x.peak.get("matched_claims") or [] if c.get("claim")}
         if claims:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import codecs
 import json
+import statistics
 
 import orjson
 
 from streams.cli.main import main
-from streams.escalation.digest import digest, render
+from streams.escalation.digest import _minutes, digest, render
+from streams.issues.timeutil import parse_ms
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
 from tests.escalation.test_events import demo_run
 
@@ -93,3 +95,23 @@ def test_a_regional_team_s_report_holds_its_province_s_issues_and_says_so(tmp_pa
     text = capsys.readouterr().out
     assert "Hanya isu yang diikuti: jalur counter-messaging." in text and "- 1 isu naik status: 1 siaga" in text
     assert "tim-cek-fakta" in text and "pdam" not in text
+
+
+def test_the_report_says_how_long_each_issue_took_to_escalate_from_its_first_post():
+    events = _events()
+    report = digest(events)
+    firsts = {}
+    for event in sorted((e for e in events if e["type"] == "id.sigap.issue.escalated.v1" and "level" in e["data"]),
+                        key=lambda e: e["time"]):
+        firsts.setdefault(event["subject"], event)
+    expected = {subject: (parse_ms(e["time"]) - parse_ms(e["data"]["first_seen"])) / 1000
+                for subject, e in firsts.items()}
+    assert {x.issue_id: x.detection_seconds for x in report["issues"]} == expected
+    assert report["detection_seconds"] == {"median": statistics.median(expected.values()),
+                                           "max": max(expected.values())}
+    text = render(report)
+    pdam = f"{expected['topic-pdam'] / 60:.1f} menit".replace(".", ",")
+    assert any(line.startswith("| waspada |") and f"| {pdam} | Lonjakan sentimen negatif" in line
+               for line in text.splitlines())
+    assert "- Waktu deteksi (post pertama sampai naik status pertama): median " in text
+    assert _minutes(3 * 3600 + 1800) == "3,5 jam" and _minutes(90) == "1,5 menit"
