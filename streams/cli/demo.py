@@ -126,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
               f"(full JSON: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap tail --from-beginning).")
         print(f"The issues behind them: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap issues; a responder's "
               f"verdict: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap feedback ISSUE_ID confirmed --by NAME; "
-              f"the period's report: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap report.")
+              f"the period's report: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap report; one province's "
+              f"escalations only: SIGAP_TOPIC_PREFIX={settings.topic_prefix} sigap tail --from-beginning --summary "
+              f"--region ID-JK; to a team's chat room: sigap notify --format text (SIGAP_NOTIFY_URL).")
     finally:
         if args.keep_worker:
             print(f"\nthe worker keeps running (pid {worker.pid}); the broker too (`sigap kafka stop`)")
