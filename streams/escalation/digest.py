@@ -139,8 +139,8 @@ def render(report: dict, zone: str = "UTC") -> str:
                 verdict = f"{VERDICT_WORDS.get(x.verdict['verdict'], x.verdict['verdict'])} oleh {x.verdict['by']}"
             title = str(peak.get("title") or x.issue_id).replace("|", "/")
             detected = _minutes(x.detection_seconds) if x.detection_seconds is not None else "-"
-            out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {title} | {peak.get('route') or '-'} | {place} | "
-                       f"{verdict} | {at(x.closed_at)} |")
+            out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {title} | "
+                       f"{peak.get('route') or '-'} | {place} | {verdict} | {at(x.closed_at)} |")
         claims = {c["claim"]: c for x in lines for c in x.peak.get("matched_claims") or [] if c.get("claim")}
         if claims:
             out += ["", "## Klaim yang dibantah dan beredar lagi", ""]

@@ -66,12 +66,24 @@ def outcome_of(status: int | None) -> Outcome:
     return Outcome.REJECTED
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as what it is: urllib would turn a redirected POST into a GET without the event,
+    and a 200 to that GET would count as delivered."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def post(url: str, request: WebhookRequest, timeout: float = 10.0) -> int | None:
-    """POST and return the HTTP status, or None when no response came (refused, reset, timed out)."""
+    """POST and return the HTTP status (a redirect is not followed), or None when no response came (refused,
+    reset, timed out)."""
     outgoing = urllib.request.Request(url, data=request.body, method="POST",
                                       headers={"Content-Type": request.content_type, "User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(outgoing, timeout=timeout) as response:
+        with _OPENER.open(outgoing, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -125,7 +137,8 @@ class Notifier:
         while True:
             status = self._send(self.url, request)
             outcome = outcome_of(status)
-            where = f"{event['id']} ({event.get('type')}) to {self.where} [{record.topic}/{record.partition}@{record.offset}]"
+            where = (f"{event['id']} ({event.get('type')}) to {self.where} "
+                     f"[{record.topic}/{record.partition}@{record.offset}]")
             if outcome is Outcome.DELIVERED:
                 log.info("delivered %s", where)
                 notify_metrics.last_delivered.set_to_current_time()

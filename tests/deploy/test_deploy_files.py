@@ -259,7 +259,8 @@ def test_prometheus_configs_scrape_the_sigap_job_and_load_the_rules():
         for rule_file in config.get("rule_files", []):
             assert not Path(rule_file).is_absolute(), f"{name}: keep rule_files relative to the config"
             assert (PROMETHEUS_DIR / rule_file).is_file(), f"{name}: {rule_file} does not exist"
-    kubernetes_jobs = {job["job_name"] for job in _load_yaml(PROMETHEUS_DIR / "prometheus-kubernetes.yml")["scrape_configs"]}
+    kubernetes = _load_yaml(PROMETHEUS_DIR / "prometheus-kubernetes.yml")
+    kubernetes_jobs = {job["job_name"] for job in kubernetes["scrape_configs"]}
     assert "sigap-notify" in kubernetes_jobs, "the notifiers' job (alerts.yml's sigap.notify group)"
     for rule in _alert_rules():
         notify_rule = any(name.startswith("sigap_notify_") for name in metric_names(rule["expr"]))

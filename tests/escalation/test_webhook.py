@@ -74,6 +74,8 @@ def test_post_returns_the_status_or_none_without_a_response(receiver):
     assert post(url, request) == 503 and post(url, request) == 200
     assert handler.received[0] == ("application/cloudevents+json; charset=utf-8", b'{"id": "x"}')
     assert post("http://127.0.0.1:9/nothing-listens", request, timeout=2) is None
+    handler.statuses = [302, 307]  # a redirect is not followed: urllib would re-send a POST as a bodiless GET
+    assert post(url, request) == 302 and post(url, request) == 307 and handler.gets == 0
 
 
 def test_a_receiver_that_is_down_holds_the_stream_until_it_takes_the_event(receiver):

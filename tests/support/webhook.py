@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 class Receiver:
     url: str
     statuses: list[int] = field(default_factory=list)  # answered in order, then 200
-    received: list[tuple[str, bytes]] = field(default_factory=list)  # (Content-Type, body)
+    received: list[tuple[str, bytes]] = field(default_factory=list)  # (Content-Type, body) of each POST
+    gets: int = 0  # GET requests (a client that followed a redirect)
 
 
 @contextmanager
@@ -25,7 +26,15 @@ def webhook_receiver(path: str = "/hook/rahasia") -> Iterator[Receiver]:
         def do_POST(self):  # noqa: N802 - the http.server API
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.received.append((self.headers["Content-Type"], body))
-            self.send_response(state.statuses.pop(0) if state.statuses else 200)
+            status = state.statuses.pop(0) if state.statuses else 200
+            self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", state.url)
+            self.end_headers()
+
+        def do_GET(self):  # noqa: N802 - the http.server API
+            state.gets += 1
+            self.send_response(200)
             self.end_headers()
 
         def log_message(self, *args):
