@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import sys
 
+from streams.cli import follow
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     issues = subparsers.add_parser("issues", help="the escalated issues, highest level first")
     issues.add_argument("--all", action="store_true", help="every issue the topic holds, escalated or not")
     issues.add_argument("--json", action="store_true", help="one issue record per line, as published")
     issues.add_argument("--region", action="append", metavar="CODE",
-                        help="only issues with posts from this province in their latest window, by ISO 3166-2 "
-                             "code, e.g. ID-JT (repeatable)")
+                        help="only issues where this province, by ISO 3166-2 code (e.g. ID-JT), holds at least "
+                             "--region-share of the latest window's posts that name a region (repeatable)")
+    follow.add_region_share(issues)
     issues.set_defaults(func=run_issues)
     feedback = subparsers.add_parser("feedback", help="a responder's verdict on an escalated issue")
     feedback.add_argument("issue_id", help="as `sigap issues` and the escalation's subject show it")
@@ -50,18 +53,24 @@ def run_issues(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.cli.snapshot import read_compacted
-    from streams.escalation.subscription import SubscriptionError, names_province, province_codes
+    from streams.escalation.subscription import (
+        SubscriptionError,
+        names_province,
+        province_codes,
+        region_share,
+    )
     from streams.settings import get_settings
     from streams.topics import ISSUES
 
     try:
         regions = province_codes(args.region)  # checked before reading the topic
+        share = region_share(args.region_share)
     except SubscriptionError as exc:
         raise SystemExit(f"sigap: {exc}") from None
     settings = get_settings()
     issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}", settings).values()]
     shown = [i for i in issues if (args.all or int(i.get("max_level") or 0) >= 2)
-             and names_province((i.get("spread") or {}).get("regions"), regions)]
+             and names_province((i.get("spread") or {}).get("regions"), regions, share)]
     shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level
     shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
     for issue in shown:

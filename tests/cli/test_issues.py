@@ -35,9 +35,11 @@ def test_issues_are_chosen_by_province_and_a_concentrated_one_names_it():
     issue = {"issue_id": "topic-pdam", "label": "pdam", "severity": "waspada", "max_severity": "waspada",
              "posts": 12, "spread": {"platforms": {"twitter": 12}, "regions": {"ID-JB": 10, "ID-JK": 2}}}
     regions = issue["spread"]["regions"]
-    assert names_province(regions, frozenset()) and names_province(regions, province_codes(["id-jk"]))
-    assert names_province(regions, province_codes(["ID-BA", "ID-JB"]))
-    assert not names_province(regions, province_codes(["ID-BA"])) and not names_province(None, frozenset({"ID-JB"}))
+    assert names_province(regions, frozenset()) and names_province(regions, province_codes(["ID-BA", "ID-JB"]))
+    assert not names_province(regions, province_codes(["id-jk"]))  # 2 of 12 posts: below the default 20 %
+    assert names_province(regions, province_codes(["id-jk"]), min_share=0)
+    assert not names_province(regions, province_codes(["ID-BA"]), min_share=0)
+    assert not names_province(None, frozenset({"ID-JB"}))
     assert issue_line(issue).endswith("| wilayah: Jawa Barat (10 dari 12)")
 
 

@@ -13,6 +13,7 @@ from streams.cli.main import main
 from streams.escalation.digest import _minutes, digest, render
 from streams.issues.timeutil import parse_ms
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from streams.escalation.subscription import names_province
 from tests.escalation.test_events import demo_run
 
 
@@ -80,14 +81,15 @@ def test_a_regional_team_s_report_holds_its_province_s_issues_and_says_so(tmp_pa
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(e) for e in _events()) + b"\n")
     everything = [x.issue_id for x in digest(_events())["issues"]]
-    named = {e["subject"] for e in _events() if "ID-SN" in (e["data"].get("spread") or {}).get("regions", {})}
-    sulsel = [issue for issue in everything if issue in named]  # an escalation had posts from Sulawesi Selatan
-    assert "topic-pdam" in sulsel and 0 < len(sulsel) < len(everything)
+    concerned = {e["subject"] for e in _events()  # an escalation with at least 20 % of its posts from Jakarta
+                 if names_province((e["data"].get("spread") or {}).get("regions"), frozenset({"ID-JK"}))}
+    jakarta = [issue for issue in everything if issue in concerned]
+    assert jakarta == ["topic-pdam"]  # every demo issue has a post from Jakarta; only pdam is Jakarta's
 
-    assert main(["report", "--file", str(path), "--region", "id-sn", "--json"]) == 0
+    assert main(["report", "--file", str(path), "--region", "id-jk", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert [x["issue_id"] for x in report["issues"]] == sulsel
-    assert report["subscription"] == {"routes": [], "regions": ["ID-SN"], "min_level": 2}
+    assert [x["issue_id"] for x in report["issues"]] == jakarta
+    assert report["subscription"] == {"routes": [], "regions": ["ID-JK"], "region_share": 0.2, "min_level": 2}
     pdam = next(x for x in report["issues"] if x["issue_id"] == "topic-pdam")
     assert pdam["verdict"]["verdict"] == "false_alarm" and pdam["closed_at"]  # what became of it follows it
 

@@ -39,9 +39,13 @@ def test_nothing_narrowed_follows_everything():
     assert followed(Subscription.from_options()) == [event["id"] for event in STREAM]
 
 
-def test_a_province_follows_its_escalations_and_what_became_of_their_issues():
-    assert followed(Subscription.from_options(regions=["id-jb"])) == [
+def test_a_province_follows_the_escalations_it_holds_a_share_of_and_what_became_of_their_issues():
+    # pepaya's siaga has 1 of its 7 located posts from Jawa Barat: not Jawa Barat's issue at the default 20 %
+    assert followed(Subscription.from_options(regions=["id-jb"])) == ["topic-pdam-2", "topic-pdam-" + REVIEWED_TYPE]
+    assert followed(Subscription.from_options(regions=["id-jb"], min_region_share=0)) == [
         "topic-pdam-2", "claim-pepaya-3", "topic-pdam-" + REVIEWED_TYPE, "claim-pepaya-" + CLOSED_TYPE]
+    assert followed(Subscription.from_options(regions=["ID-JT"], min_region_share=0.9)) == [
+        "claim-pepaya-2", "claim-pepaya-3", "claim-pepaya-" + CLOSED_TYPE]  # 4 of 4, then followed until closed
 
 
 def test_routes_and_levels_narrow_together():
@@ -62,6 +66,7 @@ def test_a_lifecycle_event_before_any_followed_escalation_is_not_followed():
     ({"routes": ["humas"]}, "unknown route(s) humas"),
     ({"regions": ["ID-XX", "jabar"]}, "unknown province code(s) ID-XX, JABAR"),
     ({"min_severity": "tinggi"}, "unknown severity 'tinggi'"),
+    ({"regions": ["ID-JB"], "min_region_share": 1.5}, "between 0 and 1"),
 ])
 def test_unknown_criteria_are_refused_with_what_is_known(options, message):
     with pytest.raises(SubscriptionError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -72,7 +77,7 @@ def test_the_description_is_in_indonesian_and_empty_when_nothing_is_narrowed():
     assert Subscription.from_options().describe() == ""
     assert Subscription.from_options(routes=["fact-check", "counter-messaging"], regions=["ID-JK", "ID-JB"],
                                      min_severity="siaga").describe() == (
-        "jalur counter-messaging, fact-check; wilayah Jawa Barat, DKI Jakarta; mulai siaga")
+        "jalur counter-messaging, fact-check; wilayah Jawa Barat, DKI Jakarta (minimal 20 % post); mulai siaga")
 
 
 def test_an_issue_is_followed_until_it_closes_whatever_its_later_escalations_say():
@@ -81,5 +86,5 @@ def test_an_issue_is_followed_until_it_closes_whatever_its_later_escalations_say
              escalation("topic-pdam", 3, "platform-report", {"ID-JK": 30}),  # spread beyond the province
              lifecycle("topic-pdam", CLOSED_TYPE),
              escalation("topic-pdam", 2, "public-relations", {"ID-JK": 5}),  # a new incarnation, elsewhere
-             escalation("topic-pdam", 3, "public-relations", {"ID-JB": 2, "ID-JK": 9})]
+             escalation("topic-pdam", 3, "public-relations", {"ID-JB": 4, "ID-JK": 9})]
     assert [subscription.follows(event) for event in story] == [True, True, True, False, True]

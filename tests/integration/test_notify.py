@@ -44,7 +44,7 @@ def _produce_events(settings, events: list[dict]) -> None:
 def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_env):
     settings, env = sigap_env
     events = _events()  # the demo's escalations, a re-emission, reviews, a closing, an event Sigap did not write
-    subscription = Subscription.from_options(regions=["ID-SN"])
+    subscription = Subscription.from_options(regions=["ID-JK"])
     expected = [e["id"] for e in events if subscription.follows(e)]
     expected = list(dict.fromkeys(expected))  # a re-emitted event is sent once
     followed_kinds = {e["type"] for e in events if e["id"] in expected}
@@ -55,7 +55,7 @@ def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_e
     with webhook_receiver() as receiver:
         receiver.statuses = [503]  # down for the first attempt
         env = env | {"SIGAP_NOTIFY_URL": receiver.url}
-        first = sigap(env, "notify", "--from-beginning", "--region", "ID-SN", "--name", "humas-sulsel",
+        first = sigap(env, "notify", "--from-beginning", "--region", "ID-JK", "--name", "humas-dki",
                       "--timeout", "4")
         assert first.returncode == 0, first.stderr
         sent = [orjson.loads(body)["id"] for _, body in receiver.received]
@@ -65,16 +65,17 @@ def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_e
         assert "unreadable 1" in first.stderr
 
         later = dict(events[0], id="a-new-escalation", time="2024-06-03T09:00:00.000Z")
-        later["data"] = dict(later["data"], spread={"platforms": {"twitter": 3}, "regions": {"ID-SN": 3}})
-        _produce_events(settings, [events[0], later])  # an old event re-emitted, and a new one
+        later["data"] = dict(later["data"], spread={"platforms": {"twitter": 3}, "regions": {"ID-JK": 3}})
+        delivered_before = next(e for e in events if e["id"] == expected[0])
+        _produce_events(settings, [delivered_before, later])  # an event already sent, re-emitted, and a new one
         receiver.received.clear()
         port = free_port()
-        second = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "notify", "--region", "ID-SN", "--name",
-                                   "humas-sulsel", "--timeout", "4", "--metrics-port", str(port)],
+        second = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "notify", "--region", "ID-JK", "--name",
+                                   "humas-dki", "--timeout", "4", "--metrics-port", str(port)],
                                   env=env, stderr=subprocess.PIPE, text=True)
         metrics = _metrics_when(port, 'sigap_notify_events_total{outcome="delivered"} 1.0')
         assert second.wait(timeout=60) == 0, second.stderr.read()
         assert 'sigap_notify_events_total{outcome="repeated"} 1.0' in metrics
-        assert 'sigap_notify_info{format="cloudevents",notifier="humas-sulsel"} 1.0' in metrics
+        assert 'sigap_notify_info{format="cloudevents",notifier="humas-dki"} 1.0' in metrics
         assert [orjson.loads(body)["id"] for _, body in receiver.received] == ["a-new-escalation"]
         assert all(kind.startswith("application/cloudevents+json") for kind, _ in receiver.received)
