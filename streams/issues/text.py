@@ -65,6 +65,26 @@ FILLER = frozenset(
     }
 )
 
+# Function words of Javanese and Sundanese, which Indonesians write online too. The reference corpora are
+# Indonesian, so these words look rarer than any Indonesian word and would otherwise become the anchor of every
+# post written in those languages, gathering unrelated posts into one issue ("topic-opo"). Written for Sigap;
+# words that are also Indonesian content or names (teh, karo, abdi, apik) are left out on purpose.
+REGIONAL_FILLER = frozenset(
+    {
+        # Javanese
+        "ora", "opo", "piye", "kepiye", "sing", "iki", "kuwi", "kui", "iku", "kae", "wis", "uwis", "wes",
+        "durung", "arep", "neng", "ning", "nang", "ono", "onok", "enek", "wong", "kowe", "sampeyan",
+        "panjenengan", "kulo", "dadi", "mergo", "merga", "amarga", "nek", "lek", "yen", "banjur", "meneh",
+        "maneh", "wae", "mung", "isih", "saiki", "ngene", "ngono", "kabeh", "akeh", "tenan", "pancen", "koyo",
+        "kayak", "rek", "cak", "dulur", "lur", "mbak", "mas", "mbok", "tak", "leh", "kene", "kono", "ngopo",
+        "ngapa", "ngapain", "lagek", "saben",
+        # Sundanese
+        "eta", "ieu", "aya", "teu", "henteu", "moal", "atuh", "mah", "oge", "tos", "parantos", "acan", "kumaha",
+        "naon", "saha", "iraha", "urang", "anjeun", "sadayana", "pisan", "geura", "euy", "sok", "bae", "lamun",
+        "upami", "sareng", "jeung", "kana", "keur", "nuju", "bakal", "kudu", "kedah", "hayang", "ngan",
+    }
+)
+
 TOKEN_MIN_LEN = 3
 
 
@@ -72,7 +92,7 @@ TOKEN_MIN_LEN = 3
 def term_stats() -> tuple[int, dict[str, int], frozenset[str]]:
     """(documents, document frequency per term, stop words) from the shipped resource file."""
     data = orjson.loads(TERM_DF_PATH.read_bytes())
-    return int(data["documents"]), dict(data["df"]), frozenset(data["stopwords"]) | FILLER
+    return int(data["documents"]), dict(data["df"]), frozenset(data["stopwords"]) | FILLER | REGIONAL_FILLER
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ import pytest
 
 from streams.issues.build_terms import compute
 from streams.issues.keys import anchor_term, issue_id_for
-from streams.issues.text import TERM_DF_PATH, near_duplicate_bands
+from streams.issues.text import REGIONAL_FILLER, TERM_DF_PATH, near_duplicate_bands
 from streams.settings import REPO_ROOT
 
 
@@ -86,6 +86,27 @@ def test_unrelated_chatter_spreads_over_many_keys():
     keys = Counter(key(t) for t in texts)
     assert len(keys) > 0.8 * len(texts)
     assert keys.most_common(1)[0][1] < 0.05 * len(texts)
+
+
+# Unrelated posts in Javanese and Sundanese: they share function words, nothing else.
+REGIONAL_CHATTER = [
+    "Aku ora ngerti opo sing kudu dilakoni, pemerintah kok meneng wae",
+    "Opo bener vaksin iku mbahayani? aku isih wedi",
+    "Dalan neng ngarep omah rusak parah, wis setahun ora didandani",
+    "Rego lombok saiki larang banget, wong cilik piye iki",
+    "Kumaha ieu teh, listrik pareum deui ti isuk",
+    "Jalan di lembur urang ruksak pisan, teu aya perbaikan",
+    "Harga beas naek deui, urang kudu kumaha atuh",
+]
+
+
+def test_javanese_and_sundanese_function_words_do_not_gather_unrelated_posts():
+    keys = [key(text) for text in REGIONAL_CHATTER]
+    # before: topic-opo, topic-wis, topic-saiki and topic-urang (twice, gathering two unrelated posts)
+    assert not [k for k in keys if k.removeprefix("topic-") in REGIONAL_FILLER], keys
+    assert len(set(keys)) == len(keys), keys
+    assert key("Wis tak kandani, banyu PDAM ora mili telung dino, piye iki pak wali") == "topic-pdam"
+    assert key("Naon eta beja ngeunaan bansos, aya nu terang?") == "topic-bansos"
 
 
 def test_bare_reshares_group_by_the_shared_post_and_empty_texts_by_content():
