@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="cloudevents: each event as it is (application/cloudevents+json); text: "
                              '{"text": "<one line in Indonesian>"}, for Slack, Mattermost, Rocket.Chat or Google '
                              "Chat incoming webhooks (default cloudevents)")
+    parser.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"],
+                        help="text format: show the event's time in this zone (default: as on the event, UTC)")
     parser.add_argument("--name", default="default",
                         help="this notifier's name; its position is kept under <app id>-notify-<name>")
     parser.add_argument("--from-beginning", action="store_true",
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if not url:
         raise SystemExit("sigap: give the webhook with SIGAP_NOTIFY_URL (or --url)")
     try:
-        notifier = Notifier(url, args.format, follow.subscription(args))
+        notifier = Notifier(url, args.format, follow.subscription(args), zone=args.zone)
     except ValueError as exc:
         raise SystemExit(f"sigap: {exc}") from None
     topic = f"{settings.topic_prefix}{ESCALATIONS}"

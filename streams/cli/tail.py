@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max", type=int, help="stop after this many events")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
     parser.add_argument("--summary", action="store_true", help="one human-readable line per event")
+    parser.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"],
+                        help="with --summary: escalation times in this zone (default: as on the event, UTC)")
     follow.add_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -29,10 +31,10 @@ def resolve_topic(name: str, prefix: str) -> str:
     return f"{prefix}{name}" if name in suffixes else name
 
 
-def summarize(value: dict) -> str:
+def summarize(value: dict, zone: str | None = None) -> str:
     from streams.escalation.lines import event_line
 
-    line = event_line(value)
+    line = event_line(value, zone)
     if line is not None:
         return line
     if "scores" in value:
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                     print(orjson.dumps({"key": (record.key or b"").decode(), "tombstone": True}).decode())
                 elif args.summary:
                     try:
-                        print(summarize(orjson.loads(record.value)), flush=True)
+                        print(summarize(orjson.loads(record.value), args.zone), flush=True)
                     except orjson.JSONDecodeError:
                         print(record.value.decode("utf-8", "replace"), flush=True)
                 else:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from streams.escalation.events import ESCALATED_TYPE
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from streams.escalation.lines import local_time
 from streams.escalation.subscription import Subscription
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
 
-ZONES = {"UTC": 0, "WIB": 7, "WITA": 8, "WIT": 9}  # Indonesia's three time zones, hours east of UTC
 VERDICT_WORDS = {"confirmed": "dikonfirmasi", "false_alarm": "alarm palsu", "resolved": "selesai"}
 SEVERITIES = ("awas", "siaga", "waspada")
 
@@ -101,11 +100,7 @@ def render(report: dict, zone: str = "UTC") -> str:
     lines = report["issues"]
 
     def at(stamp: str | None, empty: str = "-") -> str:
-        ms = parse_ms(stamp) if stamp else None
-        if ms is None:
-            return empty
-        local = datetime.fromtimestamp(ms / 1000, tz=timezone(timedelta(hours=ZONES[zone])))
-        return local.strftime("%Y-%m-%d %H:%M")
+        return (local_time(stamp, zone) if stamp else None) or empty
 
     period = "semua waktu"
     if report["since"] or report["until"]:

@@ -48,12 +48,13 @@ class WebhookRequest:
     content_type: str
 
 
-def request_for(value: bytes, event: dict, fmt: str) -> WebhookRequest:
-    """What to POST for one event (``value`` is the record as read, ``event`` the same parsed)."""
+def request_for(value: bytes, event: dict, fmt: str, zone: str | None = None) -> WebhookRequest:
+    """What to POST for one event (``value`` is the record as read, ``event`` the same parsed); ``zone`` sets the
+    time zone of the text format's time."""
     if fmt == "cloudevents":
         return WebhookRequest(value, "application/cloudevents+json; charset=utf-8")
     if fmt == "text":
-        text = event_line(event) or f"{event.get('time')} {event.get('type')} [{event.get('subject')}]"
+        text = event_line(event, zone) or f"{event.get('time')} {event.get('type')} [{event.get('subject')}]"
         return WebhookRequest(orjson.dumps({"text": text}), "application/json; charset=utf-8")
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -104,11 +105,12 @@ class Notifier:
     """Delivers the events a subscription follows, each event id once, in the order read; a receiver that is down
     holds the stream (retried with backoff) rather than losing events."""
 
-    def __init__(self, url: str, fmt: str, subscription: Subscription, *, remember: int = 100_000,
+    def __init__(self, url: str, fmt: str, subscription: Subscription, *, zone: str | None = None,
+                 remember: int = 100_000,
                  max_backoff_seconds: float = 60.0, sleep: Callable[[float], None] = time.sleep,
                  send: Callable[[str, WebhookRequest], int | None] = post) -> None:
         request_for(b"{}", {}, fmt)  # an unknown format fails here, not at the first event
-        self.url, self.fmt, self.subscription = url, fmt, subscription
+        self.url, self.fmt, self.subscription, self.zone = url, fmt, subscription, zone
         self.where = check_url(url)
         self._seen: OrderedDict[str, None] = OrderedDict()  # ids delivered (or passed over), oldest first
         self._remember = remember
@@ -132,7 +134,7 @@ class Notifier:
             return self._count("not_followed")
         if event["id"] in self._seen:
             return self._count("repeated")
-        request = request_for(record.value, event, self.fmt)
+        request = request_for(record.value, event, self.fmt, self.zone)
         attempt = 0
         while True:
             status = self._send(self.url, request)

@@ -42,6 +42,9 @@ def test_cloudevents_go_unchanged_and_text_is_the_summary_line():
     assert text.endswith("| wilayah: DKI Jakarta (11 dari 12)")
     with pytest.raises(ValueError, match="unknown format"):
         request_for(value, event, "xml")
+    in_wita = orjson.loads(request_for(value, event, "text", "WITA").body)["text"]  # UTC+8, for a team in Makassar
+    assert in_wita.startswith("2024-06-03 09:00 WITA ⚠ WASPADA [public-relations]")
+    assert request_for(value, event, "cloudevents", "WITA").body == value  # the event itself is never rewritten
 
 
 def test_only_http_urls_are_taken_and_logs_never_show_the_path_or_password():
