@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="this notifier's name; its position is kept under <app id>-notify-<name>")
     parser.add_argument("--from-beginning", action="store_true",
                         help="on its first start, deliver the oldest retained events too (default: new ones only)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print each request body instead of sending it, and keep no position: try the filters "
+                             "and the format first (no webhook needed)")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
     parser.add_argument("--max", type=int, help="stop after delivering this many events")
     parser.add_argument("--metrics-port", type=int, metavar="PORT",
@@ -48,16 +51,19 @@ def run(args: argparse.Namespace) -> int:
 
     from streams.cli.snapshot import assign_every_partition, read_to_end
     from streams.escalation import notify_metrics
-    from streams.escalation.webhook import Notifier
+    from streams.escalation.webhook import Notifier, post
     from streams.settings import get_settings
     from streams.topics import ESCALATIONS
 
     settings = get_settings()
     url = args.url or (settings.notify_url.get_secret_value() if settings.notify_url else None)
-    if not url:
+    if args.dry_run:
+        url = "http://dry-run.invalid/"  # what the logs name: nothing is sent anywhere
+    elif not url:
         raise SystemExit("sigap: give the webhook with SIGAP_NOTIFY_URL (or --url)")
     try:
-        notifier = Notifier(url, args.format, follow.subscription(args), zone=args.zone)
+        notifier = Notifier(url, args.format, follow.subscription(args), zone=args.zone,
+                            send=_print_instead if args.dry_run else post)
     except ValueError as exc:
         raise SystemExit(f"sigap: {exc}") from None
     topic = f"{settings.topic_prefix}{ESCALATIONS}"
@@ -65,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.metrics_port is not None:
         notify_metrics.info.labels(notifier=args.name, format=args.format).set(1)
         prometheus_client.start_http_server(args.metrics_port, registry=notify_metrics.REGISTRY)
+
     def done() -> bool:
         return args.max is not None and notifier.counts["delivered"] >= args.max
 
@@ -88,14 +95,20 @@ def run(args: argparse.Namespace) -> int:
                 if done():
                     break
                 notifier.handle(record)
-                position = OffsetAndMetadata(record.offset + 1, "", -1)
-                consumer.commit({TopicPartition(record.topic, record.partition): position})
+                if not args.dry_run:
+                    position = OffsetAndMetadata(record.offset + 1, "", -1)
+                    consumer.commit({TopicPartition(record.topic, record.partition): position})
     except KeyboardInterrupt:
         pass
     finally:
         consumer.close()
     log.info("%s", ", ".join(f"{what} {n}" for what, n in notifier.counts.items()))
     return 0
+
+
+def _print_instead(url: str, request) -> int:
+    print(request.body.decode("utf-8", "replace"), flush=True)
+    return 200
 
 
 def _stop(signum, frame) -> None:

@@ -53,8 +53,15 @@ def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_e
     produce(settings, "escalations", [(b"x", b"{not an event")])
 
     with webhook_receiver() as receiver:
-        receiver.statuses = [503]  # down for the first attempt
         env = env | {"SIGAP_NOTIFY_URL": receiver.url}
+        tried = sigap(env, "notify", "--dry-run", "--from-beginning", "--region", "ID-JK", "--name", "humas-dki",
+                      "--format", "text", "--zone", "WIB", "--timeout", "3")
+        assert tried.returncode == 0, tried.stderr
+        texts = [orjson.loads(line)["text"] for line in tried.stdout.splitlines()]
+        assert len(texts) == len(expected) and all(text[:20].endswith(" WIB") for text in texts)
+        assert receiver.received == [] and "dry-run.invalid" in tried.stderr  # nothing sent, no position kept
+
+        receiver.statuses = [503]  # down for the first attempt
         first = sigap(env, "notify", "--from-beginning", "--region", "ID-JK", "--name", "humas-dki",
                       "--timeout", "4")
         assert first.returncode == 0, first.stderr
