@@ -18,6 +18,8 @@ def run(args: argparse.Namespace) -> int:
     from faust import Worker
 
     from streams.app import app, settings
+    from streams.log_flood import limit_client_retry_logs
 
+    limit_client_retry_logs()
     Worker(app, loglevel=settings.log_level, redirect_stdouts=False).execute_from_commandline()
     return 0
