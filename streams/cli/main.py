@@ -11,6 +11,10 @@ import importlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from streams.kafka_local.connection_faults import ConnectionFault
 
 log = logging.getLogger("sigap")
 EXIT_BROKER = 1  # the broker could not be reached or refused access
@@ -68,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_BROKER
 
 
-def _unreachable(fault) -> str:
+def _unreachable(fault: ConnectionFault | None) -> str:
     from streams.kafka_local.connection_faults import unreachable_message
     from streams.settings import get_settings
 
     settings = get_settings()
-    return unreachable_message(",".join(settings.bootstrap_servers), settings.security_protocol, fault)
+    return unreachable_message(", ".join(settings.bootstrap_servers), settings.security_protocol, fault)
 
 
 if __name__ == "__main__":
