@@ -113,7 +113,7 @@ async def track_issues(stream):
                 outputs.append((topics.issues, issue_id, None if state is None else encode(state)))
             for issue_id, event in out.escalations:
                 outputs.append((topics.escalations, issue_id, encode(event)))
-                metrics.escalations.labels(level=str(event["data"]["level"])).inc()
+                metrics.observe_escalation(event)
             for issue_id, event in out.lifecycle:
                 outputs.append((topics.escalations, issue_id, encode(event)))
             for verdict, count in out.feedback_counts.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 
+from streams.escalation.events import detection_seconds
 from streams.records.post import PLATFORMS
 
 disable_created_metrics()
@@ -71,6 +72,11 @@ MODEL_LABELS = {
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
 )
+escalation_detection_seconds = Histogram(
+    "sigap_escalation_detection_seconds",
+    "Event time from an issue's first post to each level it reached (how early responders were told), by level.",
+    ["level"], buckets=(60, 120, 300, 600, 900, 1800, 3600, 3 * 3600, 6 * 3600, 24 * 3600), registry=REGISTRY,
+)
 
 for _platform in (*PLATFORMS, "unknown"):
     posts_consumed.labels(platform=_platform)
@@ -96,6 +102,15 @@ def count_labels(scored_posts: list[dict]) -> None:
     for (model, label), n in counts.items():
         if label in MODEL_LABELS[model]:
             posts_labelled.labels(model=model, label=label).inc(n)
+
+
+def observe_escalation(event: dict) -> None:
+    """Count a published escalation and how long after its issue's first post (event time) it came."""
+    level = str(event["data"]["level"])
+    escalations.labels(level=level).inc()
+    detected = detection_seconds(event)
+    if detected is not None:
+        escalation_detection_seconds.labels(level=level).observe(detected)
 
 
 def exposition() -> bytes:

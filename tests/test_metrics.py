@@ -25,3 +25,24 @@ def test_labelled_posts_are_counted_per_model_and_label_and_unknown_labels_are_n
     assert _value("language", "other") == before[("language", "other")] + 1
     assert metrics.REGISTRY.get_sample_value("sigap_posts_labelled_total",
                                              {"model": "sentiment", "label": "sarcastic"}) is None
+
+
+def test_an_escalation_is_counted_with_how_long_after_its_issue_s_first_post_it_came():
+    def sample(name: str, level: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, {"level": level}) or 0.0
+
+    names = ("sigap_escalations_total", "sigap_escalation_detection_seconds_count",
+             "sigap_escalation_detection_seconds_sum")
+    before = {name: sample(name, "3") for name in names}
+    under_5_min = metrics.REGISTRY.get_sample_value("sigap_escalation_detection_seconds_bucket",
+                                                   {"level": "3", "le": "300.0"}) or 0.0
+    metrics.observe_escalation({"time": "2024-06-03T01:05:51.864Z",
+                                "data": {"level": 3, "first_seen": "2024-06-03T01:03:05.797Z"}})
+    metrics.observe_escalation({"time": "2024-06-03T01:05:51.864Z", "data": {"level": 3}})  # no first_seen
+    assert sample("sigap_escalations_total", "3") == before["sigap_escalations_total"] + 2
+    observed = sample("sigap_escalation_detection_seconds_count", "3")
+    assert observed == before["sigap_escalation_detection_seconds_count"] + 1
+    assert abs(sample("sigap_escalation_detection_seconds_sum", "3")
+               - before["sigap_escalation_detection_seconds_sum"] - 166.067) < 1e-6
+    assert metrics.REGISTRY.get_sample_value("sigap_escalation_detection_seconds_bucket",
+                                            {"level": "3", "le": "300.0"}) == under_5_min + 1

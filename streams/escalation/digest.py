@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from streams.escalation.events import ESCALATED_TYPE
+from streams.escalation.events import ESCALATED_TYPE, detection_seconds
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
 from streams.escalation.lines import local_time
 from streams.escalation.subscription import Subscription
@@ -59,8 +59,7 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
             if data.get("level") not in (2, 3, 4) or data.get("severity") not in SEVERITIES:
                 continue  # not an escalation Sigap wrote (a hand-edited file, another producer)
             if subject not in issues:
-                issues[subject] = IssueLine(subject, event["time"], data,
-                                            detection_seconds=_seconds_between(data.get("first_seen"), event["time"]))
+                issues[subject] = IssueLine(subject, event["time"], data, detection_seconds=detection_seconds(event))
             line = issues[subject]
             if int(data["level"]) >= int(line.peak["level"]):
                 line.peak = data
@@ -82,11 +81,6 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
         "precision": confirmed / (confirmed + false_alarms) if confirmed + false_alarms else None,
         "detection_seconds": {"median": statistics.median(detections), "max": detections[-1]} if detections else None,
     }
-
-
-def _seconds_between(start: object, end: object) -> float | None:
-    lo, hi = parse_ms(start), parse_ms(end)
-    return None if lo is None or hi is None or hi < lo else (hi - lo) / 1000
 
 
 def _minutes(seconds: float) -> str:

@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 
-from streams.issues.timeutil import iso
+from streams.issues.timeutil import iso, parse_ms
 from streams.policy.model import ROUTES, Policy
 from streams.policy.signals import LEVEL_NAMES
 
@@ -175,3 +175,10 @@ def build_escalation(
         "datacontenttype": "application/json",
         "data": data,
     }
+
+
+def detection_seconds(event: dict) -> float | None:
+    """How long after its issue's first post an escalation came, in event time; None without both times."""
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    first, reached = parse_ms(data.get("first_seen")), parse_ms(event.get("time"))
+    return None if first is None or reached is None or reached < first else (reached - first) / 1000

@@ -57,6 +57,7 @@ HISTOGRAMS = {
     "sigap_processing_seconds": set(),
     "sigap_event_lag_seconds": set(),
     "sigap_model_inference_seconds": {"model"},
+    "sigap_escalation_detection_seconds": {"level"},  # extension (README, "Metrics")
 }
 TARGET_LABELS = {"job", "instance"}  # attached by Prometheus to every scraped series
 

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 
 import orjson
@@ -125,6 +126,8 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
     siaga = [e for e in live if e["data"]["level"] >= 3]
     assert siaga and siaga[0]["data"]["matched_claims"][0]["claim"]
     assert 'sigap_escalations_total{level="3"}' in metrics
+    for level, n in Counter(e["data"]["level"] for e in live).items():  # how early each level came, one per event
+        assert f'sigap_escalation_detection_seconds_count{{level="{level}"}} {float(n)}' in metrics
     written = re.search(r"^sigap_issue_state_written_bytes_total (\S+)$", metrics, re.M)
     assert written and float(written.group(1)) > 0  # the issue store reports what it writes to the changelog
     _times_must_match_simulation(live, expected)
