@@ -101,14 +101,14 @@ def run_add(args: argparse.Namespace) -> int:
 def _publish(claims: list[dict]) -> str:
     """Publish claims keyed by id to the claims topic; returns the topic's name."""
     import orjson
-    from kafka import KafkaProducer
 
+    from streams.cli import clients
     from streams.settings import get_settings
     from streams.topics import CLAIMS
 
     settings = get_settings()
     topic = f"{settings.topic_prefix}{CLAIMS}"
-    producer = KafkaProducer(**settings.kafka_client_options(), acks="all", linger_ms=20)
+    producer = clients.producer(settings, acks="all", linger_ms=20)
     for claim in claims:
         producer.send(topic, key=claim["id"].encode(), value=orjson.dumps(claim))
     producer.flush()
@@ -154,8 +154,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    from kafka import KafkaProducer
-
+    from streams.cli import clients
     from streams.settings import get_settings
     from streams.topics import CLAIMS
 
@@ -165,7 +164,7 @@ def run_delete(args: argparse.Namespace) -> int:
     retract = [claim_id for claim_id in dict.fromkeys(args.ids) if claim_id in known]
     topic = f"{settings.topic_prefix}{CLAIMS}"
     if retract:
-        producer = KafkaProducer(**settings.kafka_client_options(), acks="all")
+        producer = clients.producer(settings, acks="all")
         for claim_id in retract:
             producer.send(topic, key=claim_id.encode(), value=None)
         producer.flush()

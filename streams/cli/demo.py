@@ -141,12 +141,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_escalations(settings, summarize, idle_seconds: float) -> int:
     import orjson
-    from kafka import KafkaConsumer
 
+    from streams.cli import clients
     from streams.escalation import ESCALATED_TYPE
 
-    consumer = KafkaConsumer(f"{settings.topic_prefix}escalations", **settings.kafka_client_options(),
-                             group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = clients.consumer(settings, f"{settings.topic_prefix}escalations", group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
     shown = 0
     last = time.monotonic()
     try:

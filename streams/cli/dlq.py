@@ -132,8 +132,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_redrive(args: argparse.Namespace) -> int:
-    from kafka import KafkaProducer
-
+    from streams.cli import clients
     from streams.records.deadletter import original_value
     from streams.settings import get_settings
     from streams.topics import FEEDBACK, POSTS
@@ -156,7 +155,7 @@ def run_redrive(args: argparse.Namespace) -> int:
         print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
         return 0
     if sends:
-        producer = KafkaProducer(**settings.kafka_client_options(), acks="all", linger_ms=20)
+        producer = clients.producer(settings, acks="all", linger_ms=20)
         for topic, key, value in sends:
             producer.send(topic, key=key, value=value)
         producer.flush()

@@ -81,8 +81,8 @@ def run_issues(args: argparse.Namespace) -> int:
 
 def run_feedback(args: argparse.Namespace) -> int:
     import orjson
-    from kafka import KafkaProducer
 
+    from streams.cli import clients
     from streams.records.deadletter import rfc3339_now
     from streams.records.errors import InvalidInput
     from streams.records.feedback import parse_feedback
@@ -100,7 +100,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         return 2
     settings = get_settings()
     topic = f"{settings.topic_prefix}{FEEDBACK}"
-    producer = KafkaProducer(**settings.kafka_client_options(), acks="all")
+    producer = clients.producer(settings, acks="all")
     producer.send(topic, key=args.issue_id.encode(), value=value)
     producer.flush()
     producer.close()

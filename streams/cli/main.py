@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from kafka import errors as kafka_errors
 
     from streams.kafka_local.connection_faults import watch_connections
+    from streams.kafka_local.errors import BrokerUnavailable
 
     with watch_connections(verbose=os.environ.get("SIGAP_LOG_LEVEL", "").upper() == "DEBUG") as faults:
         try:
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             if "bootstrap" not in str(exc):
                 raise
             log.error("%s", _unreachable(faults.fault))
+        except BrokerUnavailable as exc:  # streams.cli.clients: a cause no retry fixes, or nothing answered
+            log.error("%s", exc)
         except kafka_errors.AuthorizationError as exc:
             log.error("the broker refused access (%s): the user in SIGAP_BROKER_USERNAME needs ACLs for Sigap's "
                       "topics and consumer groups", type(exc).__name__)

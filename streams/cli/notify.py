@@ -46,9 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import prometheus_client
-    from kafka import KafkaConsumer, TopicPartition
+    from kafka import TopicPartition
     from kafka.structs import OffsetAndMetadata
 
+    from streams.cli import clients
     from streams.cli.snapshot import assign_every_partition, read_to_end
     from streams.escalation import notify_metrics
     from streams.escalation.webhook import Notifier, post
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return args.max is not None and notifier.counts["delivered"] >= args.max
 
     signal.signal(signal.SIGTERM, _stop)  # a pod being stopped: leave as on Ctrl-C, after closing the consumer
-    consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=group, enable_auto_commit=False)
+    consumer = clients.consumer(settings, group_id=group, enable_auto_commit=False)
     try:
         assigned = assign_every_partition(consumer, topic)
         starts = _start_positions(consumer, assigned, args.from_beginning)

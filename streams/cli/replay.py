@@ -110,15 +110,13 @@ def run(args: argparse.Namespace) -> int:
         print("--rate must be positive", file=sys.stderr)
         return 2
 
-    from kafka import KafkaProducer
-
+    from streams.cli import clients
     from streams.settings import get_settings
     from streams.topics import POSTS
 
     settings = get_settings()
     topic = args.topic or f"{settings.topic_prefix}{POSTS}"
-    producer = KafkaProducer(**settings.kafka_client_options(), acks="all", linger_ms=10,
-                             max_request_size=4 * 1024 * 1024)
+    producer = clients.producer(settings, acks="all", linger_ms=10, max_request_size=4 * 1024 * 1024)
     began = time.monotonic()
     try:
         for i, (key, value) in enumerate(zip(keys, lines, strict=True)):

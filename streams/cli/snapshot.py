@@ -17,9 +17,9 @@ def read_to_end(topic: str, settings: Settings, timeout_seconds: float = 30.0,
                 stops: dict[int, int] | None = None) -> list[Any]:
     """kafka-python ``ConsumerRecord``s of every partition in offset order, partitions in number order; with
     ``stops`` (partition -> offset), only the records before those offsets."""
-    from kafka import KafkaConsumer
+    from streams.cli import clients
 
-    consumer = KafkaConsumer(**settings.kafka_client_options(), group_id=None, enable_auto_commit=False)
+    consumer = clients.consumer(settings, group_id=None, enable_auto_commit=False)
     try:
         assigned = assign_every_partition(consumer, topic)
         consumer.seek_to_beginning(*assigned)

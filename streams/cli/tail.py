@@ -64,8 +64,8 @@ def _event(value: bytes | None) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     import orjson
-    from kafka import KafkaConsumer
 
+    from streams.cli import clients
     from streams.settings import get_settings
 
     settings = get_settings()
@@ -73,13 +73,8 @@ def run(args: argparse.Namespace) -> int:
     subscription = follow.subscription(args)
     if subscription.narrows and topic != resolve_topic("escalations", settings.topic_prefix):
         raise SystemExit("sigap: --route, --region and --min-severity follow the escalations topic only")
-    consumer = KafkaConsumer(
-        topic,
-        **settings.kafka_client_options(),
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest" if args.from_beginning else "latest",
-    )
+    consumer = clients.consumer(settings, topic, group_id=None, enable_auto_commit=False,
+                                auto_offset_reset="earliest" if args.from_beginning else "latest")
     print(f"tailing {topic} (Ctrl-C to stop)", file=sys.stderr)
     seen = 0
     last_event = time.monotonic()
