@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_events(path: Path | None) -> list[dict]:
-    import orjson
+    from streams.escalation.events import decode_event
 
     if path is not None:
         raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
@@ -42,15 +42,7 @@ def read_events(path: Path | None) -> list[dict]:
         settings = get_settings()
         records = read_to_end(f"{settings.topic_prefix}{ESCALATIONS}", settings)
         values = [record.value for record in records if record.value is not None]
-    events = []
-    for value in values:
-        try:
-            event = orjson.loads(value)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(event, dict):
-            events.append(event)
-    return events
+    return [event for event in map(decode_event, values) if event is not None]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -52,20 +52,11 @@ def summarize(value: dict, zone: str | None = None) -> str:
     return str(value)
 
 
-def _event(value: bytes | None) -> dict:
-    import orjson
-
-    try:
-        event = orjson.loads(value) if value is not None else None
-    except orjson.JSONDecodeError:
-        return {}
-    return event if isinstance(event, dict) else {}
-
-
 def run(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.cli import clients
+    from streams.escalation.events import decode_event
     from streams.settings import get_settings
 
     settings = get_settings()
@@ -88,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             last_event = time.monotonic()
             for record in records:
-                if subscription.narrows and not subscription.follows(_event(record.value)):
+                if subscription.narrows and not subscription.follows(decode_event(record.value) or {}):
                     continue
                 seen += 1
                 if record.value is None:

@@ -11,6 +11,8 @@ import hashlib
 import uuid
 from collections.abc import Callable
 
+import orjson
+
 from streams.issues.timeutil import iso, parse_ms
 from streams.policy.model import ROUTES, Policy
 from streams.policy.signals import LEVEL_NAMES
@@ -182,3 +184,13 @@ def detection_seconds(event: dict) -> float | None:
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
     first, reached = parse_ms(data.get("first_seen")), parse_ms(event.get("time"))
     return None if first is None or reached is None or reached < first else (reached - first) / 1000
+
+
+def decode_event(value: bytes | None) -> dict | None:
+    """A record value of the escalations topic as a JSON object; None for a tombstone, broken JSON or any other
+    JSON value."""
+    try:
+        event = orjson.loads(value) if value is not None else None
+    except orjson.JSONDecodeError:
+        return None
+    return event if isinstance(event, dict) else None

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from streams.escalation import notify_metrics
+from streams.escalation.events import decode_event
 from streams.escalation.lines import event_line
 from streams.escalation.subscription import Subscription
 
@@ -168,10 +169,8 @@ class Notifier:
 
 
 def _event(value: bytes | None) -> dict | None:
-    try:
-        event = orjson.loads(value) if value is not None else None
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
+    """An event the notifier can handle: a JSON object with a string id and an object as data."""
+    event = decode_event(value)
+    if event is None or not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
         return None
     return event
