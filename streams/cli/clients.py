@@ -8,14 +8,12 @@ naming it; anything else (nothing listening yet, a broker starting) is retried u
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka import errors as kafka_errors
 
-from streams.kafka_local.connection_faults import unreachable_message, watch_connections
-from streams.kafka_local.errors import BrokerUnavailable
+from streams.kafka_local.connection_faults import NoAnswer, until_reachable
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -32,16 +30,12 @@ def producer(settings: Settings, timeout: float = 30.0, **config: Any) -> KafkaP
 
 
 def _connect(factory: Any, settings: Settings, topics: tuple[str, ...], config: dict, timeout: float) -> Any:
-    deadline = time.monotonic() + timeout
-    with watch_connections(announce=False) as faults:
-        while True:
-            try:
-                return factory(*topics, **settings.kafka_client_options(),
-                               bootstrap_timeout_ms=int(ATTEMPT_SECONDS * 1000), **config)
-            except kafka_errors.KafkaTimeoutError as exc:
-                if "bootstrap" not in str(exc):
-                    raise
-                fault = faults.fault
-                if (fault is not None and fault.definitive) or time.monotonic() >= deadline:
-                    raise BrokerUnavailable(unreachable_message(
-                        ", ".join(settings.bootstrap_servers), settings.security_protocol, fault)) from None
+    def attempt(_seconds_left: float) -> Any:
+        try:
+            return factory(*topics, **settings.kafka_client_options(),
+                           bootstrap_timeout_ms=int(ATTEMPT_SECONDS * 1000), **config)
+        except kafka_errors.KafkaTimeoutError as exc:
+            if "bootstrap" not in str(exc):
+                raise
+            raise NoAnswer from exc
+    return until_reachable(attempt, ", ".join(settings.bootstrap_servers), settings.security_protocol, timeout)

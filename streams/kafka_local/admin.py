@@ -6,7 +6,6 @@ Works against any Kafka broker named by the settings, not only the local one.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,8 +14,8 @@ from typing import Any
 from kafka import errors as kafka_errors
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from streams.kafka_local.connection_faults import ConnectionFault, unreachable_message, watch_connections
-from streams.kafka_local.errors import BrokerUnavailable, TopicAdminError
+from streams.kafka_local.connection_faults import NoAnswer, until_reachable, watch_connections
+from streams.kafka_local.errors import TopicAdminError
 from streams.settings import Settings, get_settings
 from streams.topics import TopicSpec, state_topic_specs, topic_specs
 
@@ -43,8 +42,8 @@ def admin_client(bootstrap_servers: Servers, timeout: float = 10.0,
 def broker_answers(bootstrap_servers: Servers, timeout: float = 3.0,
                    security: Mapping[str, Any] | None = None) -> bool:
     """True if a broker answers a metadata request (it lists topics) within about ``timeout`` s."""
-    answered, _ = _probe(bootstrap_servers, timeout, security)
-    return answered
+    with _quiet_kafka_logs(), watch_connections(announce=False):
+        return _answers(bootstrap_servers, timeout, security)
 
 
 def wait_for_broker(bootstrap_servers: Servers, timeout: float = 30.0,
@@ -52,28 +51,23 @@ def wait_for_broker(bootstrap_servers: Servers, timeout: float = 30.0,
     """Return once a broker answers a metadata request; raise BrokerUnavailable, naming the cause, after
     ``timeout`` s, or at once when the cause is one no retry can fix (refused credentials, untrusted
     certificate)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        answered, fault = _probe(bootstrap_servers, min(max(remaining, 0.5), 5.0), security)
-        if answered:
-            return
-        if (fault is not None and fault.definitive) or time.monotonic() >= deadline:
-            protocol = (security or {}).get("security_protocol", "PLAINTEXT")
-            raise BrokerUnavailable(unreachable_message(", ".join(_server_list(bootstrap_servers)), protocol, fault))
-        time.sleep(0.25)
+    def attempt(seconds_left: float) -> None:
+        if not _answers(bootstrap_servers, min(max(seconds_left, 0.5), 5.0), security):
+            raise NoAnswer
+
+    protocol = (security or {}).get("security_protocol", "PLAINTEXT")
+    with _quiet_kafka_logs():
+        until_reachable(attempt, ", ".join(_server_list(bootstrap_servers)), protocol, timeout, pause=0.25)
 
 
-def _probe(bootstrap_servers: Servers, timeout: float,
-           security: Mapping[str, Any] | None) -> tuple[bool, ConnectionFault | None]:
-    with _quiet_kafka_logs(), watch_connections(announce=False) as faults:
-        try:
-            with admin_client(bootstrap_servers, timeout, security) as client:
-                client.list_topics()
-        except (kafka_errors.KafkaError, OSError) as exc:
-            log.debug("broker at %s does not answer: %r", bootstrap_servers, exc)
-            return False, faults.fault
-    return True, None
+def _answers(bootstrap_servers: Servers, timeout: float, security: Mapping[str, Any] | None) -> bool:
+    try:
+        with admin_client(bootstrap_servers, timeout, security) as client:
+            client.list_topics()
+    except (kafka_errors.KafkaError, OSError) as exc:
+        log.debug("broker at %s does not answer: %r", bootstrap_servers, exc)
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,17 @@ attempt, so a command can end with one line naming the cause and the setting to 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from kafka import errors as kafka_errors
+
+from streams.kafka_local.errors import BrokerUnavailable
+
+T = TypeVar("T")
 
 log = logging.getLogger("sigap.broker")
 
@@ -111,3 +117,25 @@ def unreachable_message(servers: str, protocol: str, fault: ConnectionFault | No
     if fault is None:
         return f"could not reach {where} (for the local one: `sigap kafka start`)"
     return f"could not reach {where}: {fault.advice} [{fault.cause}]"
+
+
+class NoAnswer(Exception):
+    """One connection attempt got no answer from the broker; kafka-python's connection log says why."""
+
+
+def until_reachable(attempt: Callable[[float], T], servers: str, protocol: str, timeout: float,
+                    pause: float = 0.0) -> T:
+    """Call ``attempt(seconds_left)`` until it returns. An attempt that raises NoAnswer is tried again, ``pause``
+    s later, until ``timeout``; but a cause no retry can fix (refused credentials, an unknown SASL mechanism, an
+    untrusted certificate) raises BrokerUnavailable at once. BrokerUnavailable names the cause and the setting to
+    check."""
+    deadline = time.monotonic() + timeout
+    with watch_connections(announce=False) as faults:
+        while True:
+            try:
+                return attempt(deadline - time.monotonic())
+            except NoAnswer:
+                fault = faults.fault
+                if (fault is not None and fault.definitive) or time.monotonic() >= deadline:
+                    raise BrokerUnavailable(unreachable_message(servers, protocol, fault)) from None
+            time.sleep(pause)
