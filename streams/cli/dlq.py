@@ -52,17 +52,12 @@ def _add_filters(parser: argparse.ArgumentParser, reason_required: bool = False)
                         help="only records dead-lettered at or after this RFC 3339 time (their `received_at`)")
 
 
-def select(letters: list[Letter], reasons: list[str] | None, since_ms: int | None) -> list[Letter]:
+def selected(letter: Letter, reasons: list[str] | None, since_ms: int | None) -> bool:
     from streams.issues.timeutil import parse_ms
 
-    chosen = []
-    for letter in letters:
-        if reasons and letter.record.get("error") not in reasons:
-            continue
-        if since_ms is not None and (parse_ms(letter.record.get("received_at")) or 0) < since_ms:
-            continue
-        chosen.append(letter)
-    return chosen
+    if reasons and letter.record.get("error") not in reasons:
+        return False
+    return since_ms is None or (parse_ms(letter.record.get("received_at")) or 0) >= since_ms
 
 
 def letter_line(letter: Letter) -> str:
@@ -95,7 +90,7 @@ def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
         if since_ms is None:
             raise SystemExit(f"--since {args.since!r} is not an RFC 3339 time")
     settings = get_settings()
-    letters = []
+    letters, held = [], 0
     for message in read_to_end(f"{settings.topic_prefix}{POSTS_DLQ}", settings):
         try:
             record = orjson.loads(message.value) if message.value is not None else None
@@ -104,9 +99,12 @@ def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
         if not isinstance(record, dict) or "error" not in record:
             print(f"not a dead-letter record: partition {message.partition} offset {message.offset}", file=sys.stderr)
             continue
-        letters.append(Letter(message.key, record, message.partition, message.offset))
+        held += 1
+        letter = Letter(message.key, record, message.partition, message.offset)
+        if selected(letter, args.reason, since_ms):  # only the selection is kept: the topic may hold millions
+            letters.append(letter)
     letters.sort(key=lambda letter: (parse_ms(letter.record.get("received_at")) or 0, letter.partition, letter.offset))
-    return select(letters, args.reason, since_ms), len(letters)
+    return letters, held
 
 
 def run_list(args: argparse.Namespace) -> int:

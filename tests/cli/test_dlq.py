@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.cli.dlq import Letter, letter_line, reason_counts, select
+from streams.cli.dlq import Letter, letter_line, reason_counts, selected
 from streams.cli.main import main
 from streams.issues.timeutil import parse_ms
 
@@ -22,13 +22,17 @@ LETTERS = [
 ]
 
 
+def _select(reasons, since_ms):
+    return [letter.offset for letter in LETTERS if selected(letter, reasons, since_ms)]
+
+
 def test_letters_are_chosen_by_reason_and_time():
-    assert [x.offset for x in select(LETTERS, None, None)] == [0, 1, 2]
-    assert [x.offset for x in select(LETTERS, ["invalid_json"], None)] == [0, 2]
-    assert [x.offset for x in select(LETTERS, ["invalid_json", "processing_failed"], None)] == [0, 1, 2]
+    assert _select(None, None) == [0, 1, 2]
+    assert _select(["invalid_json"], None) == [0, 2]
+    assert _select(["invalid_json", "processing_failed"], None) == [0, 1, 2]
     since = parse_ms("2026-11-26T09:00:00Z")
-    assert [x.offset for x in select(LETTERS, None, since)] == [1, 2]
-    assert [x.offset for x in select(LETTERS, ["invalid_json"], since)] == [2]
+    assert _select(None, since) == [1, 2]
+    assert _select(["invalid_json"], since) == [2]
 
 
 def test_a_letter_line_names_reason_source_position_and_a_bounded_original():
