@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "and the format first (no webhook needed)")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
     parser.add_argument("--max", type=int, help="stop after delivering this many events")
+    parser.add_argument("--partition-check", type=float, default=60.0, metavar="SECONDS",
+                        help="how often to look for partitions added to the escalations topic; a new one is "
+                             "delivered from its beginning (default 60)")
     parser.add_argument("--metrics-port", type=int, metavar="PORT",
                         help="serve Prometheus metrics (sigap_notify_*) on this port's /metrics (default: none)")
     follow.add_arguments(parser)
@@ -81,11 +84,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         assigned = assign_every_partition(consumer, topic)
         starts = _start_positions(consumer, assigned, args.from_beginning)
+        if not args.dry_run:  # a partition without a commit is then one added later, and all of it is new
+            consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in starts.items()})
         notifier.recall(read_to_end(topic, settings, stops={tp.partition: starts[tp] for tp in assigned}))
         log.info("delivering %s to %s (%s)%s, group %s", topic, notifier.where, args.format,
                  f", following {notifier.subscription.describe()}" if notifier.subscription.narrows else "", group)
-        last_event = time.monotonic()
+        last_event = next_partition_check = time.monotonic()
         while not done():
+            if time.monotonic() >= next_partition_check:
+                assigned = _take_added_partitions(consumer, topic, assigned)
+                next_partition_check = time.monotonic() + args.partition_check
             batches = consumer.poll(timeout_ms=500)
             if not batches:
                 if args.timeout is not None and time.monotonic() - last_event > args.timeout:
@@ -117,15 +125,35 @@ def _stop(signum, frame) -> None:
 
 
 def _start_positions(consumer, assigned: list, from_beginning: bool) -> dict:
-    """Where each partition resumes: its committed offset, or (first start) the end, or the beginning."""
+    """Where each partition resumes: its committed offset; a partition without one resumes at its beginning if
+    the group has committed before (the partition was added since), else (a first start) at its end, or its
+    beginning with ``from_beginning``."""
+    committed = {tp: consumer.committed(tp) for tp in assigned}
+    first_start = all(offset is None for offset in committed.values())
     starts = {}
-    for tp in assigned:
-        committed = consumer.committed(tp)
-        if committed is not None:
-            consumer.seek(tp, committed)
-        elif from_beginning:
+    for tp, offset in committed.items():
+        if offset is not None:
+            consumer.seek(tp, offset)
+        elif from_beginning or not first_start:
             consumer.seek_to_beginning(tp)
         else:
             consumer.seek_to_end(tp)
         starts[tp] = consumer.position(tp)
     return starts
+
+
+def _take_added_partitions(consumer, topic: str, assigned: list) -> list:
+    """``assigned`` plus any partition added to ``topic`` since, each from its beginning (or its committed
+    offset): every event in it came after this notifier started."""
+    from kafka import TopicPartition
+
+    consumer.topics()  # a fresh metadata request: the consumer's cached metadata may be minutes old
+    known = {tp.partition for tp in assigned}
+    added = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic)) if p not in known]
+    if not added:
+        return assigned
+    consumer.assign(assigned + added)
+    _start_positions(consumer, added, from_beginning=True)
+    log.info("%s gained partition(s) %s: delivering them from their beginning", topic,
+             ", ".join(str(tp.partition) for tp in added))
+    return assigned + added

@@ -86,3 +86,46 @@ def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_e
         assert 'sigap_notify_info{format="cloudevents",notifier="humas-dki"} 1.0' in metrics
         assert [orjson.loads(body)["id"] for _, body in receiver.received] == ["a-new-escalation"]
         assert all(kind.startswith("application/cloudevents+json") for kind, _ in receiver.received)
+
+
+def test_events_on_a_partition_quiet_since_the_first_start_or_added_later_are_delivered(sigap_env):
+    """A restart resumes every partition, also one that had no event before it stopped; a partition added to the
+    escalations topic while the notifier runs is delivered from its beginning, without a restart."""
+    from kafka import KafkaProducer
+    from kafka.admin import NewPartitions
+
+    from streams.kafka_local.admin import admin_client
+
+    settings, env = sigap_env
+    topic = f"{settings.topic_prefix}escalations"
+    event = _events()[0]
+    with webhook_receiver() as receiver:
+        env = env | {"SIGAP_NOTIFY_URL": receiver.url}
+        first = sigap(env, "notify", "--name", "quiet", "--timeout", "2")  # the topic is empty: nothing to send
+        assert first.returncode == 0 and receiver.received == [], first.stderr
+
+        _produce_events(settings, [dict(event, id="while-stopped")])  # to a partition that had no event yet
+        second = sigap(env, "notify", "--name", "quiet", "--timeout", "3")
+        assert second.returncode == 0, second.stderr
+        assert [orjson.loads(body)["id"] for _, body in receiver.received] == ["while-stopped"]
+
+        receiver.received.clear()
+        running = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "notify", "--name", "quiet",
+                                    "--partition-check", "0.5", "--max", "1", "--timeout", "60"],
+                                   env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            for line in running.stderr:  # wait until it delivers, so the partitions are added while it runs
+                if "delivering" in line:
+                    break
+            with admin_client(settings.bootstrap_servers) as admin:
+                admin.create_partitions({topic: NewPartitions(total_count=6)})
+            producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
+            producer.send(topic, key=event["subject"].encode(), value=orjson.dumps(dict(event, id="on-partition-5")),
+                          partition=5).get(timeout=30)
+            producer.close()
+            assert running.wait(timeout=60) == 0
+            log = running.stderr.read()
+        finally:
+            running.kill()
+        assert [orjson.loads(body)["id"] for _, body in receiver.received] == ["on-partition-5"]
+        assert "gained partition(s) 4, 5" in log
