@@ -693,6 +693,25 @@ def test_k8s_notify_example_runs_one_notifier_with_valid_options_and_its_url_fro
     assert "SIGAP_NOTIFY_URL" not in _one(objects, "ConfigMap")["data"]
 
 
+def test_compose_notifier_is_optional_valid_and_scraped_only_when_it_runs():
+    from streams.cli.main import build_parser
+
+    services = _load_yaml(COMPOSE)["services"]
+    notify = services["notify"]
+    assert notify["profiles"] == ["notify"]  # `docker compose up` alone does not start it
+    command = [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", arg) for arg in notify["command"]]  # compose's defaults
+    args = build_parser().parse_args(command)
+    assert args.command == "notify" and args.format == "text"
+    assert _environment(notify)["SIGAP_NOTIFY_URL"].startswith("${SIGAP_NOTIFY_URL")  # from the host, not the file
+    assert _environment(notify)["SIGAP_BROKER"] == _environment(services["topics"])["SIGAP_BROKER"]
+    assert notify["depends_on"]["topics"]["condition"] == "service_completed_successfully"
+    # the image's HEALTHCHECK asks SIGAP_WEB_PORT (6066), which the notifier's metrics server answers
+    assert args.metrics_port == int(_environment(notify).get("SIGAP_WEB_PORT", "6066"))
+    jobs = {job["job_name"]: job for job in _load_yaml(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]}
+    (discovery,) = jobs["sigap-notify"]["dns_sd_configs"]
+    assert discovery["names"] == ["notify"] and discovery["port"] == args.metrics_port
+
+
 def test_k8s_policy_is_the_packaged_default():
     default = ROOT / "streams" / "policy" / "default_policy.yaml"
     if not default.is_file():
