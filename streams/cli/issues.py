@@ -44,7 +44,7 @@ def issue_line(issue: dict) -> str:
     place = concentrated_in((issue.get("spread") or {}).get("regions") or {})
     last = (issue.get("feedback") or {}).get("last") or {}
     reviewed = f" | ditinjau: {last.get('verdict')} oleh {last.get('by')}" if last.get("verdict") else ""
-    return (f"{level:<7} (puncak {top:<7}) {issue.get('posts', 0):>6} posts  {issue.get('label')}  "
+    return (f"{level:<7} (puncak {top:<7}) {issue.get('posts', 0):>6} post  {issue.get('label')}  "
             f"[{issue.get('issue_id')}] terakhir {issue.get('last_seen')}"
             + reviewed + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
 
@@ -75,7 +75,7 @@ def run_issues(args: argparse.Namespace) -> int:
     shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
     for issue in shown:
         print(orjson.dumps(issue).decode() if args.json else issue_line(issue))
-    print(f"{len(shown)} of {len(issues)} issues", file=sys.stderr)
+    print(f"{len(shown)} dari {len(issues)} isu", file=sys.stderr)
     return 0
 
 

@@ -13,7 +13,7 @@ def test_an_issue_line_names_level_peak_size_label_id_and_claims():
     line = issue_line({"issue_id": "claim-c1", "label": "jus daun pepaya", "severity": "siaga",
                        "max_severity": "siaga", "posts": 30, "last_seen": "2024-03-04T09:20:00Z",
                        "matched_claims": [{"claim_id": "c1", "claim": "jus daun pepaya untuk obat DBD"}]})
-    assert line.startswith("SIAGA   (puncak SIAGA  )     30 posts  jus daun pepaya  [claim-c1]")
+    assert line.startswith("SIAGA   (puncak SIAGA  )     30 post  jus daun pepaya  [claim-c1]")
     assert line.endswith("| klaim: jus daun pepaya untuk obat DBD")
     labelled_by_claim = issue_line({"issue_id": "claim-c1", "label": "jus daun pepaya untuk obat DBD",
                                     "matched_claims": [{"claim": "jus daun pepaya untuk obat DBD"}]})
