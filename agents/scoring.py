@@ -64,7 +64,7 @@ async def score_posts(stream):
             RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
             for e in events
         ]
-        outcome = process_messages(messages, scorer)
+        outcome = process_messages(messages, scorer, settings.max_clock_skew_seconds)
         await publish(_outputs(outcome))
         await acknowledge(stream, events)
         _observe(outcome, [e.message.time_in or batch_start for e in events])

@@ -59,12 +59,13 @@ async def raw_loop(settings: Settings, n: int) -> float:
 def scoring_only(posts: list[dict], batch: int) -> float:
     from streams.pipeline import RawMessage, process_messages
     from streams.scoring import Scorer
+    from streams.settings import get_settings
 
     scorer = Scorer.load(claims=None)
     messages = [RawMessage(p["id"].encode(), orjson.dumps(p), "bench", 0, i) for i, p in enumerate(posts)]
     started = time.perf_counter()
     for i in range(0, len(messages), batch):
-        process_messages(messages[i:i + batch], scorer)
+        process_messages(messages[i:i + batch], scorer, get_settings().max_clock_skew_seconds)
     return len(messages) / (time.perf_counter() - started)
 
 

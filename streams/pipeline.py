@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from streams.issues.keys import issue_id_for
 from streams.records.deadletter import dead_letter, rfc3339_now
 from streams.records.errors import InvalidInput, InvalidReason
-from streams.records.post import created_at, parse_post
+from streams.records.post import check_not_ahead, created_at, parse_post
 
 if TYPE_CHECKING:
     from streams.scoring import BatchScores, Scorer
@@ -101,18 +101,23 @@ def dead_letter_for(message: RawMessage, error: InvalidInput) -> DeadLetter:
     return DeadLetter(message.key, record)
 
 
-def process_messages(messages: Sequence[RawMessage], scorer: Scorer) -> BatchOutcome:
-    """Validate and score one batch. Poison inputs become dead letters; valid posts are never dropped.
+def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_skew_seconds: float,
+                     now: datetime | None = None) -> BatchOutcome:
+    """Validate and score one batch. Poison inputs become dead letters; valid posts are never dropped. A post
+    created more than ``max_clock_skew_seconds`` after ``now`` (default: the wall clock) is poison too.
 
     If scoring the whole batch fails, each post is scored alone, so one post that breaks a model costs only itself.
     """
     outcome = BatchOutcome()
     valid: list[tuple[RawMessage, dict]] = []
+    now = now or datetime.now(UTC)
+    max_ahead = timedelta(seconds=max_clock_skew_seconds)
     for message in messages:
         try:
             if message.value is None:
                 raise InvalidInput.empty()
             post = parse_post(message.value)
+            check_not_ahead(post, now, max_ahead)
         except InvalidInput as exc:
             outcome.platforms.append("unknown")
             outcome.dead_letters.append(dead_letter_for(message, exc))

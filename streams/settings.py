@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     session_timeout_seconds: float = Field(
         30.0, ge=6, description="a worker that stops heart-beating loses its partitions after this long"
     )
+    max_clock_skew_seconds: float = Field(
+        600.0, ge=0, description="a post created more than this far ahead of the worker's clock is dead-lettered "
+                                 "(created_in_future): event time cannot run ahead of the wall clock"
+    )
     log_level: str = "INFO"
     notify_url: SecretStr | None = Field(None, description="webhook `sigap notify` delivers to (its path is often "
                                                            "the webhook's secret, so it is never logged)")

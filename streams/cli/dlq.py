@@ -17,6 +17,8 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+from streams.records.errors import InvalidReason
+
 
 @dataclass(frozen=True)
 class Letter:
@@ -46,8 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_filters(parser: argparse.ArgumentParser, reason_required: bool = False) -> None:
     parser.add_argument("--reason", action="append", required=reason_required, metavar="REASON",
-                        help="only records with this `error` (repeatable): empty_value, not_utf8, invalid_json, "
-                             "not_an_object, missing_field, invalid_field, processing_failed")
+                        help="only records with this `error` (repeatable): "
+                             f"{', '.join(reason.value for reason in InvalidReason)}")
     parser.add_argument("--since", metavar="TIME",
                         help="only records dead-lettered at or after this RFC 3339 time (their `received_at`)")
 

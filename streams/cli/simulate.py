@@ -52,9 +52,13 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
     import orjson
 
     from streams.cli.files import read_input
-    from streams.records.errors import InvalidInput
-    from streams.records.post import parse_post
+    from datetime import UTC, datetime, timedelta
 
+    from streams.records.errors import InvalidInput
+    from streams.records.post import check_not_ahead, parse_post
+    from streams.settings import get_settings
+
+    now, max_ahead = datetime.now(UTC), timedelta(seconds=get_settings().max_clock_skew_seconds)
     raw = read_input(path)
     posts, feedback, problems = [], [], []
     for number, line in enumerate(raw.splitlines(), 1):
@@ -72,7 +76,9 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
             posts.append(value)
             continue
         try:
-            posts.append(parse_post(line))
+            post = parse_post(line)
+            check_not_ahead(post, now, max_ahead)
+            posts.append(post)
         except InvalidInput as exc:
             problems.append(f"line {number}: {exc.reason.value}: {exc.detail}")
     return posts, feedback, problems

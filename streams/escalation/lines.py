@@ -43,5 +43,5 @@ def event_line(value: dict, zone: str | None = None) -> str | None:
                 f"({data.get('verdict')} oleh {data.get('by')}{note})")
     if value.get("type") == CLOSED_TYPE:
         return (f"{value.get('time')} ■ DITUTUP {data.get('label')} [{data.get('issue_id')}] "
-                f"(tidak ada post baru selama {data.get('idle_minutes')} menit; {data.get('posts')} posts)")
+                f"(tidak ada post baru selama {data.get('idle_minutes')} menit; {data.get('posts')} post)")
     return None

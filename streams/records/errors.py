@@ -18,6 +18,7 @@ class InvalidReason(StrEnum):
     NOT_AN_OBJECT = "not_an_object"
     MISSING_FIELD = "missing_field"
     INVALID_FIELD = "invalid_field"
+    CREATED_IN_FUTURE = "created_in_future"  # created_at ahead of the worker's clock by more than the skew allowed
     PROCESSING_FAILED = "processing_failed"
 
 

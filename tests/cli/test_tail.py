@@ -50,7 +50,7 @@ def test_lifecycle_lines_say_who_reviewed_an_issue_and_when_it_closed():
     closed = {"type": "id.sigap.issue.closed.v1", "time": "2026-11-26T12:00:00.000Z",
               "data": base | {"reason": "idle", "idle_minutes": 180, "posts": 40}}
     assert summarize(closed) == ("2026-11-26T12:00:00.000Z ■ DITUTUP pdam [topic-pdam] "
-                                 "(tidak ada post baru selama 180 menit; 40 posts)")
+                                 "(tidak ada post baru selama 180 menit; 40 post)")
     assert summarize(closed, "WIB").startswith("2026-11-26 19:00 WIB ■ DITUTUP pdam")  # UTC+7
     assert summarize(closed, "WIT").startswith("2026-11-26 21:00 WIT ■ DITUTUP pdam")  # UTC+9
     assert summarize(dict(closed, time="kemarin"), "WIB").startswith("kemarin ■ DITUTUP")  # not a time: as written

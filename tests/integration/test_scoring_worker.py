@@ -69,6 +69,7 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
         (b"bad-utf8", b"\xff\xfe\xfd"),
         (b"missing-text", orjson.dumps({k: v for k, v in posts[0].items() if k != "text"} | {"id": "m1"})),
         (b"bad-platform", orjson.dumps(posts[1] | {"id": "m2", "platform": "friendster"})),
+        (b"from-2062", orjson.dumps(posts[2] | {"id": "m3", "created_at": "2062-11-27T00:00:00Z"})),
         (b"tombstone", None),
     ]
     items = [(p["id"].encode(), orjson.dumps(p)) for p in posts[:10]] + bad + [
@@ -92,7 +93,7 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
         again = read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad) + 2, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.splitlines()) == len(bad)
-    assert "5 of 5 dead-letter records: " in listed.stderr and "invalid_json 1" in listed.stderr
+    assert "6 of 6 dead-letter records: " in listed.stderr and "invalid_json 1" in listed.stderr
     assert fixable.returncode == 0 and len(fixable.stdout.splitlines()) == 1, fixable.stderr
     assert "m1" in {orjson.loads(r.value)["id"] for r in rescored if r.value}
     assert redrive.returncode == 0 and "re-sent 2 of 3 selected records" in redrive.stderr, redrive.stderr
@@ -108,7 +109,7 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
     letters = {record.key: orjson.loads(record.value) for record in dlq}
     assert {key: letter["error"] for key, letter in letters.items()} == {
         b"bad-json": "invalid_json", b"bad-utf8": "not_utf8", b"missing-text": "missing_field",
-        b"bad-platform": "invalid_field", b"tombstone": "empty_value",
+        b"bad-platform": "invalid_field", b"from-2062": "created_in_future", b"tombstone": "empty_value",
     }
     for letter in letters.values():
         assert letter["topic"] == f"{settings.topic_prefix}posts"
