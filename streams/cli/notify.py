@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "Chat incoming webhooks (default cloudevents)")
     parser.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"],
                         help="text format: show the event's time in this zone (default: as on the event, UTC)")
+    parser.add_argument("--samples", type=int, default=0, choices=range(0, 6), metavar="N",
+                        help="text format: quote up to N of the escalation's sample posts (0-5), with their links "
+                             "(default 0: posts quote people, so none unless the team's room may hold them)")
     parser.add_argument("--name", default="default",
                         help="this notifier's name; its position is kept under <app id>-notify-<name>")
     parser.add_argument("--from-beginning", action="store_true",
@@ -66,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     elif not url:
         raise SystemExit("sigap: give the webhook with SIGAP_NOTIFY_URL (or --url)")
     try:
-        notifier = Notifier(url, args.format, follow.subscription(args), zone=args.zone,
+        notifier = Notifier(url, args.format, follow.subscription(args), zone=args.zone, samples=args.samples,
                             send=_print_instead if args.dry_run else post)
     except ValueError as exc:
         raise SystemExit(f"sigap: {exc}") from None

@@ -1,5 +1,5 @@
-"""One line of Indonesian text per event of the escalations topic, as a responder reads it (`sigap tail
---summary`, the text a webhook posts to a team's chat room)."""
+"""Indonesian text per event of the escalations topic, as a responder reads it: one line (`sigap tail
+--summary`), or a chat message (`sigap notify --format text`): that line, then what a responder acts on."""
 
 from __future__ import annotations
 
@@ -45,3 +45,39 @@ def event_line(value: dict, zone: str | None = None) -> str | None:
         return (f"{value.get('time')} ■ DITUTUP {data.get('label')} [{data.get('issue_id')}] "
                 f"(tidak ada post baru selama {data.get('idle_minutes')} menit; {data.get('posts')} post)")
     return None
+
+
+# Chat rooms turn these into mentions or markup (Slack "<!channel>", Google Chat "<users/all>", "@all" in
+# Mattermost and Rocket.Chat): text that came from posts is shown with look-alikes, so a post cannot ping a room.
+_CHAT_NEUTRAL = str.maketrans({"<": "‹", ">": "›", "@": "＠"})
+FEEDBACK_VERDICTS = "confirmed|false_alarm|resolved"
+
+
+def event_message(value: dict, zone: str | None = None, samples: int = 0) -> str | None:
+    """A chat message for an event: its line; for an escalation, then each debunked claim with its
+    clarification and fact-check link, up to ``samples`` sample posts with their links (they quote people:
+    none unless asked), and the issue id to give a verdict with. None for what is not an event."""
+    line = event_line(value, zone)
+    if line is None:
+        return None
+    data = value["data"]
+    lines = [line.translate(_CHAT_NEUTRAL)]
+    if "severity" in data:
+        for claim in data.get("matched_claims") or []:
+            clarification = f": {_shorten(claim['clarification'], 280)}" if claim.get("clarification") else ""
+            lines.append(f"Klaim dibantah ({claim.get('verdict')}): “{_shorten(claim.get('claim'), 200)}”"
+                         f"{clarification}".translate(_CHAT_NEUTRAL) + _link(claim.get("url")))
+        for sample in (data.get("sample_posts") or [])[:samples]:
+            lines.append(f"Contoh post: “{_shorten(sample.get('text'), 200)}”".translate(_CHAT_NEUTRAL)
+                         + _link(sample.get("url")))
+        lines.append(f"Tinjauan: sigap feedback {data.get('issue_id')} {FEEDBACK_VERDICTS} --by NAMA")
+    return "\n".join(lines)
+
+
+def _shorten(text: object, limit: int) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def _link(url: object) -> str:
+    return f" {url}" if isinstance(url, str) and url.startswith(("https://", "http://")) else ""

@@ -4,8 +4,9 @@ Two formats:
 
 * ``cloudevents``: the event unchanged, in the CloudEvents HTTP binding's structured mode (``Content-Type:
   application/cloudevents+json``), for any receiver that speaks CloudEvents or plain JSON;
-* ``text``: ``{"text": "<the line sigap tail --summary prints>"}``, which the incoming webhooks of Slack,
-  Mattermost, Rocket.Chat and Google Chat post as a message in the team's room.
+* ``text``: ``{"text": "<message>"}``, which the incoming webhooks of Slack, Mattermost, Rocket.Chat and Google
+  Chat post in the team's room: the line `sigap tail --summary` prints, then for an escalation the debunked
+  claims with their clarifications and links, sample posts if asked for, and the issue id for a verdict.
 
 A response decides what happens next: 2xx delivered; no response, 408, 429 or 5xx retried (the receiver is down or
 busy); any other status rejected (the receiver will never take this request: logged and counted, not retried).
@@ -28,7 +29,7 @@ import orjson
 
 from streams.escalation import notify_metrics
 from streams.escalation.events import decode_event
-from streams.escalation.lines import event_line
+from streams.escalation.lines import event_message
 from streams.escalation.subscription import Subscription
 
 log = logging.getLogger("sigap.notify")
@@ -49,13 +50,14 @@ class WebhookRequest:
     content_type: str
 
 
-def request_for(value: bytes, event: dict, fmt: str, zone: str | None = None) -> WebhookRequest:
+def request_for(value: bytes, event: dict, fmt: str, zone: str | None = None, samples: int = 0) -> WebhookRequest:
     """What to POST for one event (``value`` is the record as read, ``event`` the same parsed); ``zone`` sets the
-    time zone of the text format's time."""
+    time zone of the text format's time, ``samples`` how many sample posts it quotes."""
     if fmt == "cloudevents":
         return WebhookRequest(value, "application/cloudevents+json; charset=utf-8")
     if fmt == "text":
-        text = event_line(event, zone) or f"{event.get('time')} {event.get('type')} [{event.get('subject')}]"
+        text = (event_message(event, zone, samples)
+                or f"{event.get('time')} {event.get('type')} [{event.get('subject')}]")
         return WebhookRequest(orjson.dumps({"text": text}), "application/json; charset=utf-8")
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -107,11 +109,11 @@ class Notifier:
     holds the stream (retried with backoff) rather than losing events."""
 
     def __init__(self, url: str, fmt: str, subscription: Subscription, *, zone: str | None = None,
-                 remember: int = 100_000,
+                 samples: int = 0, remember: int = 100_000,
                  max_backoff_seconds: float = 60.0, sleep: Callable[[float], None] = time.sleep,
                  send: Callable[[str, WebhookRequest], int | None] = post) -> None:
         request_for(b"{}", {}, fmt)  # an unknown format fails here, not at the first event
-        self.url, self.fmt, self.subscription, self.zone = url, fmt, subscription, zone
+        self.url, self.fmt, self.subscription, self.zone, self.samples = url, fmt, subscription, zone, samples
         self.where = check_url(url)
         self._seen: OrderedDict[str, None] = OrderedDict()  # ids delivered (or passed over), oldest first
         self._remember = remember
@@ -135,7 +137,7 @@ class Notifier:
             return self._count("not_followed")
         if event["id"] in self._seen:
             return self._count("repeated")
-        request = request_for(record.value, event, self.fmt, self.zone)
+        request = request_for(record.value, event, self.fmt, self.zone, self.samples)
         attempt = 0
         while True:
             status = self._send(self.url, request)

@@ -38,13 +38,47 @@ def test_cloudevents_go_unchanged_and_text_is_the_summary_line():
     structured = request_for(value, event, "cloudevents")
     assert structured.body == value and structured.content_type.startswith("application/cloudevents+json")
     text = orjson.loads(request_for(value, event, "text").body)["text"]
-    assert text.startswith("2024-06-03T01:00:00.000Z ⚠ WASPADA [public-relations] Lonjakan sentimen negatif: pdam")
-    assert text.endswith("| wilayah: DKI Jakarta (11 dari 12)")
+    first, *rest = text.splitlines()
+    assert first.startswith("2024-06-03T01:00:00.000Z ⚠ WASPADA [public-relations] Lonjakan sentimen negatif: pdam")
+    assert first.endswith("| wilayah: DKI Jakarta (11 dari 12)")
+    assert rest == ["Tinjauan: sigap feedback topic-pdam confirmed|false_alarm|resolved --by NAMA"]
     with pytest.raises(ValueError, match="unknown format"):
         request_for(value, event, "xml")
     in_wita = orjson.loads(request_for(value, event, "text", "WITA").body)["text"]  # UTC+8, for a team in Makassar
     assert in_wita.startswith("2024-06-03 09:00 WITA ⚠ WASPADA [public-relations]")
     assert request_for(value, event, "cloudevents", "WITA").body == value  # the event itself is never rewritten
+
+
+def test_a_chat_message_gives_the_debunk_and_quotes_posts_only_when_asked_without_pinging_the_room():
+    event = escalation("claim-pepaya", 3, "counter-messaging", {"ID-JT": 6})
+    event["data"] |= {"title": "Klaim yang sudah dibantah beredar lagi: “jus daun pepaya untuk obat DBD”",
+                      "reasons": [{"signal": "claim_match", "value": 1.0}]}
+    event["data"]["matched_claims"] = [{
+        "claim_id": "c1", "claim": "jus daun pepaya untuk obat DBD", "verdict": "hoax",
+        "clarification": "Belum ada bukti klinis;   jus daun pepaya bukan obat DBD. " + "x" * 400,
+        "url": "https://cekfakta.example.id/pepaya"}]
+    event["data"]["sample_posts"] = [
+        {"id": "p1", "text": "Sebarkan! <!channel> @all daun pepaya obat DBD <users/all>", "url": "https://x.com/a/1"},
+        {"id": "p2", "text": "jus pepaya ampuh", "url": "javascript:alert(1)"},
+        {"id": "p3", "text": "tiga", "url": "https://x.com/c/3"}]
+    value = orjson.dumps(event)
+
+    def message(samples: int) -> list[str]:
+        return orjson.loads(request_for(value, event, "text", samples=samples).body)["text"].splitlines()
+
+    first, debunk, review = message(0)  # by default no post is quoted: posts quote people
+    assert first.startswith("⚠⚠ SIAGA [counter-messaging]", first.index(" ") + 1)
+    assert debunk.startswith("Klaim dibantah (hoax): “jus daun pepaya untuk obat DBD”: Belum ada bukti klinis; "
+                             "jus daun pepaya bukan obat DBD. x")
+    assert debunk.endswith("… https://cekfakta.example.id/pepaya") and len(debunk) < 400
+    assert review == "Tinjauan: sigap feedback claim-pepaya confirmed|false_alarm|resolved --by NAMA"
+    quoted = message(2)
+    assert len(quoted) == 5 and quoted[2].startswith("Contoh post: “Sebarkan! ")
+    assert quoted[2].endswith("” https://x.com/a/1") and quoted[3] == "Contoh post: “jus pepaya ampuh”"
+    text = "\n".join(quoted)
+    for mention in ("<!channel>", "@all", "<users/all>"):  # shown with look-alikes, never as markup
+        assert mention not in text
+    assert "‹!channel› ＠all" in quoted[2]
 
 
 def test_only_http_urls_are_taken_and_logs_never_show_the_path_or_password():

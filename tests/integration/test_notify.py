@@ -55,10 +55,12 @@ def test_a_team_gets_what_it_follows_once_across_an_outage_and_a_restart(sigap_e
     with webhook_receiver() as receiver:
         env = env | {"SIGAP_NOTIFY_URL": receiver.url}
         tried = sigap(env, "notify", "--dry-run", "--from-beginning", "--region", "ID-JK", "--name", "humas-dki",
-                      "--format", "text", "--zone", "WIB", "--timeout", "3")
+                      "--format", "text", "--zone", "WIB", "--samples", "1", "--timeout", "3")
         assert tried.returncode == 0, tried.stderr
         texts = [orjson.loads(line)["text"] for line in tried.stdout.splitlines()]
         assert len(texts) == len(expected) and all(text[:20].endswith(" WIB") for text in texts)
+        escalated = [text for text in texts if "WASPADA" in text.splitlines()[0]]  # pdam's, with a quoted post
+        assert escalated and all(text.count("\nContoh post: “") == 1 for text in escalated)
         assert receiver.received == [] and "dry-run.invalid" in tried.stderr  # nothing sent, no position kept
 
         receiver.statuses = [503]  # down for the first attempt
