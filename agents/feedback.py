@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from agents.publishing import acknowledge, encode, publish
 from streams import metrics
-from streams.app import app, topics
+from streams.app import app, settings, topics
 from streams.pipeline import RawMessage, dead_letter_for
+from streams.records.clock import check_not_ahead
 from streams.records.errors import InvalidInput
 from streams.records.feedback import parse_feedback
 
 
 @app.agent(topics.feedback)
 async def forward_feedback(stream):
+    max_ahead = timedelta(seconds=settings.max_clock_skew_seconds)
     async for events in stream.noack_take(500, within=0.5):
         outputs = []
+        now = datetime.now(UTC)
         for event in events:
             message = event.message
             try:
                 if message.value is None:
                     raise InvalidInput.empty()
                 feedback = parse_feedback(message.value)
+                check_not_ahead(feedback, "at", now, max_ahead)
             except InvalidInput as exc:
                 raw = RawMessage(message.key, message.value, message.topic, message.partition, message.offset)
                 letter = dead_letter_for(raw, exc)

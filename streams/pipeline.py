@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from streams.issues.keys import issue_id_for
 from streams.records.deadletter import dead_letter, rfc3339_now
 from streams.records.errors import InvalidInput, InvalidReason
-from streams.records.post import check_not_ahead, created_at, parse_post
+from streams.records.clock import check_not_ahead
+from streams.records.post import created_at, parse_post
 
 if TYPE_CHECKING:
     from streams.scoring import BatchScores, Scorer
@@ -117,7 +118,7 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
             if message.value is None:
                 raise InvalidInput.empty()
             post = parse_post(message.value)
-            check_not_ahead(post, now, max_ahead)
+            check_not_ahead(post, "created_at", now, max_ahead)
         except InvalidInput as exc:
             outcome.platforms.append("unknown")
             outcome.dead_letters.append(dead_letter_for(message, exc))

@@ -82,7 +82,10 @@ def run_issues(args: argparse.Namespace) -> int:
 def run_feedback(args: argparse.Namespace) -> int:
     import orjson
 
+    from datetime import UTC, datetime, timedelta
+
     from streams.cli import clients
+    from streams.records.clock import check_not_ahead
     from streams.records.deadletter import rfc3339_now
     from streams.records.errors import InvalidInput
     from streams.records.feedback import parse_feedback
@@ -93,12 +96,13 @@ def run_feedback(args: argparse.Namespace) -> int:
     if args.note:
         record["note"] = args.note
     value = orjson.dumps(record)
-    try:
-        parse_feedback(value)  # the worker would dead-letter what does not parse
+    settings = get_settings()
+    try:  # the worker would dead-letter what does not parse, or a time ahead of its clock
+        check_not_ahead(parse_feedback(value), "at", datetime.now(UTC),
+                        timedelta(seconds=settings.max_clock_skew_seconds))
     except InvalidInput as exc:
         print(f"not sent: {exc}", file=sys.stderr)
         return 2
-    settings = get_settings()
     topic = f"{settings.topic_prefix}{FEEDBACK}"
     producer = clients.producer(settings, acks="all")
     producer.send(topic, key=args.issue_id.encode(), value=value)

@@ -55,7 +55,8 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
     from datetime import UTC, datetime, timedelta
 
     from streams.records.errors import InvalidInput
-    from streams.records.post import check_not_ahead, parse_post
+    from streams.records.clock import check_not_ahead
+    from streams.records.post import parse_post
     from streams.settings import get_settings
 
     now, max_ahead = datetime.now(UTC), timedelta(seconds=get_settings().max_clock_skew_seconds)
@@ -77,7 +78,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
             continue
         try:
             post = parse_post(line)
-            check_not_ahead(post, now, max_ahead)
+            check_not_ahead(post, "created_at", now, max_ahead)
             posts.append(post)
         except InvalidInput as exc:
             problems.append(f"line {number}: {exc.reason.value}: {exc.detail}")

@@ -26,6 +26,11 @@ def test_feedback_with_a_bad_time_is_not_sent(capsys):
     assert "not sent" in capsys.readouterr().err
 
 
+def test_feedback_dated_ahead_of_the_clock_is_not_sent(capsys):
+    assert main(["feedback", "claim-c1", "confirmed", "--by", "humas", "--at", "2062-01-01T08:00:00+07:00"]) == 2
+    assert "not sent: created_in_future: at 2062-01-01T08:00:00+07:00" in capsys.readouterr().err
+
+
 def test_feedback_verdicts_are_the_contract_s(capsys):
     assert main(["feedback", "claim-c1", "maybe", "--by", "humas"]) == 2
     assert "not sent" in capsys.readouterr().err

@@ -98,8 +98,10 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
                      "--at", "2024-03-04T10:00:00Z")
         assert sent.returncode == 0, sent.stderr
         invalid = {"issue_id": issue_id, "verdict": "maybe", "by": "humas@example.go.id", "at": "2024-03-04T10:00:00Z"}
-        produce(settings, "feedback", [(issue_id.encode(), orjson.dumps(invalid))])  # the CLI would refuse it
-        dead = values(read_until(settings, "posts.dlq", lambda rs: len(rs) >= 1, timeout=30))
+        from_the_future = invalid | {"verdict": "false_alarm", "at": "2062-03-04T10:00:00Z"}  # would hold it open
+        produce(settings, "feedback", [(issue_id.encode(), orjson.dumps(invalid)),  # the CLI would refuse both
+                                       (issue_id.encode(), orjson.dumps(from_the_future))])
+        dead = values(read_until(settings, "posts.dlq", lambda rs: len(rs) >= 2, timeout=30))
         metrics = worker.metrics_when(r'^sigap_feedback_total\{verdict="confirmed"\} 1\.0$', timeout=30)
         issues = _issues_when(env, lambda issues: any(i["issue_id"] == issue_id and i["feedback"] for i in issues))
         reviewed = [e for e in values(read_until(settings, "escalations", lambda rs: any(
@@ -120,7 +122,8 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
     assert issue["feedback"], "the issue record does not carry the responder's verdict"
     assert _identity(live) == _identity(expected)
     assert 'sigap_feedback_total{verdict="confirmed"} 1.0' in metrics
-    assert [(d["error"], d["topic"]) for d in dead] == [("invalid_field", f"{settings.topic_prefix}feedback")]
+    assert [(d["error"], d["topic"]) for d in dead] == [("invalid_field", f"{settings.topic_prefix}feedback"),
+                                                         ("created_in_future", f"{settings.topic_prefix}feedback")]
     for event in live:
         assert event["specversion"] == "1.0" and event["type"] == "id.sigap.issue.escalated.v1"
     siaga = [e for e in live if e["data"]["level"] >= 3]

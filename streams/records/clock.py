@@ -1,0 +1,39 @@
+"""Times a record cannot hold: later than the clock. Event time cannot run ahead of the wall clock, and the issue
+engine trusts it: a post dated in the future would move its partition's watermark to that date, so every open
+issue there closed as idle and every later post arrived late; a verdict dated in the future would keep its issue
+open until then."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from streams.records.errors import InvalidInput, InvalidReason
+
+# Indonesia's zones: a producer that writes local time with a "Z" puts its records this many hours in the future
+_LOCAL_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+def check_not_ahead(record: dict, field: str, now: datetime, max_ahead: timedelta) -> None:
+    """Raise `InvalidInput` (created_in_future) when the record's RFC 3339 time ``field``, already validated, is
+    more than ``max_ahead`` after ``now``."""
+    stamp = record[field]
+    ahead = datetime.fromisoformat(stamp.replace("Z", "+00:00")) - now
+    if ahead <= max_ahead:
+        return
+    hours = ahead.total_seconds() / 3600
+    zone = _LOCAL_ZONES.get(round(hours)) if abs(hours - round(hours)) < 0.25 else None
+    hint = f": local time ({zone}, UTC+{round(hours)}) written as UTC?" if zone else ""
+    raise InvalidInput(InvalidReason.CREATED_IN_FUTURE,
+                       f"{field} {stamp} is {_duration(ahead)} ahead of this worker's clock "
+                       f"(at most {_duration(max_ahead)} allowed, SIGAP_MAX_CLOCK_SKEW_SECONDS){hint}")
+
+
+def _duration(span: timedelta) -> str:
+    seconds = span.total_seconds()
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} days"

@@ -1,0 +1,52 @@
+"""Times a record cannot hold: ahead of the worker's clock by more than the skew allowed."""
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+import pytest
+
+from streams.records.clock import check_not_ahead
+from streams.records.errors import InvalidInput, InvalidReason
+from streams.records.feedback import parse_feedback
+from streams.records.post import parse_post
+from tests.records.test_post import raw
+
+
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+SKEW = timedelta(minutes=10)
+
+
+def _ahead(created_at: str) -> InvalidInput | None:
+    try:
+        check_not_ahead(parse_post(raw(created_at=created_at)), "created_at", NOW, SKEW)
+    except InvalidInput as exc:
+        return exc
+    return None
+
+
+def test_a_post_from_the_past_or_within_the_clock_skew_is_accepted():
+    assert _ahead("2020-01-01T00:00:00Z") is None
+    assert _ahead("2026-11-27T01:10:00Z") is None  # exactly the skew allowed
+    assert _ahead("2026-11-27T08:09:00+07:00") is None  # WIB, written with its offset: 01:09 UTC
+
+
+def test_a_post_created_ahead_of_the_clock_is_poison_and_says_how_far():
+    far = _ahead("2062-11-27T00:00:00Z")
+    assert far.reason is InvalidReason.CREATED_IN_FUTURE and "13149 days ahead" in far.detail
+    assert "SIGAP_MAX_CLOCK_SKEW_SECONDS" in far.detail and "WIB" not in far.detail
+    assert "11 min ahead" in _ahead("2026-11-27T01:11:00Z").detail
+
+
+@pytest.mark.parametrize(("local", "zone"), [("08:00", "WIB"), ("09:00", "WITA"), ("10:00", "WIT")])
+def test_local_time_written_as_utc_is_named(local, zone):
+    """A producer that stamps Jakarta (or Makassar, Jayapura) wall time with a "Z" is hours in the future."""
+    problem = _ahead(f"2026-11-27T{local}:00Z")
+    assert problem.reason is InvalidReason.CREATED_IN_FUTURE and f"local time ({zone}" in problem.detail
+
+
+def test_a_verdict_dated_ahead_of_the_clock_is_poison_too():
+    """A feedback time in the future would keep its issue open until then."""
+    feedback = parse_feedback(orjson.dumps({"issue_id": "topic-pdam", "verdict": "confirmed", "by": "humas",
+                                            "at": "2027-01-01T00:00:00Z"}))
+    with pytest.raises(InvalidInput, match="^created_in_future: at 2027-01-01T00:00:00Z is 35 days ahead"):
+        check_not_ahead(feedback, "at", NOW, SKEW)
