@@ -1,13 +1,32 @@
-"""Times a record cannot hold: later than the clock. Event time cannot run ahead of the wall clock, and the issue
-engine trusts it: a post dated in the future would move its partition's watermark to that date, so every open
-issue there closed as idle and every later post arrived late; a verdict dated in the future would keep its issue
-open until then."""
+"""Times a record cannot hold.
+
+Before 1990 (``EventTime``, checked with the schema): no online post is that old, so such a time is a zero or
+default date (1970-01-01, 0001-01-01), and the issue engine's windows would reach before year 1.
+
+Later than the clock (``check_not_ahead``): event time cannot run ahead of the wall clock, and the issue engine
+trusts it: a post dated in the future would move its partition's watermark to that date, so every open issue
+there closed as idle and every later post arrived late; a verdict dated in the future would keep its issue open
+until then."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
 
 from streams.records.errors import InvalidInput, InvalidReason
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def _not_before_1990(value: datetime) -> datetime:
+    if value < EARLIEST:
+        raise ValueError("is before 1990: no online post is that old (a zero or default date?)")
+    return value
+
+
+EventTime = Annotated[AwareDatetime, AfterValidator(_not_before_1990)]
 
 # Indonesia's zones: a producer that writes local time with a "Z" puts its records this many hours in the future
 _LOCAL_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}

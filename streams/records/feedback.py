@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from streams.records.clock import EventTime
 from streams.records.parsing import OpenRecord, parse_object
 
 VERDICTS = ("confirmed", "false_alarm", "resolved")
@@ -15,7 +16,7 @@ class FeedbackSchema(OpenRecord):
     issue_id: Annotated[str, Field(min_length=1, max_length=512)]
     verdict: Literal["confirmed", "false_alarm", "resolved"]
     by: Annotated[str, Field(min_length=1, max_length=256)]
-    at: AwareDatetime
+    at: EventTime
 
 
 def parse_feedback(raw: bytes) -> dict:

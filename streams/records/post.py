@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
+from streams.records.clock import EventTime
 from streams.records.parsing import OpenRecord, parse_object
 
 PLATFORMS = ("twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other")
@@ -33,7 +34,7 @@ class PostSchema(OpenRecord):
     id: Annotated[str, Field(min_length=1, max_length=256)]
     platform: Platform
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
-    created_at: AwareDatetime
+    created_at: EventTime
     author: Author
     url: str | None = None
     lang: str | None = None

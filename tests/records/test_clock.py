@@ -50,3 +50,10 @@ def test_a_verdict_dated_ahead_of_the_clock_is_poison_too():
                                             "at": "2027-01-01T00:00:00Z"}))
     with pytest.raises(InvalidInput, match="^created_in_future: at 2027-01-01T00:00:00Z is 35 days ahead"):
         check_not_ahead(feedback, "at", NOW, SKEW)
+
+
+def test_the_earliest_time_a_post_or_verdict_may_hold_is_1990():
+    assert parse_post(raw(created_at="1990-01-01T00:00:00Z"))["created_at"] == "1990-01-01T00:00:00Z"
+    with pytest.raises(InvalidInput, match="^invalid_field: at: .*before 1990"):
+        parse_feedback(orjson.dumps({"issue_id": "topic-pdam", "verdict": "confirmed", "by": "humas",
+                                     "at": "1970-01-01T00:00:00Z"}))

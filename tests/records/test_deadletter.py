@@ -34,3 +34,15 @@ def test_a_tombstone_has_no_original_value():
     record = dead_letter(None, InvalidReason.EMPTY_VALUE, "no value", topic="t", partition=0, offset=0)
     assert record["original"] == ""
     assert original_value(record) is None
+
+
+def test_the_dead_letter_schema_names_every_reason():
+    import json
+    import re
+    from pathlib import Path
+
+    from streams.records.errors import InvalidReason
+
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "dead-letter.schema.json").read_text())
+    named = re.findall(r"[a-z0-9_]+", schema["properties"]["error"]["description"].split(":", 1)[1])
+    assert named == [reason.value for reason in InvalidReason]

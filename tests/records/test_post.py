@@ -34,6 +34,8 @@ def test_valid_post_passes_through_unchanged_with_unknown_fields():
         (raw(created_at="2024-05-01 08:00"), InvalidReason.INVALID_FIELD, "created_at"),
         (raw(created_at="2024-05-01T08:00:00"), InvalidReason.INVALID_FIELD, "created_at"),
         (raw(created_at=1714550400), InvalidReason.INVALID_FIELD, "created_at"),
+        (raw(created_at="1970-01-01T00:00:00Z"), InvalidReason.INVALID_FIELD, "created_at"),  # a zero date
+        (raw(created_at="0001-01-01T00:00:00Z"), InvalidReason.INVALID_FIELD, "created_at"),  # crashed the engine
         (raw(id=12), InvalidReason.INVALID_FIELD, "id"),
         (raw(author={"id": "u", "followers": -1}), InvalidReason.INVALID_FIELD, "author.followers"),
         (raw(engagement={"views": "many"}), InvalidReason.INVALID_FIELD, "engagement.views"),
