@@ -10,6 +10,10 @@ from streams.issues.text import near_duplicate_bands, strip_reshare
 from streams.issues.timeutil import DAY_MS, MINUTE_MS, iso, parse_ms
 from streams.policy.model import Policy
 
+# No account has this many followers and no post this many views or shares (the most-viewed video: ~2e10). Counts
+# are capped here, so an issue's sums stay far inside the 64-bit integers its JSON state and events can hold.
+MAX_COUNT = 10**11
+
 
 def post_facts(record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts:
     """What the issue state keeps of one scored post created at ``ms``."""
@@ -18,8 +22,7 @@ def post_facts(record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts
     if not isinstance(author, dict):
         author = {}
     author_id = str(author.get("id") or "")[:128]
-    followers = author.get("followers")
-    followers = int(followers) if isinstance(followers, (int, float)) and followers >= 0 else -1
+    followers = _count(author.get("followers"), missing=-1)
     created = parse_ms(author.get("created_at"))
     age_days = round(max(0, ms - created) / DAY_MS, 3) if created is not None else -1.0
     sentiment = (scores.get("sentiment") or {}).get("label") or ""
@@ -29,10 +32,8 @@ def post_facts(record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts
     engagement = record.get("engagement") or {}
     if not isinstance(engagement, dict):
         engagement = {}
-    views = engagement.get("views")
-    views = int(views) if isinstance(views, (int, float)) and views > 0 else 0
-    shares = engagement.get("shares")
-    shares = int(shares) if isinstance(shares, (int, float)) and shares > 0 else 0
+    views = _count(engagement.get("views"))
+    shares = _count(engagement.get("shares"))
     reach = max(views, followers if followers > 0 else 0)
     text = record.get("text") if isinstance(record.get("text"), str) else ""
     # Reshares repeat someone else's words by design: they add volume and reach, not coordination evidence.
@@ -82,3 +83,10 @@ def short_strings(value: object, limit: int = 4, length: int = 64) -> list[str]:
     if not isinstance(value, list):
         return []
     return [item[:length] for item in value if isinstance(item, str)][:limit]
+
+
+def _count(value: object, missing: int = 0) -> int:
+    """A count from the post, capped at ``MAX_COUNT``; ``missing`` when it is absent or not a count."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        return missing
+    return int(min(value, MAX_COUNT))

@@ -45,3 +45,26 @@ def test_a_new_issue_is_labelled_by_its_claim_its_hashtag_or_its_reshared_post()
     assert label_for("claim-c1", {"text": "jus pepaya"}, claim) == "Jus daun pepaya menyembuhkan DBD"
     assert label_for("topic-airmati", {"text": "Air mati lagi #AirMati"}, None) == "#airmati"
     assert label_for("share-p9", {"text": "RT", "shared_from": "p9"}, None) == "reshares of post p9"
+
+
+def test_absurd_counts_are_capped_so_an_issue_s_sums_stay_encodable():
+    """Followers and views of 2^63 - 1 are valid input; summed over an issue they overflowed the 64-bit integers
+    of its JSON events, and encoding the escalation raised."""
+    import orjson
+
+    from streams.issues.facts import MAX_COUNT
+    from tests.issues.helpers import run_engines
+
+    top = 2**63 - 1
+    posts = []
+    for i in range(60):
+        post = scored_post(i, f"Air PDAM mati lagi di Semarang, warga kesal {i}", T0 + timedelta(seconds=4 * i),
+                           followers=top, issue_id="topic-pdam")
+        post["engagement"] |= {"views": top, "shares": top}
+        posts.append(post)
+    facts = post_facts(posts[0], posts[0]["scores"], MS, POLICY)
+    assert (facts.followers, facts.reach, facts.shares) == (MAX_COUNT, MAX_COUNT, MAX_COUNT)
+    escalations, _ = run_engines(posts)
+    assert escalations
+    for _, event in escalations:
+        assert orjson.loads(orjson.dumps(event))["data"]["metrics"]["reach"] <= 60 * MAX_COUNT
