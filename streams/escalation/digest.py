@@ -126,10 +126,10 @@ def render(report: dict, zone: str = "UTC") -> str:
             verdict = "-"
             if x.verdict:
                 verdict = f"{VERDICT_WORDS.get(x.verdict['verdict'], x.verdict['verdict'])} oleh {x.verdict['by']}"
-            title = str(peak.get("title") or x.issue_id).replace("|", "/")
+            title = peak.get("title") or x.issue_id
             detected = _minutes(x.detection_seconds) if x.detection_seconds is not None else "-"
-            out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {title} | "
-                       f"{peak.get('route') or '-'} | {place} | {verdict} | {at(x.closed_at)} |")
+            out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {_cell(title)} | "
+                       f"{_cell(peak.get('route') or '-')} | {place} | {_cell(verdict)} | {at(x.closed_at)} |")
         claims = {c["claim"]: c for x in lines for c in x.peak.get("matched_claims") or [] if c.get("claim")}
         if claims:
             out += ["", "## Klaim yang dibantah dan beredar lagi", ""]
@@ -139,3 +139,8 @@ def render(report: dict, zone: str = "UTC") -> str:
                 out.append(f"- \u201c{text}\u201d ({claim.get('verdict')}){extra}{link}")
     return "\n".join(out) + "\n"
 
+
+def _cell(text: object) -> str:
+    """Text for one cell of a Markdown table: on one line, its pipes escaped (a responder's name or a claim may
+    hold either)."""
+    return " ".join(str(text).split()).replace("|", "\\|")

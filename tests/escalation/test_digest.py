@@ -117,3 +117,13 @@ def test_the_report_says_how_long_each_issue_took_to_escalate_from_its_first_pos
                for line in text.splitlines())
     assert "- Waktu deteksi (post pertama sampai naik status pertama): median " in text
     assert _minutes(3 * 3600 + 1800) == "3,5 jam" and _minutes(90) == "1,5 menit"
+
+
+def test_a_name_with_a_pipe_or_a_newline_keeps_the_table_s_row_whole():
+    events = _events() + [_lifecycle(REVIEWED_TYPE, "topic-pdam", "2024-06-03T02:30:00.000Z", verdict="confirmed",
+                                     by="Humas DKI | piket\nmalam")]
+    table = [line for line in render(digest(events)).splitlines() if line.startswith("| ")]
+    pdam = next(line for line in table if "pdam" in line)
+    assert "dikonfirmasi oleh Humas DKI \\| piket malam" in pdam
+    cells = pdam.replace("\\|", "").strip("|").split("|")
+    assert len(cells) == len(table[0].strip("|").split("|")) == 8
