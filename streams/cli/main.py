@@ -60,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     from streams.kafka_local.connection_faults import watch_connections
     from streams.kafka_local.errors import BrokerUnavailable
 
+    from streams.cli.terminal import SafeOutput
+
+    stdout = sys.stdout
+    if args.command != "worker":  # Faust owns the worker's console, and it prints no one's text
+        sys.stdout = SafeOutput(stdout)
     with watch_connections(verbose=os.environ.get("SIGAP_LOG_LEVEL", "").upper() == "DEBUG") as faults:
         try:
             return int(args.func(args) or 0)
@@ -72,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         except kafka_errors.AuthorizationError as exc:
             log.error("the broker refused access (%s): the user in SIGAP_BROKER_USERNAME needs ACLs for Sigap's "
                       "topics and consumer groups", type(exc).__name__)
+        finally:
+            sys.stdout = stdout
     return EXIT_BROKER
 
 
