@@ -102,23 +102,25 @@ def dead_letter_for(message: RawMessage, error: InvalidInput) -> DeadLetter:
     return DeadLetter(message.key, record)
 
 
-def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_skew_seconds: float,
+def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_skew_seconds: float | None,
                      now: datetime | None = None) -> BatchOutcome:
     """Validate and score one batch. Poison inputs become dead letters; valid posts are never dropped. A post
-    created more than ``max_clock_skew_seconds`` after ``now`` (default: the wall clock) is poison too.
+    created more than ``max_clock_skew_seconds`` after ``now`` (default: the wall clock) is poison too, unless
+    it is None: offline scoring of a file, where no watermark follows and the file may be dated anywhere.
 
     If scoring the whole batch fails, each post is scored alone, so one post that breaks a model costs only itself.
     """
     outcome = BatchOutcome()
     valid: list[tuple[RawMessage, dict]] = []
     now = now or datetime.now(UTC)
-    max_ahead = timedelta(seconds=max_clock_skew_seconds)
+    max_ahead = timedelta(seconds=max_clock_skew_seconds) if max_clock_skew_seconds is not None else None
     for message in messages:
         try:
             if message.value is None:
                 raise InvalidInput.empty()
             post = parse_post(message.value)
-            check_not_ahead(post, "created_at", now, max_ahead)
+            if max_ahead is not None:
+                check_not_ahead(post, "created_at", now, max_ahead)
         except InvalidInput as exc:
             outcome.platforms.append("unknown")
             outcome.dead_letters.append(dead_letter_for(message, exc))

@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from streams.settings import get_settings
 
     claims = read_claim_file(args.claims, skip_invalid=True) if args.claims else []
-    settings = get_settings()
-    scorer = Scorer.load(settings.models_dir, claims=claims)
+    scorer = Scorer.load(get_settings().models_dir, claims=claims)
     source = str(args.input)
     scored = invalid = 0
     with args.input.open("rb") as src, args.output.open("wb") as out:
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                              for n, line in enumerate(src))
         while batch := list(islice(numbered, args.batch_size)):
             messages = [RawMessage(None, line, source, 0, number) for number, line in batch]
-            outcome = process_messages(messages, scorer, settings.max_clock_skew_seconds)
+            outcome = process_messages(messages, scorer, max_clock_skew_seconds=None)  # a file has no "now"
             # process_messages keeps valid posts in order; re-interleave them with the dead letters by offset
             letters = {letter.record["offset"]: letter.record for letter in outcome.dead_letters}
             posts = iter(outcome.scored)

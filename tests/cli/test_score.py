@@ -12,6 +12,7 @@ from tests.support.posts import make_posts
 def test_score_keeps_order_and_turns_bad_lines_into_dead_letters(tmp_path):
     posts = make_posts(5, seed=9)
     posts[3]["text"] = "Minum air kelapa hijau bisa menyembuhkan COVID-19, sebarkan sebelum dihapus!"
+    posts[1]["created_at"] = "2062-01-01T00:00:00Z"  # a file has no "now": only a worker refuses the future
     lines = [orjson.dumps(p) for p in posts[:2]] + [b"{broken"] + [orjson.dumps(p) for p in posts[2:]]
     source, output, claims = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "claims.jsonl"
     source.write_bytes(codecs.BOM_UTF8 + b"\n".join(lines) + b"\n")  # as some editors save UTF-8
