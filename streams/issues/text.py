@@ -19,6 +19,9 @@ from pathlib import Path
 
 import orjson
 
+from streams.text.canonical import without_accents
+from streams.text.normalize import LEET_DIGITS
+
 TERM_DF_PATH = Path(__file__).resolve().parent / "term_df.json"
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -230,11 +233,13 @@ _SIG_WORD_RE = re.compile(r"[a-z][a-z0-9]+")
 
 def signature_tokens(text: str) -> set[str]:
     """The word set used to compare texts for near-identity: every word of two letters or more, hashtags
-    included (as words), URLs, mentions and numbers excluded."""
-    text = strip_reshare(text)
+    included (as words), URLs, mentions and numbers excluded, read through ``without_accents`` (invisible
+    characters, "fancy fonts", accents and look-alike letters cannot make copies of one message look distinct)."""
+    text = strip_reshare(without_accents(text))
     text = URL_RE.sub(" ", text)
     text = MENTION_RE.sub(" ", text)
-    return {_fold(t) for t in _SIG_WORD_RE.findall(text.lower().replace("#", " "))}
+    # digits inside words read as letters ("b4ik"), so a copy cannot be told apart by leetspeak either
+    return {_fold(t).translate(LEET_DIGITS) for t in _SIG_WORD_RE.findall(text.lower().replace("#", " "))}
 
 
 def near_duplicate_bands(text: str) -> list[str]:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from streams.text.canonical import canonical
+
 # Phrases are matched on the normalised text (lower case, slang expanded: "gak" -> "tidak", "viralin" ->
 # "viralkan"), token by token, so the cost is a set test per post plus a look-up per candidate token.
 CUE_PHRASES: dict[str, tuple[str, ...]] = {
@@ -143,7 +145,7 @@ def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarra
     out[:, k + 4] = np.fromiter(("_url_" in t for t in normalized), dtype=np.float32, count=n)
     out[:, k + 5] = np.log1p(ends - starts) / 8.0
     # shouting, on the raw text
-    raw = [(t or "")[:_MAX_RAW] for t in raw_texts]
+    raw = [canonical((t or "")[:_MAX_RAW]) for t in raw_texts]  # fullwidth or "fancy font" capitals shout too
     rjoined, rstarts, rends = _bounds(raw)
     rcps = _codepoints(rjoined)
     upper = (rcps >= 65) & (rcps <= 90)

@@ -5,6 +5,8 @@
 
 What it does, in order (the same for one text or a batch):
 
+* one spelling per letter (``streams.text.canonical``): invisible characters, compatibility and "fancy font"
+  forms, accents and look-alike Cyrillic or Greek letters undone;
 * HTML entities (``&amp;``…) decoded; URLs become ``_url_``, mentions ``_user_``;
 * hashtags lose their ``#`` and camel-case tags are split (``#JanganPanik`` → ``jangan panik``);
 * emoji and emoticons become sentiment-bearing words (``😡`` → ``marah``, ``:)`` → ``senang``), other pictographs go;
@@ -28,6 +30,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+
+from streams.text.canonical import canonical
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
@@ -55,7 +59,8 @@ _REPEAT3_RE = re.compile(r"(\D)\1{2,}")
 _LAUGH_RE = re.compile(
     r"^(?:(?:wk|kw)+w?k?|(?:ha|ah)+h?|(?:aw|wo|ok)+k?a?w?|(?:xi)+|(?:hi){2,}h?|(?:he){2,}h?|(?:ka){3,}|(?:ck){2,})$"
 )
-_LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g", "8": "b"})
+LEET_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g",
+                             "8": "b"})
 _HAS_ALPHA_RE = re.compile(r"[a-z]")
 _NUM_UNIT_RE = re.compile(r"^(\d+)(kg|gr|gram|km|cm|mm|ml|rb|ribu|jt|juta|gb|mb|mg|x|kali|persen|jam|menit|hari)$")
 _HAS_DIGIT_RE = re.compile(r"\d")
@@ -140,6 +145,7 @@ class Normalizer:
                 continue
             if len(text) > 20_000:
                 text = text[:20_000]
+            text = canonical(text)
             parts = [r if (r := get(t)) is not None else raw(t) for t in text.split()]
             out.append(" ".join([p for p in parts if p]))
         return out
@@ -230,7 +236,7 @@ class Normalizer:
             unit = _NUM_UNIT_RE.match(tok)  # "3kg" -> "3 kg", "10rb" -> "10 ribu"
             if unit:
                 return unit.group(1) + " " + slang.get(unit.group(2), unit.group(2))
-            leet = tok.translate(_LEET)
+            leet = tok.translate(LEET_DIGITS)
             if leet.isalpha():
                 if leet in known:
                     return slang.get(leet, leet)

@@ -169,3 +169,18 @@ def test_the_factors_say_why_a_post_was_not_flagged(scorer: Scorer) -> None:
     for item in (complaint, laughter, english, chain):
         assert list(item.hoax_factors) == ["relevance", "evidence", "language"]
         assert all(0.0 <= v <= 1.0 for v in item.hoax_factors.values())
+
+
+def test_a_disguised_hoax_scores_and_matches_as_the_plain_text(scorer: Scorer) -> None:
+    """Zero-width characters, fullwidth or "fancy font" letters, look-alike Cyrillic letters and combining
+    underlines do not hide a debunked hoax (before `streams.text.canonical`: hoax 0.30 and no claim match for the
+    fullwidth spelling)."""
+    from tests.text.test_canonical import DISGUISED, PLAIN
+
+    batch = scorer.score_texts([PLAIN, *DISGUISED.values()])
+    plain, *disguised = batch.items
+    assert plain.claim_match is not None and plain.hoax_label == "hoax"
+    for name, item in zip(DISGUISED, disguised, strict=True):
+        assert item.normalized == plain.normalized, name
+        assert item.hoax_probability == pytest.approx(plain.hoax_probability, abs=0.01), name
+        assert item.claim_match is not None and item.claim_match["claim_id"] == plain.claim_match["claim_id"], name
