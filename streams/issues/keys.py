@@ -32,6 +32,7 @@ from streams.issues.text import (
     strip_reshare,
     terms_and_entities,
 )
+from streams.text.canonical import without_accents
 
 ENTITY_BONUS = 3.0      # nats: an entity beats a content word up to ~20 times rarer, typos included
 MIN_ENTITY_IDF = 4.3    # an entity more common than ~1 document in 75 (Jakarta, Indonesia) names no issue
@@ -124,7 +125,7 @@ def issue_id_for(post: dict, normalized: str, tokens: list[str], claim_match: di
     text = post.get("text")
     if not isinstance(text, str) or not text.strip():
         text = normalized or " ".join(tokens or ())
-    text = strip_reshare(text)
+    text = strip_reshare(without_accents(text))  # a disguised copy of a message joins the message's issue
     anchor = anchor_term(text)
     if anchor is not None:
         return TOPIC_PREFIX + slug(anchor[1])
