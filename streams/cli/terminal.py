@@ -3,7 +3,7 @@
 Posts, dead-lettered originals and responders' names are other people's text. Printed as they are, an escape
 sequence in them would reach the operator's terminal (move the cursor, rewrite earlier lines, retitle the window)
 and a carriage return could hide what precedes it. Control characters are printed as ``\\uXXXX`` instead: inside a
-JSON string that is the same string (JSON lines stay byte-for-byte meaningful), elsewhere it is visible.
+JSON string that is the same string (JSON lines keep their meaning), elsewhere it is visible.
 """
 
 from __future__ import annotations
