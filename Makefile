@@ -35,6 +35,7 @@ promtool: $(VENV)/.installed
 bench: install
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_worker.py
+	$(BIN)/python benchmarks/bench_hostile.py
 
 clean:
 	-$(BIN)/sigap kafka stop

@@ -13,6 +13,8 @@ from streams.settings import REPO_ROOT
     [
         ("Lihat http://t.co/abc123 dan www.detik.com/x", "lihat _url_ dan _url_"),
         ("cek kompas.com/read/2020 sekarang", "cek _url_ sekarang"),
+        ("info (news.detik.com) dan bpbd.jatengprov.go.id", "info _url_ dan _url_"),  # a bare domain, from its start
+        ("pak.budi bilang a.b.c", "pak budi bilang a b c"),
         ("@budi_s tolong", "_user_ tolong"),
         ("#JanganPanik #vaksin", "jangan panik vaksin"),
         ("#BersamaKitaVaksin", "bersama kita vaksin"),
