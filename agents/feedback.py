@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from agents.publishing import acknowledge, encode, publish
 from streams import metrics
@@ -15,7 +15,6 @@ from streams.records.feedback import parse_feedback
 
 @app.agent(topics.feedback)
 async def forward_feedback(stream):
-    max_ahead = timedelta(seconds=settings.max_clock_skew_seconds)
     async for events in stream.noack_take(500, within=0.5):
         outputs = []
         now = datetime.now(UTC)
@@ -25,7 +24,7 @@ async def forward_feedback(stream):
                 if message.value is None:
                     raise InvalidInput.empty()
                 feedback = parse_feedback(message.value)
-                check_not_ahead(feedback, "at", now, max_ahead)
+                check_not_ahead(feedback, "at", now, settings.max_clock_skew_seconds)
             except InvalidInput as exc:
                 raw = RawMessage(message.key, message.value, message.topic, message.partition, message.offset)
                 letter = dead_letter_for(raw, exc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -113,14 +113,13 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
     outcome = BatchOutcome()
     valid: list[tuple[RawMessage, dict]] = []
     now = now or datetime.now(UTC)
-    max_ahead = timedelta(seconds=max_clock_skew_seconds) if max_clock_skew_seconds is not None else None
     for message in messages:
         try:
             if message.value is None:
                 raise InvalidInput.empty()
             post = parse_post(message.value)
-            if max_ahead is not None:
-                check_not_ahead(post, "created_at", now, max_ahead)
+            if max_clock_skew_seconds is not None:
+                check_not_ahead(post, "created_at", now, max_clock_skew_seconds)
         except InvalidInput as exc:
             outcome.platforms.append("unknown")
             outcome.dead_letters.append(dead_letter_for(message, exc))

@@ -82,7 +82,7 @@ def run_issues(args: argparse.Namespace) -> int:
 def run_feedback(args: argparse.Namespace) -> int:
     import orjson
 
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     from streams.cli import clients
     from streams.records.clock import check_not_ahead
@@ -98,8 +98,7 @@ def run_feedback(args: argparse.Namespace) -> int:
     value = orjson.dumps(record)
     settings = get_settings()
     try:  # the worker would dead-letter what does not parse, or a time ahead of its clock
-        check_not_ahead(parse_feedback(value), "at", datetime.now(UTC),
-                        timedelta(seconds=settings.max_clock_skew_seconds))
+        check_not_ahead(parse_feedback(value), "at", datetime.now(UTC), settings.max_clock_skew_seconds)
     except InvalidInput as exc:
         print(f"not sent: {exc}", file=sys.stderr)
         return 2

@@ -52,14 +52,14 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
     import orjson
 
     from streams.cli.files import read_input
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     from streams.records.errors import InvalidInput
     from streams.records.clock import check_not_ahead
     from streams.records.post import parse_post
     from streams.settings import get_settings
 
-    now, max_ahead = datetime.now(UTC), timedelta(seconds=get_settings().max_clock_skew_seconds)
+    now, max_ahead_seconds = datetime.now(UTC), get_settings().max_clock_skew_seconds
     raw = read_input(path)
     posts, feedback, problems = [], [], []
     for number, line in enumerate(raw.splitlines(), 1):
@@ -78,7 +78,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
             continue
         try:
             post = parse_post(line)
-            check_not_ahead(post, "created_at", now, max_ahead)
+            check_not_ahead(post, "created_at", now, max_ahead_seconds)
             posts.append(post)
         except InvalidInput as exc:
             problems.append(f"line {number}: {exc.reason.value}: {exc.detail}")

@@ -32,11 +32,12 @@ EventTime = Annotated[AwareDatetime, AfterValidator(_not_before_1990)]
 _LOCAL_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
 
 
-def check_not_ahead(record: dict, field: str, now: datetime, max_ahead: timedelta) -> None:
+def check_not_ahead(record: dict, field: str, now: datetime, max_ahead_seconds: float) -> None:
     """Raise `InvalidInput` (created_in_future) when the record's RFC 3339 time ``field``, already validated, is
-    more than ``max_ahead`` after ``now``."""
+    more than ``max_ahead_seconds`` after ``now``."""
     stamp = record[field]
     ahead = datetime.fromisoformat(stamp.replace("Z", "+00:00")) - now
+    max_ahead = timedelta(seconds=max_ahead_seconds)
     if ahead <= max_ahead:
         return
     hours = ahead.total_seconds() / 3600
