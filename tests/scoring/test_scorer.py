@@ -173,8 +173,8 @@ def test_the_factors_say_why_a_post_was_not_flagged(scorer: Scorer) -> None:
 
 def test_a_disguised_hoax_scores_and_matches_as_the_plain_text(scorer: Scorer) -> None:
     """Zero-width characters, fullwidth or "fancy font" letters, look-alike Cyrillic letters and combining
-    underlines do not hide a debunked hoax (before `streams.text.canonical`: hoax 0.30 and no claim match for the
-    fullwidth spelling)."""
+    underlines do not hide a debunked hoax (before `streams.text.canonical`: hoax 0.00 and no claim match for the
+    fullwidth, math-bold and underlined spellings)."""
     from tests.text.test_canonical import DISGUISED, PLAIN
 
     batch = scorer.score_texts([PLAIN, *DISGUISED.values()])
