@@ -68,6 +68,9 @@ _NUM_UNIT_RE = re.compile(r"^(\d+)(kg|gr|gram|km|cm|mm|ml|rb|ribu|jt|juta|gb|mb|
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 _CACHE_LIMIT = 200_000
+# Only tokens this short are memoised: words repeat, long runs do not, and 200,000 memoised 20,000-character
+# tokens (a stream of posts built for it) would hold ~8 GB.
+_CACHE_MAX_CHARS = 64
 
 
 def _read_table(path: Path) -> dict[str, str]:
@@ -157,9 +160,10 @@ class Normalizer:
 
     # ----------------------------------------------------------------------------------------------------------
     def _raw(self, tok: str) -> str:
-        """Normalise one whitespace-free raw token (memoised unless it holds a URL, which rarely repeats)."""
+        """Normalise one whitespace-free raw token (memoised unless it holds a URL, which rarely repeats, or is
+        long)."""
         rep, cacheable = self._raw_uncached(tok)
-        if cacheable:
+        if cacheable and len(tok) <= _CACHE_MAX_CHARS:
             cache = self._raw_cache
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
@@ -210,6 +214,8 @@ class Normalizer:
         rep = self._word_cache.get(word)
         if rep is None:
             rep = self._rewrite(word)
+            if len(word) > _CACHE_MAX_CHARS:
+                return rep
             if len(self._word_cache) >= _CACHE_LIMIT:
                 self._word_cache.clear()
             self._word_cache[word] = rep

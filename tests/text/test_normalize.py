@@ -78,3 +78,15 @@ def test_stopwords_keep_negations() -> None:
     assert "yang" in words and "dan" in words
     for kept in ("tidak", "bukan", "belum", "jangan", "sangat"):
         assert kept not in words
+
+
+def test_long_tokens_are_not_memoised_so_a_stream_built_for_it_cannot_fill_memory():
+    from streams.text.normalize import Normalizer
+
+    normalizer = Normalizer()
+    long_tokens = [f"{i:04d}" + "ab." * 1000 for i in range(50)] + [f"kata{i:02d}" + "x" * 3000 for i in range(50)]
+    first = [normalizer.normalize(token) for token in long_tokens]
+    assert [normalizer.normalize(token) for token in long_tokens] == first  # same output, memo or not
+    assert normalizer.normalize("Vaksin bikin autis bangettt") == "vaksin bikin autis banget"
+    held = [*normalizer._raw_cache, *normalizer._word_cache]
+    assert "bangettt" in held and max(map(len, held)) <= 64
