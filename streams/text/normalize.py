@@ -6,7 +6,7 @@
 What it does, in order (the same for one text or a batch):
 
 * one spelling per letter (``streams.text.canonical``): invisible characters, compatibility and "fancy font"
-  forms, accents and look-alike Cyrillic or Greek letters undone;
+  forms, stray combining marks and look-alike Cyrillic or Greek letters undone (accents stay);
 * HTML entities (``&amp;``…) decoded; URLs become ``_url_``, mentions ``_user_``;
 * hashtags lose their ``#`` and camel-case tags are split (``#JanganPanik`` → ``jangan panik``);
 * emoji and emoticons become sentiment-bearing words (``😡`` → ``marah``, ``:)`` → ``senang``), other pictographs go;
