@@ -17,6 +17,8 @@ import numpy as np
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from streams.text.canonical import canonical
+
 # Malay and Javanese share most of their vocabulary with Indonesian (and the identifier confuses the three on
 # Indonesian social-media text), so a post identified as one of them is still judged by the Indonesian models, as
 # is Acehnese, the identifier's only other language of Indonesia: Sundanese, Minang or Batak posts come out as
@@ -64,7 +66,8 @@ class LanguageCheck:
         for i, (text, norm) in enumerate(zip(texts, normalized)):
             if not self.might_be_other(norm):
                 continue
-            code, probability = self._identifier.classify(text[:IDENTIFY_CHARS])
+            # fullwidth or "fancy font" letters are other bytes to the identifier: it reads the plain letters
+            code, probability = self._identifier.classify(canonical(text[:IDENTIFY_CHARS]))
             if code not in READABLE_LANGUAGES and probability >= self._min_probability:
                 found[i] = OtherLanguage(code, float(probability))
         return found

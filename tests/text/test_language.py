@@ -81,3 +81,12 @@ def test_a_long_post_is_identified_from_its_start(check: LanguageCheck, seen: li
     (found,) = check.detect([long_english], normalize_batch([long_english]))
     assert found is not None and found.code == "en" and found.probability > 0.95
     assert [len(text) for text in seen] == [1000]
+
+
+def test_a_post_in_fullwidth_or_fancy_font_letters_is_identified_by_its_plain_letters(check: LanguageCheck) -> None:
+    """Before, the identifier read the fullwidth bytes: an English greeting was judged as Indonesian (hoax 0.82)."""
+    plain = "Good morning everyone, have a nice day"
+    styled = ["".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in plain),
+              "".join(chr(0x1D5EE + ord(c) - 97) if "a" <= c <= "z" else c for c in plain)]
+    found = check.detect(styled, normalize_batch(styled))
+    assert [f.code if f else None for f in found] == ["en", "en"]
