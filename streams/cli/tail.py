@@ -79,17 +79,15 @@ def run(args: argparse.Namespace) -> int:
                 continue
             last_event = time.monotonic()
             for record in records:
-                if subscription.narrows and not subscription.follows(decode_event(record.value) or {}):
+                value = decode_event(record.value) if subscription.narrows or args.summary else None  # parsed once
+                if subscription.narrows and not subscription.follows(value or {}):
                     continue
                 seen += 1
                 if record.value is None:
                     print(orjson.dumps({"key": (record.key or b"").decode(), "tombstone": True}).decode())
-                elif args.summary:
-                    try:
-                        print(summarize(orjson.loads(record.value), args.zone), flush=True)
-                    except orjson.JSONDecodeError:
-                        print(record.value.decode("utf-8", "replace"), flush=True)
-                else:
+                elif args.summary and value is not None:
+                    print(summarize(value, args.zone), flush=True)
+                else:  # as it is; also a summary's fallback for what is not a JSON object
                     print(record.value.decode("utf-8", "replace"), flush=True)
                 if args.max is not None and seen >= args.max:
                     break

@@ -187,8 +187,8 @@ def detection_seconds(event: dict) -> float | None:
 
 
 def decode_event(value: bytes | None) -> dict | None:
-    """A record value of the escalations topic as a JSON object; None for a tombstone, broken JSON or any other
-    JSON value."""
+    """A record value of the escalations topic (or any topic of JSON objects) as a JSON object; None for a
+    tombstone, broken JSON or any other JSON value."""
     try:
         event = orjson.loads(value) if value is not None else None
     except orjson.JSONDecodeError:

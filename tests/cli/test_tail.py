@@ -1,5 +1,7 @@
 """`sigap tail --summary`: one readable line per escalation, scored post or dead letter."""
 
+import orjson
+
 from streams.cli.tail import summarize
 
 
@@ -54,3 +56,29 @@ def test_lifecycle_lines_say_who_reviewed_an_issue_and_when_it_closed():
     assert summarize(closed, "WIB").startswith("2026-11-26 19:00 WIB ■ DITUTUP pdam")  # UTC+7
     assert summarize(closed, "WIT").startswith("2026-11-26 21:00 WIT ■ DITUTUP pdam")  # UTC+9
     assert summarize(dict(closed, time="kemarin"), "WIB").startswith("kemarin ■ DITUTUP")  # not a time: as written
+
+
+def test_a_summary_prints_what_is_not_a_json_object_as_it_is(monkeypatch, capsys):
+    """A record whose value is JSON but no object (a list, a number) used to end `tail --summary` with an
+    AttributeError; it is printed as it is, like broken JSON."""
+    from types import SimpleNamespace
+
+    from streams.cli import clients
+    from streams.cli.main import main
+
+    records = [SimpleNamespace(key=b"k", value=value) for value in
+               (b"[1, 2]", b"{broken", orjson.dumps({"error": "invalid_json", "detail": "d", "original": "{",
+                                                     "received_at": "t"}))]
+
+    class Consumer:
+        batches = [{"tp": records}]
+
+        def poll(self, timeout_ms):
+            return self.batches.pop(0) if self.batches else {}
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(clients, "consumer", lambda *args, **kwargs: Consumer())
+    assert main(["tail", "posts.dlq", "--summary", "--timeout", "0"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["[1, 2]", "{broken", "t DLQ invalid_json: d"]
