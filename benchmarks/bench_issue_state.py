@@ -1,14 +1,15 @@
-"""Issue-state changelog volume: a hot issue stored as one record (plain) vs split into records (SplitStateStore).
+"""Issue-state changelog volume and CPU: a hot issue stored as one record (plain) vs split into records (SplitStateStore).
 
     python benchmarks/bench_issue_state.py [--rate 1000] [--minutes 90] [--small-batch 4] [--small-minutes 10]
                                            [--large-batch 500] [--json]
 
 One synthetic claim issue receives ``--rate`` posts per event-minute for ``--minutes`` minutes, through the real
-``IssueEngine`` (default policy), twice on the same input: once over a plain store (the whole state is one
-record, as before) and once over ``SplitStateStore``. The backend behaves like a Faust memory-store table: it keeps
-the very objects it is given (reads cost nothing, the engine mutates them in place), and each assignment or
-deletion is one changelog record whose size is what Faust's JSON codec (orjson) would send: the encoded value
-plus the key (a deletion: the key, a tombstone).
+``IssueEngine`` (default policy), three times on the same input: over a plain store (the whole state is one
+record, as before), over ``SplitStateStore`` with a backend that keeps the very objects it is given (a Faust
+memory-store table of objects: reads cost nothing, the engine mutates them in place), and over
+``SplitStateStore(EncodedValues(...))`` with a backend that keeps each record's encoding, as the worker's table
+does (every read decodes). Each assignment or deletion is one changelog record whose size is what Faust's JSON
+codec (orjson) would send: the encoded value plus the key (a deletion: the key, a tombstone).
 
 Two feeds:
 
@@ -22,8 +23,9 @@ Two feeds:
 
 Prints, per feed and store: records and bytes written per batch (mean, median, largest) and in total, and
 the CPU time per batch of the engine plus the store (plain: one encoding of the whole state; split: digests of
-the parts, encodings of the records written). The final state and the escalations are checked to be the same
-through both stores. Takes ~25 s with the defaults.
+the parts, encodings of the records written; encoded: the same, plus decoding the state's records at each batch's
+first read and encoding the records written once more). The final state and the escalations are checked to be
+the same through all three. Takes ~25 s with the defaults.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ class ChangelogStore(MutableMapping):
         self.data[key] = value
         part = key.partition("\x1f")[2]
         kind = "fingerprints" if part.startswith("f") else "bucket" if part else "core"
-        self._count(kind, len(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)) + len(orjson.dumps(key)))
+        size = len(value) if type(value) is bytes else len(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
+        self._count(kind, size + len(orjson.dumps(key)))
 
     def __delitem__(self, key) -> None:
         del self.data[key]
@@ -74,6 +77,9 @@ class ChangelogStore(MutableMapping):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+KINDS = ("plain", "split", "encoded")
 
 
 def build_posts(rate: int, minutes: int, seed: int) -> list[dict]:
@@ -90,9 +96,11 @@ def batches(posts: list[dict], size: int) -> list[list[dict]]:
 
 def run(kind: str, feed: list[list[dict]], issue_id: str, start: tuple[dict, dict] | None = None,
         snapshot_after: int = -1):
-    """Feed ``feed`` through an engine over a plain (``kind="plain"``) or split store, from the backend records and
-    clock ``start`` (copies) or from nothing; return the figures and a copy of (records, clock) taken after
-    ``snapshot_after`` batches."""
+    """Feed ``feed`` through an engine over a plain (``kind="plain"``) or split store, holding objects
+    (``"split"``) or encodings (``"encoded"``, as the worker does), from the backend records and clock ``start``
+    (copies) or from nothing; return the figures and a copy of (records, clock) taken after ``snapshot_after``
+    batches."""
+    from streams.issues.encoded import EncodedValues
     from streams.issues.engine import IssueEngine
     from streams.issues.store import SplitStateStore
     from streams.policy import load_policy
@@ -100,8 +108,10 @@ def run(kind: str, feed: list[list[dict]], issue_id: str, start: tuple[dict, dic
     backend = ChangelogStore()
     clock: dict = {}
     if start is not None:
-        backend.data, clock = orjson.loads(orjson.dumps(start[0])), orjson.loads(orjson.dumps(start[1]))
-    store = SplitStateStore(backend) if kind == "split" else backend  # a new split store: an empty cache
+        backend.data, clock = copy_records(start[0]), orjson.loads(orjson.dumps(start[1]))
+    # a new split store: an empty cache
+    store = {"plain": backend, "split": SplitStateStore(backend),
+             "encoded": SplitStateStore(EncodedValues(backend))}[kind]
     engine = IssueEngine(load_policy(), store, clock)
     per_batch_records, per_batch_bytes = [], []
     cpu = 0.0
@@ -109,7 +119,7 @@ def run(kind: str, feed: list[list[dict]], issue_id: str, start: tuple[dict, dic
     snapshot = None
     for i, batch in enumerate(feed):
         if i == snapshot_after:
-            snapshot = orjson.loads(orjson.dumps(backend.data)), orjson.loads(orjson.dumps(clock))
+            snapshot = copy_records(backend.data), orjson.loads(orjson.dumps(clock))
         records, size = backend.records, backend.bytes
         t = time.process_time()
         out = engine.process(batch)
@@ -136,11 +146,18 @@ def run(kind: str, feed: list[list[dict]], issue_id: str, start: tuple[dict, dic
     }, snapshot
 
 
+def copy_records(records: dict) -> dict:
+    """A deep copy of a backend's records (encodings are immutable, objects are copied through JSON)."""
+    return {key: value if type(value) is bytes else orjson.loads(orjson.dumps(value)) for key, value in records.items()}
+
+
 def compare(label: str, results: dict[str, dict]) -> dict:
-    plain, split = results["plain"], results["split"]
-    if plain.pop("_state") != split.pop("_state") or plain.pop("_escalations") != split.pop("_escalations"):
-        raise SystemExit(f"{label}: the split store changed the engine's results")
-    return {"plain": plain, "split": split,
+    plain, split, encoded = results["plain"], results["split"], results["encoded"]
+    reference = plain.pop("_state"), plain.pop("_escalations")
+    for kind, other in (("split", split), ("encoded", encoded)):
+        if (other.pop("_state"), other.pop("_escalations")) != reference:
+            raise SystemExit(f"{label}: the {kind} store changed the engine's results")
+    return {"plain": plain, "split": split, "encoded": encoded,
             "bytes_ratio": round(plain["bytes_total"] / max(1, split["bytes_total"]), 1)}
 
 
@@ -148,7 +165,7 @@ def show(label: str, figures: dict) -> None:
     print(f"  {label}")
     print(f"    {'store':<7} {'batches':>8} {'records/batch':>14} {'bytes/batch':>12} {'median':>10} "
           f"{'largest':>10} {'total MB':>10} {'records':>9} {'CPU ms/batch':>13}")
-    for kind in ("plain", "split"):
+    for kind in KINDS:
         f = figures[kind]
         print(f"    {kind:<7} {f['batches']:>8} {f['records_per_batch']:>14.2f} {f['bytes_per_batch']:>12,} "
               f"{f['bytes_median_batch']:>10,} {f['bytes_largest_batch']:>10,} {f['bytes_total'] / 1e6:>10.1f} "
@@ -177,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     # The small-batch feed starts from the state the large-batch feed has reached after the same posts.
     cut = args.rate * (args.minutes - small_minutes) // args.large_batch * args.large_batch
     large, small = {}, {}
-    for kind in ("plain", "split"):
+    for kind in KINDS:
         large[kind], start = run(kind, batches(posts, args.large_batch), issue_id,
                                  snapshot_after=cut // args.large_batch)
         small[kind], _ = run(kind, batches(posts[cut:], args.small_batch), issue_id, start=start if cut else None)

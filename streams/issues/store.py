@@ -56,6 +56,14 @@ drawn another nonce), so nothing is hashed again; otherwise they are computed fr
 the engine can mutate them. The cache is per process and bounded (least recently used issues forgotten); an issue
 unknown at write time has all its parts written.
 
+**Decoded parts.** The worker's backend holds encodings (:mod:`streams.issues.encoded`), so every read decodes.
+A hot issue is read at every batch, and decoding its ~1.2 MB (mostly post-id hashes and account lists) took
+~18 ms, ten times the rest of a small batch's work. So the store keeps, for the ``max_decoded_issues`` (64) issues
+in the split layout it read or wrote last, the part values it handed to the engine, and hands out the same
+objects again while the core's nonce and the part's slot are the remembered ones (the records are then unchanged,
+as above). The engine mutates them in place, as it did the objects a Faust table of objects handed out; the
+tokens tell what changed, as before. A small state (one record) is decoded at every batch's first read.
+
 States written before this layout (one record with ``"m"`` and ``"f"`` inline, no ``"wn"``) are read as they are
 and rewritten in this layout on their next write.
 """
@@ -81,6 +89,7 @@ LAYOUT_KEYS = (MINUTES_KEY, FOLDED_KEY, NONCE_KEY)
 # "f<minute>"
 SECTIONS = (("m", MINUTES_KEY), ("f", FOLDED_KEY))
 DEFAULT_MAX_CACHED_ISSUES = 50_000
+DEFAULT_MAX_DECODED_ISSUES = 64
 # A state whose encoding is smaller than this stays one record (the layout of earlier releases): most issues are
 # small, and for them one record costs less than several (each record is a changelog send) plus the digests.
 # A split state goes back to one record below half of it, so a state near the limit does not flip every batch.
@@ -108,6 +117,8 @@ class _Known:
     nonce: object = None              # the core's write nonce (None: not in the split layout)
     core: bytes | None = None         # digest of the core without its nonce
     parts: dict[str, tuple[int, object]] = field(default_factory=dict)  # part -> (slot, token or None)
+    # part -> the value handed to the engine at the slot in ``parts`` (see "Decoded parts" in the module docstring)
+    values: dict[str, object] = field(default_factory=dict)
 
 
 class SplitStateStore(MutableMapping):
@@ -115,12 +126,16 @@ class SplitStateStore(MutableMapping):
     (see the module docstring). Iteration and ``len`` cover issues (core records), not records."""
 
     def __init__(self, backend: MutableMapping, *, max_cached_issues: int = DEFAULT_MAX_CACHED_ISSUES,
-                 split_min_bytes: int = DEFAULT_SPLIT_MIN_BYTES, on_write: Callable[[int], None] | None = None) -> None:
+                 max_decoded_issues: int = DEFAULT_MAX_DECODED_ISSUES, split_min_bytes: int = DEFAULT_SPLIT_MIN_BYTES,
+                 on_write: Callable[[int], None] | None = None) -> None:
         self.backend = backend
         self._on_write = on_write  # called with the size of every record written (metrics)
+        self._set_encoded = getattr(backend, "set_encoded", None)
         self.max_cached_issues = max_cached_issues
+        self.max_decoded_issues = max_decoded_issues
         self.split_min_bytes = split_min_bytes
         self._known: dict[str, _Known] = {}
+        self._decoded: dict[str, None] = {}  # issues whose parts' values are kept, least recently used first
         self._random = random.Random()
         # Cheap counters of what reached the backend (payload bytes as orjson encodes them, plus the key; a core's
         # nonce counted as 24 bytes; deletions not counted).
@@ -141,7 +156,7 @@ class SplitStateStore(MutableMapping):
             raise KeyError(issue_id)
         core = self.backend.get(issue_id)
         if core is None:
-            self._known.pop(issue_id, None)
+            self._forget(issue_id)
             raise KeyError(issue_id)
         if NONCE_KEY not in core:
             # One record (a small state, or one written by an earlier release): nothing of it is a part record, so
@@ -160,11 +175,14 @@ class SplitStateStore(MutableMapping):
             values = {}
             for minute, slot in slots.items():
                 part = name + minute
+                if trusted and part in known.values and known.parts.get(part, (None,))[0] == slot:
+                    values[minute] = known.values[part]
+                    continue
                 value = self._read_part(issue_id, part, slot)
                 if value is None:
                     known.parts.pop(part, None)
                     continue
-                values[minute] = value
+                values[minute] = known.values[part] = value
                 if not trusted:
                     known.parts[part] = (slot, _token(_encode(value)))
             state[name] = values
@@ -206,10 +224,17 @@ class SplitStateStore(MutableMapping):
         try:
             self._write(issue_id, state, known)
         except BaseException:
-            self._known.pop(issue_id, None)  # some records may be written, others not: trust nothing
+            self._forget(issue_id)  # some records may be written, others not: trust nothing
             raise
 
     def _write(self, issue_id: str, state: dict, known: _Known) -> None:
+        if known.nonce is None:
+            # One record now (most issues): one encoding gives the size and, to a backend that takes encodings,
+            # the record.
+            raw = orjson.dumps(state)
+            if len(raw) < self.split_min_bytes:
+                self._write_whole(issue_id, state, known, raw)
+                return
         core = {k: v for k, v in state.items() if k not in ("m", "f")}
         # each part encoded once: for the size, and (if split) for its digest
         encoded: dict[str, dict[str, bytes | str]] = {}
@@ -219,10 +244,11 @@ class SplitStateStore(MutableMapping):
             for minute, value in (state.get(name) or {}).items():
                 raws[minute] = _encode(value)
                 size += len(raws[minute])
-        if size < (self.split_min_bytes if known.nonce is None else self.split_min_bytes // 2):
-            self._write_whole(issue_id, state, known, size)
+        if known.nonce is not None and size < self.split_min_bytes // 2:
+            self._write_whole(issue_id, state, known, orjson.dumps(state))
             return
         parts: dict[str, tuple[int, object]] = {}
+        kept: dict[str, object] = {}  # part -> the value this state holds (kept for the next read)
         # 1. the parts that changed, each into the slot the current core does not refer to
         for name, core_key in SECTIONS:
             values = state.get(name)
@@ -235,6 +261,7 @@ class SplitStateStore(MutableMapping):
             for minute, value in values.items():
                 part = name + minute
                 parts[part] = self._put_part(issue_id, part, value, encoded[name][minute], known)
+                kept[part] = value
                 slots[minute] = parts[part][0]
             core[core_key] = slots
         # 2. the core: the commit point
@@ -247,11 +274,12 @@ class SplitStateStore(MutableMapping):
             self._set(issue_id, core, len(raw) + 24)
         # 3. the records the new core no longer refers to
         self._drop_unreferenced(issue_id, known.parts, parts)
-        self._remember(issue_id, _Known(nonce=nonce, core=digest, parts=parts))
+        self._remember(issue_id, _Known(nonce=nonce, core=digest, parts=parts, values=kept))
 
-    def _write_whole(self, issue_id: str, state: dict, known: _Known, size: int) -> None:
-        """A small state: one record, then the part records of its split past (the record is the commit point)."""
-        self._set(issue_id, state, size)
+    def _write_whole(self, issue_id: str, state: dict, known: _Known, raw: bytes) -> None:
+        """A small state (``raw``: its encoding): one record, then the part records of its split past (the record
+        is the commit point)."""
+        self._set(issue_id, state, len(raw), raw)
         self._drop_unreferenced(issue_id, known.parts, {})
         self._remember(issue_id, _Known())
 
@@ -274,7 +302,7 @@ class SplitStateStore(MutableMapping):
         if before is not None and before[1] is not None and before[1] == token:
             return before
         slot = self._next_slot(before[0] if before is not None else None)
-        self._set(self.part_key(issue_id, part, slot), value, size)
+        self._set(self.part_key(issue_id, part, slot), value, size, raw if type(raw) is bytes else None)
         return slot, token
 
     @staticmethod
@@ -295,8 +323,13 @@ class SplitStateStore(MutableMapping):
         return {name + minute: (slot, None) for name, core_key in SECTIONS
                 for minute, slot in (core.get(core_key) or {}).items()}
 
-    def _set(self, key: str, value, size: int) -> None:
-        self.backend[key] = value
+    def _set(self, key: str, value, size: int, raw: bytes | None = None) -> None:
+        """Write one record; ``raw``, if given, is ``value``'s encoding, written as it is to a backend that holds
+        encodings (:class:`streams.issues.encoded.EncodedValues`)."""
+        if raw is not None and self._set_encoded is not None:
+            self._set_encoded(key, raw)
+        else:
+            self.backend[key] = value
         self.records_written += 1
         self.bytes_written += size + len(key)
         if self._on_write is not None:
@@ -312,6 +345,19 @@ class SplitStateStore(MutableMapping):
         cache[issue_id] = known  # most recently used last
         while len(cache) > self.max_cached_issues:
             del cache[next(iter(cache))]
+        decoded = self._decoded
+        decoded.pop(issue_id, None)
+        if known.values:
+            decoded[issue_id] = None
+            while len(decoded) > self.max_decoded_issues:
+                oldest = next(iter(decoded))
+                del decoded[oldest]
+                if oldest in cache:
+                    cache[oldest].values = {}
+
+    def _forget(self, issue_id: str) -> None:
+        self._known.pop(issue_id, None)
+        self._decoded.pop(issue_id, None)
 
     # --- deleting -------------------------------------------------------------------------------------------
 
@@ -321,7 +367,7 @@ class SplitStateStore(MutableMapping):
         core = self.backend.get(issue_id)
         if core is None:
             raise KeyError(issue_id)
-        self._known.pop(issue_id, None)
+        self._forget(issue_id)
         del self.backend[issue_id]  # the commit point: no part is reachable from here on
         if NONCE_KEY in core:
             self._drop_unreferenced(issue_id, self._parts_of(core), {})

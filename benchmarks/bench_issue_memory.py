@@ -1,0 +1,138 @@
+"""Memory of held issue states: a table of objects (baseline) vs a table of encodings (what the worker holds).
+
+    python benchmarks/bench_issue_memory.py [--hours 1] [--repeat 2] [--json]
+
+Every text of the shipped SmSA training set and hoax tweets becomes a post (seeded: 5,000 authors, three
+platforms, spread evenly over ``--hours`` of event time), scored once by the shipped models with the starter
+claims. The scored posts then go through the real ``IssueEngine`` and ``SplitStateStore`` in batches of 500, in a
+fresh subprocess per run, over either backend:
+
+* ``objects``: a dict keeping the very objects it is given, as a Faust table of objects did;
+* ``encoded``: ``EncodedValues`` over a dict of bytes, as the worker's ``issue-state`` table does now.
+
+A run reads its posts as JSON lines and decodes each batch only when it feeds it, as a worker does, so no post
+object outlives its batch. Prints, per run: issues held at the end, resident memory added by the engine and its
+states (``/proc/self/statm``, after a garbage collection), that growth per post, the JSON size of the held
+records, and the CPU time of the engine. The escalations are checked to be the same. Takes ~1 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SOURCES = ("data/sentiment-smsa/train.csv", "data/hoax-tweets-idnhoaxcorpus/train.csv")
+START = datetime(2026, 9, 21, 0, 0, tzinfo=UTC)
+BATCH = 500
+
+
+def build_posts(hours: float, seed: int) -> list[dict]:
+    texts = []
+    for source in SOURCES:
+        with (ROOT / source).open(encoding="utf-8", newline="") as handle:
+            texts += [row["text"] for row in csv.DictReader(handle)]
+    rng = random.Random(seed)
+    rng.shuffle(texts)
+    span = timedelta(hours=hours)
+    return [{
+        "id": f"m{i}", "platform": rng.choice(("twitter", "facebook", "news")), "text": text[:20_000],
+        "created_at": (START + span * i / len(texts)).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "author": {"id": f"a{rng.randrange(5000)}", "followers": rng.randrange(10_000)},
+        "url": f"https://contoh.id/p/{i}", "region": "ID-JK", "engagement": {"likes": 3, "shares": 1, "views": 100},
+    } for i, text in enumerate(texts)]
+
+
+def score(posts: list[dict], path: Path) -> None:
+    from streams.cli.claims import read_claim_file
+    from streams.pipeline import score_posts
+    from streams.scoring.scorer import Scorer
+
+    claims = read_claim_file(ROOT / "streams" / "claims" / "starter_claims.jsonl")
+    scored = score_posts(posts, Scorer.load(claims=claims))
+    scored.sort(key=lambda post: post["created_at"])
+    path.write_bytes(b"".join(orjson.dumps(post) + b"\n" for post in scored))
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * 4096 / 1e6
+
+
+def run_one(kind: str, path: Path) -> dict:
+    """One measured run, in this (fresh) process."""
+    from streams.issues.encoded import EncodedValues
+    from streams.issues.engine import IssueEngine
+    from streams.issues.store import SplitStateStore
+    from streams.policy import load_policy
+
+    lines = path.read_bytes().splitlines()
+    held: dict = {}
+    backend = held if kind == "objects" else EncodedValues(held)
+    store = SplitStateStore(backend)
+    engine = IssueEngine(load_policy(), store, {})
+    gc.collect()
+    before = resident_mb()
+    cpu = time.process_time()
+    escalations = []
+    for i in range(0, len(lines), BATCH):
+        out = engine.process([orjson.loads(line) for line in lines[i:i + BATCH]])
+        escalations += [event["id"] for _, event in out.escalations]
+    cpu = time.process_time() - cpu
+    gc.collect()
+    grown = resident_mb() - before
+    encoded = sum(len(v) if type(v) is bytes else len(orjson.dumps(v)) for v in held.values())
+    return {"kind": kind, "posts": len(lines), "issues": len(store), "records": len(held),
+            "resident_mb": round(grown, 1), "bytes_per_post": round(grown * 1e6 / len(lines)),
+            "json_mb": round(encoded / 1e6, 1), "cpu_s": round(cpu, 2), "escalations": sorted(escalations)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--hours", type=float, default=1.0, help="event time the posts are spread over")
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each kind, alternated")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--run", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)  # one measured run
+    args = ap.parse_args(argv)
+    if args.run:
+        print(json.dumps(run_one(args.run[0], Path(args.run[1]))))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scored.jsonl"
+        score(build_posts(args.hours, args.seed), path)
+        runs = []
+        for _ in range(args.repeat):
+            for kind in ("objects", "encoded"):
+                done = subprocess.run([sys.executable, __file__, "--run", kind, str(path)], check=True,
+                                      capture_output=True, text=True)
+                runs.append(json.loads(done.stdout))
+    if len({tuple(run.pop("escalations")) for run in runs}) != 1:
+        raise SystemExit("the two tables gave different escalations")
+    print(f"Sigap issue-state memory — {runs[0]['posts']:,} posts over {args.hours:g} h of event time, "
+          f"batches of {BATCH}, {runs[0]['issues']:,} issues held at the end")
+    print(f"  {'table of':<9} {'resident MB':>12} {'per post':>9} {'JSON MB':>8} {'CPU s':>7}")
+    for run in runs:
+        print(f"  {run['kind']:<9} {run['resident_mb']:>12.1f} {run['bytes_per_post']:>7,} B {run['json_mb']:>8.1f} "
+              f"{run['cpu_s']:>7.2f}")
+    if args.json:
+        print(json.dumps(runs, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
