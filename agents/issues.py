@@ -119,6 +119,7 @@ async def track_issues(stream):
                 metrics.observe_escalation(event)
             for issue_id, event in out.lifecycle:
                 outputs.append((topics.escalations, issue_id, encode(event)))
+            metrics.count_issue_posts(out)
             for verdict, count in out.feedback_counts.items():
                 metrics.feedback.labels(verdict=verdict).inc(count)
         await publish(outputs)

@@ -72,6 +72,14 @@ MODEL_LABELS = {
 batch_size = Histogram(
     "sigap_batch_size_posts", "Posts per scoring batch.", buckets=(1, 10, 50, 100, 250, 500, 1000), registry=REGISTRY
 )
+issue_posts = Counter(
+    "sigap_issue_posts",
+    "Scored posts the issue engine received, by outcome: counted (in time), late (counted, but its minute was "
+    "already judged: re-judged within the policy's rewind_minutes, otherwise only in the issue's totals), "
+    "duplicate (already counted: redelivery), invalid (a record the engine could not use; logged).",
+    ["outcome"], registry=REGISTRY,
+)
+ISSUE_POST_OUTCOMES = ("counted", "late", "duplicate", "invalid")
 escalation_detection_seconds = Histogram(
     "sigap_escalation_detection_seconds",
     "Event time from an issue's first post to each level it reached (how early responders were told), by level.",
@@ -80,6 +88,8 @@ escalation_detection_seconds = Histogram(
 
 for _platform in (*PLATFORMS, "unknown"):
     posts_consumed.labels(platform=_platform)
+for _outcome in ISSUE_POST_OUTCOMES:
+    issue_posts.labels(outcome=_outcome)
 for _model, _labels in MODEL_LABELS.items():
     for _label in _labels:
         posts_labelled.labels(model=_model, label=_label)
@@ -113,5 +123,14 @@ def observe_escalation(event: dict) -> None:
         escalation_detection_seconds.labels(level=level).observe(detected)
 
 
+def count_issue_posts(out) -> None:
+    """Add one issue-engine call's outcomes (a ``streams.issues.engine.EngineOutput``) to ``sigap_issue_posts_total``."""
+    for outcome, n in (("counted", out.posts - out.late), ("late", out.late), ("duplicate", out.duplicates),
+                       ("invalid", out.invalid)):
+        if n:
+            issue_posts.labels(outcome=outcome).inc(n)
+
+
 def exposition() -> bytes:
     return generate_latest(REGISTRY)
+

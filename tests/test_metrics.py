@@ -46,3 +46,23 @@ def test_an_escalation_is_counted_with_how_long_after_its_issue_s_first_post_it_
                - before["sigap_escalation_detection_seconds_sum"] - 166.067) < 1e-6
     assert metrics.REGISTRY.get_sample_value("sigap_escalation_detection_seconds_bucket",
                                             {"level": "3", "le": "300.0"}) == under_5_min + 1
+
+
+def test_the_issue_engine_s_posts_are_counted_by_outcome():
+    from datetime import timedelta
+
+    from streams.issues.engine import IssueEngine
+    from streams.policy import load_policy
+    from tests.issues.helpers import T0, scored_post
+
+    def outcome(name: str) -> float:
+        return metrics.REGISTRY.get_sample_value("sigap_issue_posts_total", {"outcome": name}) or 0.0
+
+    before = {name: outcome(name) for name in metrics.ISSUE_POST_OUTCOMES}
+    engine = IssueEngine(load_policy(), {}, {})
+    first = [scored_post(i, "banjir di kemang", T0 + timedelta(minutes=i)) for i in range(30)]
+    metrics.count_issue_posts(engine.process(first))
+    late = scored_post(100, "banjir di kemang", T0 + timedelta(minutes=1))  # its minute was judged long ago
+    metrics.count_issue_posts(engine.process([late, first[-1], {"kind": "feedback", "issue_id": "x"}, "junk"]))
+    assert {name: outcome(name) - before[name] for name in metrics.ISSUE_POST_OUTCOMES} == {
+        "counted": 30, "late": 1, "duplicate": 1, "invalid": 2}

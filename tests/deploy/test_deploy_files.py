@@ -41,6 +41,7 @@ COUNTERS = {
     "sigap_issue_state_written_bytes_total": set(),
     "sigap_issue_state_written_records_total": set(),
     "sigap_posts_labelled_total": {"model", "label"},
+    "sigap_issue_posts_total": {"outcome"},
     "sigap_notify_events_total": {"outcome"},  # `sigap notify`, job sigap-notify
     "sigap_notify_retries_total": set(),
 }
