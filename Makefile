@@ -36,7 +36,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_worker.py
 	$(BIN)/python benchmarks/bench_hostile.py
-	$(BIN)/python benchmarks/bench_issue_memory.py
+	$(BIN)/python benchmarks/bench_issue_engine.py
 
 clean:
 	-$(BIN)/sigap kafka stop

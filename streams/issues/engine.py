@@ -52,7 +52,7 @@ from streams.escalation.events import DEFAULT_SOURCE, build_escalation
 from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
 from streams.issues.facts import label_for, post_facts
 from streams.issues.keys import issue_id_for, issue_kind, issue_label
-from streams.issues.signals import judge, snapshot
+from streams.issues.signals import fewest_posts_to_escalate, judge, snapshot
 from streams.issues.state import (
     KMV_TOTAL,
     MICRO,
@@ -151,6 +151,7 @@ class IssueEngine:
         self.claim_lookup = claim_lookup
         self.event_source = event_source
         self.sources = SourceWatch(expected_sources, idle_seconds, listening_gap_seconds, wall_clock)
+        self._fewest: tuple[Policy | None, int] = (None, 0)  # (policy, fewest_posts_to_escalate(policy))
 
     # --- public ---------------------------------------------------------------------------------------------
 
@@ -378,6 +379,17 @@ class IssueEngine:
         if state["eval"] is not None and minute <= state["eval"]:
             return
         policy = batch.policy
+        if state.get("snap") is not None and self._too_quiet(state, minute, policy):
+            # What the full evaluation below would conclude, without computing the signals: level 0, no hold, no
+            # event, and (no post in this minute) the published metrics unchanged. Most issues are a post or two,
+            # evaluated in each minute of their window, so this is most evaluations.
+            state["eval"] = minute
+            state["level"] = 0
+            if state.get("hold_since") is not None:
+                state["hold_since"] = None
+            self._fold(state, minute, policy)
+            batch.dirty.add(state["id"])
+            return
         snap = snapshot(state, minute, policy)
         verdict = judge(snap, policy)
         state["eval"] = minute
@@ -426,6 +438,17 @@ class IssueEngine:
             batch.publish[state["id"]] = None
         self._fold(state, minute, policy)
         batch.dirty.add(state["id"])
+
+    def _too_quiet(self, state: dict, minute: int, policy: Policy) -> bool:
+        """No post in ``minute`` and fewer posts in the window than any rule or the hold needs."""
+        detailed = state["m"]
+        current = detailed.get(str(minute))
+        if current is not None and current["n"]:
+            return False
+        if self._fewest[0] is not policy:
+            self._fewest = (policy, fewest_posts_to_escalate(policy))
+        first = minute - policy.windows.evaluation_minutes + 1
+        return sum(b["n"] for key, b in detailed.items() if first <= int(key) <= minute) < self._fewest[1]
 
     @staticmethod
     def _fold(state: dict, minute: int, policy: Policy) -> None:

@@ -230,6 +230,46 @@ def snapshot(state: dict, minute: int, policy: Policy) -> Snapshot:
     )
 
 
+def fewest_posts_to_escalate(policy: Policy, limit: int = 100_000) -> int:
+    """The fewest posts in an issue's evaluation window with which some rule, or the hold, could hold.
+
+    Some signals can never exceed a bound set by the window's post count ``n``: volume is ``n``, velocity
+    ``n / evaluation_minutes``, distinct authors at most ``n`` (counted exactly below the sketch size),
+    coordinated accounts at most ``n`` and their weighted score at most ``n`` times the largest account weight.
+    A rule with a ``gte``/``gt`` condition on one of them cannot hold below the ``n`` that lets the bound pass it;
+    a rule without such a condition gives 0 (it might hold at any volume). So a window with fewer posts than the
+    result judges to level 0 with no reason, whatever the other signals (see ``IssueEngine._evaluate``).
+    """
+    w = policy.windows.evaluation_minutes
+    c = policy.coordination
+    heaviest = (max([c.old_account_weight, c.unknown_weight, *(step.weight for step in c.account_age_days)])
+                * max([c.large_account_weight, c.unknown_weight, *(step.weight for step in c.followers)]))
+    bounds = {
+        "volume": float,
+        "velocity": lambda n: n / w,
+        "authors": lambda n: float(n) if n < KMV_BUCKET else math.inf,
+        "coordinated_accounts": float,
+        "coordination": lambda n: n * heaviest,
+    }
+
+    def fewest(conditions: dict) -> int:
+        need = 0
+        for signal, cond in conditions.items():
+            bound = bounds.get(signal)
+            if bound is None or cond.op not in ("gte", "gt"):
+                continue  # not bounded by the volume, or a ceiling: the value can be anything below the bound
+            n = 0
+            while n < limit and not cond.holds(bound(n)):
+                n += 1
+            need = max(need, n)
+        return need
+
+    candidates = [fewest(rule.when) for rule in policy.rules]
+    if policy.hold.max_minutes and policy.hold.when:
+        candidates.append(fewest(policy.hold.when))
+    return min(candidates, default=limit)
+
+
 UNITS = {
     "velocity": "posts/min", "volume": "posts", "authors": "accounts", "reach": "people", "shares": "shares",
     "coordination": "weighted accounts", "coordinated_accounts": "accounts", "coordination_weight": "per account",

@@ -1,19 +1,24 @@
-"""Memory of held issue states: a table of objects (baseline) vs a table of encodings (what the worker holds).
+"""The issue engine over realistic posts: memory of the held states and CPU, as the previous release and now.
 
-    python benchmarks/bench_issue_memory.py [--hours 1] [--repeat 2] [--json]
+    python benchmarks/bench_issue_engine.py [--hours 1] [--repeat 2] [--json]
 
 Every text of the shipped SmSA training set and hoax tweets becomes a post (seeded: 5,000 authors, three
 platforms, spread evenly over ``--hours`` of event time), scored once by the shipped models with the starter
 claims. The scored posts then go through the real ``IssueEngine`` and ``SplitStateStore`` in batches of 500, in a
-fresh subprocess per run, over either backend:
+fresh subprocess per run, in three variants:
 
-* ``objects``: a dict keeping the very objects it is given, as a Faust table of objects did;
-* ``encoded``: ``EncodedValues`` over a dict of bytes, as the worker's ``issue-state`` table does now.
+* ``objects, full``: a dict keeping the very objects it is given, as the previous release's Faust table of
+  objects did, and every window judged by computing its signals (the previous release);
+* ``encoded, full``: ``EncodedValues`` over a dict of bytes, as the worker's ``issue-state`` table holds states
+  now, every window's signals computed;
+* ``encoded, quiet``: the same with quiet windows (fewer posts than any rule needs,
+  ``fewest_posts_to_escalate``) judged without computing their signals, as the engine does now.
 
 A run reads its posts as JSON lines and decodes each batch only when it feeds it, as a worker does, so no post
 object outlives its batch. Prints, per run: issues held at the end, resident memory added by the engine and its
 states (``/proc/self/statm``, after a garbage collection), that growth per post, the JSON size of the held
-records, and the CPU time of the engine. The escalations are checked to be the same. Takes ~1 min.
+records, and the CPU time of the engine. The outputs (escalations, issue records) and final states are checked
+to be the same in every run. Takes ~1 min.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import hashlib
 import json
 import random
 import subprocess
@@ -73,12 +79,18 @@ def resident_mb() -> float:
         return int(handle.read().split()[1]) * 4096 / 1e6
 
 
-def run_one(kind: str, path: Path) -> dict:
+VARIANTS = (("objects", "full"), ("encoded", "full"), ("encoded", "quiet"))
+
+
+def run_one(kind: str, judging: str, path: Path) -> dict:
     """One measured run, in this (fresh) process."""
     from streams.issues.encoded import EncodedValues
     from streams.issues.engine import IssueEngine
     from streams.issues.store import SplitStateStore
     from streams.policy import load_policy
+
+    if judging == "full":
+        IssueEngine._too_quiet = lambda *args: False
 
     lines = path.read_bytes().splitlines()
     held: dict = {}
@@ -88,17 +100,22 @@ def run_one(kind: str, path: Path) -> dict:
     gc.collect()
     before = resident_mb()
     cpu = time.process_time()
-    escalations = []
+    outputs = hashlib.blake2b(digest_size=16)
+    escalations = 0
     for i in range(0, len(lines), BATCH):
         out = engine.process([orjson.loads(line) for line in lines[i:i + BATCH]])
-        escalations += [event["id"] for _, event in out.escalations]
+        outputs.update(orjson.dumps([out.issue_updates, out.escalations, out.lifecycle]))
+        escalations += len(out.escalations)
     cpu = time.process_time() - cpu
     gc.collect()
     grown = resident_mb() - before
     encoded = sum(len(v) if type(v) is bytes else len(orjson.dumps(v)) for v in held.values())
-    return {"kind": kind, "posts": len(lines), "issues": len(store), "records": len(held),
+    states = orjson.dumps({key: store[key] for key in sorted(store)}, option=orjson.OPT_SORT_KEYS)
+    outputs.update(states)
+    return {"kind": kind, "judging": judging, "posts": len(lines), "issues": len(store), "records": len(held),
             "resident_mb": round(grown, 1), "bytes_per_post": round(grown * 1e6 / len(lines)),
-            "json_mb": round(encoded / 1e6, 1), "cpu_s": round(cpu, 2), "escalations": sorted(escalations)}
+            "json_mb": round(encoded / 1e6, 1), "cpu_s": round(cpu, 2), "escalations": escalations,
+            "results": outputs.hexdigest()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,28 +124,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=2, help="runs of each kind, alternated")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--run", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)  # one measured run
+    ap.add_argument("--run", nargs=3, metavar=("KIND", "JUDGING", "FILE"), help=argparse.SUPPRESS)  # one run
     args = ap.parse_args(argv)
     if args.run:
-        print(json.dumps(run_one(args.run[0], Path(args.run[1]))))
+        print(json.dumps(run_one(args.run[0], args.run[1], Path(args.run[2]))))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scored.jsonl"
         score(build_posts(args.hours, args.seed), path)
         runs = []
         for _ in range(args.repeat):
-            for kind in ("objects", "encoded"):
-                done = subprocess.run([sys.executable, __file__, "--run", kind, str(path)], check=True,
+            for kind, judging in VARIANTS:
+                done = subprocess.run([sys.executable, __file__, "--run", kind, judging, str(path)], check=True,
                                       capture_output=True, text=True)
                 runs.append(json.loads(done.stdout))
-    if len({tuple(run.pop("escalations")) for run in runs}) != 1:
-        raise SystemExit("the two tables gave different escalations")
-    print(f"Sigap issue-state memory — {runs[0]['posts']:,} posts over {args.hours:g} h of event time, "
-          f"batches of {BATCH}, {runs[0]['issues']:,} issues held at the end")
-    print(f"  {'table of':<9} {'resident MB':>12} {'per post':>9} {'JSON MB':>8} {'CPU s':>7}")
+    if len({run.pop("results") for run in runs}) != 1:
+        raise SystemExit("the variants gave different escalations, issue records or states")
+    print(f"Sigap issue engine — {runs[0]['posts']:,} posts over {args.hours:g} h of event time, batches of "
+          f"{BATCH}, {runs[0]['issues']:,} issues held at the end, {runs[0]['escalations']} escalations (the same "
+          f"outputs and states in every run)")
+    print(f"  {'states held as':<15} {'windows':<8} {'resident MB':>12} {'per post':>9} {'JSON MB':>8} {'CPU s':>7}")
     for run in runs:
-        print(f"  {run['kind']:<9} {run['resident_mb']:>12.1f} {run['bytes_per_post']:>7,} B {run['json_mb']:>8.1f} "
-              f"{run['cpu_s']:>7.2f}")
+        print(f"  {run['kind']:<15} {run['judging']:<8} {run['resident_mb']:>12.1f} {run['bytes_per_post']:>7,} B "
+              f"{run['json_mb']:>8.1f} {run['cpu_s']:>7.2f}")
     if args.json:
         print(json.dumps(runs, indent=2))
     return 0

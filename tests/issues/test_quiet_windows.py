@@ -1,0 +1,84 @@
+"""A window with too few posts for any rule is judged without computing its signals, with the same results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import orjson
+import pytest
+
+from streams.issues.engine import IssueEngine
+from streams.issues.signals import fewest_posts_to_escalate
+from streams.policy import load_policy
+from tests.issues.helpers import T0, chatter, scored_post
+from tests.issues.test_store import hot_issue
+
+
+def policy_with(rules: list[dict], hold: dict | None = None, **coordination):
+    policy = load_policy()
+    data = policy.model_dump()
+    data["rules"] = rules
+    data["hold"] = hold or {"max_minutes": 0, "when": {}}
+    data["coordination"].update(coordination)
+    return type(policy).model_validate(data)
+
+
+def rule(name: str = "r", **when) -> dict:
+    return {"name": name, "level": 2, "when": when}
+
+
+def test_the_fewest_posts_any_rule_or_the_hold_needs():
+    assert fewest_posts_to_escalate(load_policy()) == 5  # known-hoax-resurfacing-early: 1 post/min over 5 min
+    assert fewest_posts_to_escalate(policy_with([rule(velocity={"gte": 0.6})])) == 3  # 3 / 5 == 0.6 exactly
+    assert fewest_posts_to_escalate(policy_with([rule(velocity={"gt": 0.6})])) == 4
+    assert fewest_posts_to_escalate(policy_with([rule(authors={"gte": 4}, volume={"gte": 2})])) == 4
+    assert fewest_posts_to_escalate(policy_with([rule(authors={"gte": 500})])) == 64  # estimated from 64 on
+    assert fewest_posts_to_escalate(policy_with([rule(coordination={"gte": 7})])) == 7
+    lighter = {"account_age_days": [{"below": 30, "weight": 0.5}], "old_account_weight": 0.5, "unknown_weight": 0.5}
+    assert fewest_posts_to_escalate(policy_with([rule(coordination={"gte": 7})], **lighter)) == 14  # half each
+    assert fewest_posts_to_escalate(policy_with([rule(volume={"lte": 3})])) == 0  # a ceiling bounds nothing
+    assert fewest_posts_to_escalate(policy_with([rule(hoax={"gte": 0.9})])) == 0  # a share: any volume
+    assert fewest_posts_to_escalate(policy_with([rule("a", volume={"gte": 20}), rule("b", authors={"gte": 9})])) == 9
+    assert fewest_posts_to_escalate(policy_with([rule(volume={"gte": 20})],
+                                                hold={"max_minutes": 3, "when": {"volume": {"gte": 6}}})) == 6
+
+
+def run(records: list[dict], policy, shortcut: bool, monkeypatch) -> tuple[bytes, bytes, int]:
+    """(every output, the final states and clock) of the engine fed in batches of 40, and how many evaluations
+    computed the signals."""
+    from streams.issues import engine as engine_module
+
+    computed = 0
+    real = engine_module.snapshot
+
+    def counting(*args):
+        nonlocal computed
+        computed += 1
+        return real(*args)
+
+    monkeypatch.setattr(engine_module, "snapshot", counting)
+    if not shortcut:
+        monkeypatch.setattr(IssueEngine, "_too_quiet", lambda *args: False)
+    store, clock = {}, {}
+    engine = IssueEngine(policy, store, clock)
+    outs = [engine.process(records[i:i + 40]) for i in range(0, len(records), 40)] + [engine.flush(final=True)]
+    monkeypatch.undo()
+    outputs = orjson.dumps([(o.issue_updates, o.escalations, o.lifecycle) for o in outs])
+    return outputs, orjson.dumps([store, clock], option=orjson.OPT_SORT_KEYS), computed
+
+
+@pytest.mark.parametrize("policy", [load_policy(), policy_with([rule(hoax={"gte": 0.5}, volume={"gte": 1})])],
+                         ids=["default", "one-post-rule"])
+def test_judging_quiet_windows_without_their_signals_changes_nothing(policy, monkeypatch):
+    records = sorted(hot_issue(30, 20) + chatter(30, 4)
+                     + [scored_post(900 + i, "air pdam mati lagi", T0 + timedelta(minutes=12 + i), hoax=0.9,
+                                    prefix="lone") for i in range(2)],
+                     key=lambda post: post["created_at"])
+    full = run(records, policy, False, monkeypatch)
+    short = run(records, policy, True, monkeypatch)
+    assert short[:2] == full[:2]
+    assert b"escalated" in full[0]
+    if fewest_posts_to_escalate(policy) > 1:
+        assert short[2] < full[2] / 2, (short[2], full[2])  # most evaluations are of one-post issues
+    else:
+        assert short[2] == full[2]  # a single post may escalate: every window with a post is judged in full
