@@ -52,7 +52,7 @@ from streams.escalation.events import DEFAULT_SOURCE, build_escalation
 from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
 from streams.issues.facts import label_for, post_facts
 from streams.issues.keys import issue_id_for, issue_kind, issue_label
-from streams.issues.signals import fewest_posts_to_escalate, judge, snapshot
+from streams.issues.signals import fewest_posts_to_escalate, judge, snapshot, window_buckets
 from streams.issues.state import (
     KMV_TOTAL,
     MICRO,
@@ -441,14 +441,12 @@ class IssueEngine:
 
     def _too_quiet(self, state: dict, minute: int, policy: Policy) -> bool:
         """No post in ``minute`` and fewer posts in the window than any rule or the hold needs."""
-        detailed = state["m"]
-        current = detailed.get(str(minute))
+        current = state["m"].get(str(minute))
         if current is not None and current["n"]:
             return False
         if self._fewest[0] is not policy:
             self._fewest = (policy, fewest_posts_to_escalate(policy))
-        first = minute - policy.windows.evaluation_minutes + 1
-        return sum(b["n"] for key, b in detailed.items() if first <= int(key) <= minute) < self._fewest[1]
+        return sum(b["n"] for b in window_buckets(state, minute, policy)) < self._fewest[1]
 
     @staticmethod
     def _fold(state: dict, minute: int, policy: Policy) -> None:

@@ -139,11 +139,18 @@ def _coordination(buckets: list[dict], minute: int, policy: Policy) -> Coordinat
     return result
 
 
+def window_buckets(state: dict, minute: int, policy: Policy) -> list[dict]:
+    """The detailed buckets of the evaluation window that ends with ``minute``, oldest first."""
+    detailed = state["m"]
+    keys = (str(b) for b in range(minute - policy.windows.evaluation_minutes + 1, minute + 1))
+    return [detailed[key] for key in keys if key in detailed]
+
+
 def snapshot(state: dict, minute: int, policy: Policy) -> Snapshot:
     """The signals of ``state`` at the end of event-time ``minute``."""
     w = policy.windows
     detailed = state["m"]
-    window = [detailed[str(b)] for b in range(minute - w.evaluation_minutes + 1, minute + 1) if str(b) in detailed]
+    window = window_buckets(state, minute, policy)
     n = sum(b["n"] for b in window)
     neg = sum(b["neg"] for b in window)
     pos = sum(b["pos"] for b in window)
