@@ -2,9 +2,9 @@
 
 Each scored post is published twice: to the public scored topic keyed by post id, and to the internal issue
 events topic keyed by issue id, which repartitions posts so that one worker owns each issue. After a batch, every
-issue events partition also gets a watermark per source partition ("source s has sent every post created up to
-t"): the issue engine judges a minute once every source has passed it, so escalations do not depend on how the
-partitions interleave, however fast a stream is replayed.
+issue events partition also gets one watermark record with a mark per source partition of the batch ("source s
+has sent every post created up to t"): the issue engine judges a minute once every source has passed it, so
+escalations do not depend on how the partitions interleave, however fast a stream is replayed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from agents.claims import ready_scorer
 from agents.publishing import acknowledge, encode, publish
 from streams import metrics
 from streams.app import app, settings, topics
+from streams.issues.watermark import watermark_record
 from streams.pipeline import BatchOutcome, RawMessage, process_messages
 from streams.records.post import created_at
 
@@ -31,8 +32,8 @@ def _outputs(outcome: BatchOutcome):
         yield topics.issue_events, post["scores"]["issue_id"], value
     for letter in outcome.dead_letters:
         yield topics.dlq, letter.key, encode(letter.record)
-    for source, newest in sorted(outcome.source_watermarks.items()):
-        mark = encode({"kind": "watermark", "source": str(source), "time": newest.isoformat()})
+    if outcome.source_watermarks:
+        mark = encode(watermark_record(outcome.source_watermarks))
         for partition in range(ISSUE_PARTITIONS):
             yield topics.issue_events, None, mark, partition
 

@@ -9,8 +9,9 @@ minute. So as long as posts arrive within the allowed lateness, the levels, time
 only on the set of posts, never on their arrival order, the replay speed or how many workers share the
 partitions. The watermark is, by default, the latest ``created_at`` seen minus the policy's allowed lateness; if
 the producer of the issue events topic sends watermark records (``{"kind": "watermark", "source": s, "time": t}``
-meaning "source s has sent every post created up to t") and the engine is told how many sources to expect, the
-watermark is the minimum over sources instead, which is exact whatever the replay speed.
+meaning "source s has sent every post created up to t", or ``"sources": {s: t, ...}`` for several) and the
+engine is told how many sources to expect, the watermark is the minimum over sources instead, which is exact
+whatever the replay speed.
 
 A source that sends nothing (a posts partition with no posts) would hold that minimum back forever, so a source
 counts as *idle*, and is no longer waited for, once it has sent no watermark record for the policy's
@@ -23,7 +24,9 @@ idle time again. An idle source that sends again is waited for again; its posts 
 
 State (all JSON dicts, so they can live in changelog-backed tables):
 
-* ``store[issue_id]``: the issue (see :mod:`streams.issues.state`).
+* ``store[issue_id]``: the issue (see :mod:`streams.issues.state`). A quiet evaluation of a minute the issue's own
+  posts scheduled (``due``) is not written; the next read applies it (``_catch_up``), so the store may hold a
+  state a few quiet minutes behind, and ``state()`` gives it as the engine reads it.
 * ``clock_store["clock"]``: the partition's watermark, last evaluated minute, source watermarks, active issue
   count, and the minutes/hours that have work scheduled (:mod:`streams.issues.watermark`, which also decides
   which minutes are complete);
@@ -58,6 +61,8 @@ from streams.issues.state import (
     MICRO,
     add_to_bucket,
     add_to_totals,
+    evaluated,
+    is_scheduled,
     forget_folded_minutes,
     merge_bucket_into_totals,
     new_bucket,
@@ -65,6 +70,7 @@ from streams.issues.state import (
     remember_claim,
     remember_folded_ids,
     remember_id,
+    schedule_evaluations,
     seen_folded,
     seen_in_bucket,
 )
@@ -113,7 +119,9 @@ class _Batch:
 
     def get(self, issue_id: str) -> dict | None:
         if issue_id not in self.states:
-            self.states[issue_id] = self.engine.store.get(issue_id)
+            state = self.states[issue_id] = self.engine.store.get(issue_id)
+            if state is not None:
+                self.engine._catch_up(self, state)
         return self.states[issue_id]
 
     def create(self, issue_id: str, label: str) -> dict:
@@ -228,8 +236,12 @@ class IssueEngine:
 
     def issue(self, issue_id: str) -> dict | None:
         """The public record of one issue (as published on the issues topic), or None."""
-        state = self.store.get(issue_id)
+        state = self.state(issue_id)
         return None if state is None else public_issue(state)
+
+    def state(self, issue_id: str) -> dict | None:
+        """One issue's state as of the last evaluated minute (quiet evaluations not yet written applied), or None."""
+        return _Batch(self, self._policy_source.current(), load_clock(self.clock_store)).get(issue_id)
 
     # --- ingest ---------------------------------------------------------------------------------------------
 
@@ -300,6 +312,8 @@ class IssueEngine:
         clock["max_ms"] = ms if newest is None else max(newest, ms)
         if done is None or minute + w - 1 > done:
             batch.activity[minute].add(issue_id)
+            # the minutes _advance will evaluate this issue in for this post: from the next one to judge
+            schedule_evaluations(state, minute if done is None else max(minute, done + 1), minute + w - 1)
         self._schedule_expiry(batch, state, policy)
         batch.dirty.add(issue_id)
 
@@ -382,17 +396,22 @@ class IssueEngine:
         if state.get("snap") is not None and self._too_quiet(state, minute, policy):
             # What the full evaluation below would conclude, without computing the signals: level 0, no hold, no
             # event, and (no post in this minute) the published metrics unchanged. Most issues are a post or two,
-            # evaluated in each minute of their window, so this is most evaluations.
+            # evaluated in each minute of their window, so this is most evaluations. A minute the state itself
+            # schedules is not written: the next read of the state applies it again (_catch_up).
+            deferred = is_scheduled(state, minute)
             state["eval"] = minute
             state["level"] = 0
             if state.get("hold_since") is not None:
                 state["hold_since"] = None
+            evaluated(state, minute)
             self._fold(state, minute, policy)
-            batch.dirty.add(state["id"])
+            if not deferred:
+                batch.dirty.add(state["id"])
             return
         snap = snapshot(state, minute, policy)
         verdict = judge(snap, policy)
         state["eval"] = minute
+        evaluated(state, minute)
         state["level"] = verdict.level
         changed = snap.window_posts_in_minute > 0
         held = False
@@ -438,6 +457,22 @@ class IssueEngine:
             batch.publish[state["id"]] = None
         self._fold(state, minute, policy)
         batch.dirty.add(state["id"])
+
+    def _catch_up(self, batch: _Batch, state: dict) -> None:
+        """Apply the quiet evaluations of a state just read that were judged but not written (see _evaluate).
+
+        The state says which minutes it is evaluated in (``due``, see :mod:`streams.issues.state`), and the
+        partition's clock how far evaluation has got (``done``): every scheduled minute up to ``done`` after the
+        state's own ``eval`` was judged quiet, since an evaluation that was not quiet, and any post added, wrote the
+        state. Applying them on read gives the state each write would have given, and a restart, reading the same
+        state and clock, catches up the same way.
+        """
+        done, runs = batch.clock.get("done"), state.get("due")
+        if done is None or not runs or state["eval"] is None or state["eval"] >= done:
+            return
+        for first, last in list(runs):
+            for minute in range(max(first, state["eval"] + 1), min(last, done) + 1):
+                self._evaluate(batch, state, minute)
 
     def _too_quiet(self, state: dict, minute: int, policy: Policy) -> bool:
         """No post in ``minute`` and fewer posts in the window than any rule or the hold needs."""

@@ -13,7 +13,8 @@ Layout (short keys keep changelog records small)::
       "eval": last evaluated minute, "level": level at that minute, "max": highest level published,
       "emitted": {"2": {"id", "time"}, ...}, "status": active|confirmed|false_alarm|resolved,
       "feedback": {verdict: count, "last": {...}}, "xh": hour of the scheduled expiry check,
-      "snap": metrics of the last evaluation (for the public issue record)
+      "snap": metrics of the last evaluation (for the public issue record),
+      "due": [[first, last], ...] the minutes its posts still have it evaluated in (sorted runs; absent if none)
     }
 
 A bucket holds counts (posts, negative, positive, hoax, hoax probability in micro-units, reach, shares), the
@@ -292,3 +293,31 @@ def remember_claim(state: dict, claim_match: dict) -> str | None:
         if len(claims) > MAX_CLAIMS:
             del claims[max(claims)]
     return claim_id
+
+
+def schedule_evaluations(state: dict, first: int, last: int) -> None:
+    """Note in ``state["due"]`` that the issue is evaluated in minutes ``first``..``last`` (merged, sorted runs)."""
+    runs = sorted([*(state.get("due") or ()), [first, last]])
+    merged: list[list[int]] = []
+    for start, end in runs:
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    state["due"] = merged
+
+
+def is_scheduled(state: dict, minute: int) -> bool:
+    """Whether ``state["due"]`` schedules an evaluation of ``minute``."""
+    return any(first <= minute <= last for first, last in state.get("due") or ())
+
+
+def evaluated(state: dict, minute: int) -> None:
+    """Drop the runs of ``state["due"]`` ending at or before ``minute``, now evaluated (the key, once none is left)."""
+    runs = state.get("due")
+    if runs and runs[0][1] <= minute:
+        left = [run for run in runs if run[1] > minute]
+        if left:
+            state["due"] = left
+        else:
+            del state["due"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from streams.issues.timeutil import MINUTE_MS, parse_ms
 from streams.policy.model import Policy
@@ -113,14 +114,20 @@ class SourceWatch:
         return now - self._last_data_at >= self.idle_seconds(policy)
 
     def marker(self, clock: dict, record: dict, now: float) -> None:
-        """A watermark record: its source has sent every post created up to its ``time``."""
-        ms = parse_ms(record.get("time"))
-        source = record.get("source")
-        if ms is None or source in (None, ""):
-            raise ValueError("a watermark record needs 'source' and an RFC 3339 'time'")
-        source = str(source)
-        clock["src"][source] = max(ms, clock["src"].get(source, ms))
-        self._heard[source] = now
+        """A watermark record: its source has sent every post created up to its ``time``; or, with ``sources``
+        (``{source: time}``), each of those sources up to its time."""
+        marks = record.get("sources")
+        if marks is None:
+            marks = {record.get("source"): record.get("time")}
+        elif not isinstance(marks, dict) or not marks:
+            raise ValueError("a watermark record's 'sources' maps each source to an RFC 3339 time")
+        parsed = [(source, parse_ms(time)) for source, time in marks.items()]
+        if any(ms is None or source in (None, "") for source, ms in parsed):
+            raise ValueError("a watermark record needs 'source' and an RFC 3339 'time' for each source")
+        for source, ms in parsed:
+            source = str(source)
+            clock["src"][source] = max(ms, clock["src"].get(source, ms))
+            self._heard[source] = now
         if self._heard_since is None:
             self._heard_since = now
 
@@ -158,3 +165,19 @@ class SourceWatch:
         if clock.get("max_ms") is None:
             return None
         return (clock["max_ms"] - lateness_ms(clock, policy)) // MINUTE_MS - 1
+
+
+def watermark_record(newest_by_source: Mapping[object, datetime]) -> dict:
+    """The watermark record a producer of the issue events topic sends to every partition after a batch: each source
+    (a posts partition) has sent every post created up to its time.
+
+    One record per issue partition and batch, instead of one per source and issue partition (64 a batch with 8 of
+    each, more records than a live batch has posts). ``source``/``time`` repeat the earliest mark: a worker of the
+    previous release reads only those, so during a rolling upgrade a source that is never a batch's earliest looks
+    silent to it, i.e. idle (policy ``idle_source_seconds``), and its posts may arrive late there (re-judged within
+    ``rewind_minutes``).
+    """
+    marks = {str(source): newest for source, newest in newest_by_source.items()}
+    earliest = min(marks, key=lambda source: (marks[source], source))
+    return {"kind": "watermark", "source": earliest, "time": marks[earliest].isoformat(),
+            "sources": {source: marks[source].isoformat() for source in sorted(marks)}}

@@ -4,7 +4,7 @@ Schema; issue records and the AsyncAPI document match the code."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import jsonschema
@@ -14,6 +14,7 @@ from referencing import Registry, Resource
 
 from streams.escalation import ESCALATED_TYPE, ROUTES, event_id, route_for
 from streams.issues.engine import public_issue
+from streams.issues.watermark import watermark_record
 from streams.policy import load_policy
 from streams.scenarios import build_scenario
 from streams.scenarios.oracle import oracle_score_posts, scenario_claims
@@ -147,6 +148,9 @@ def test_scored_posts_and_feedback_validate_against_their_schemas():
     validator("feedback.schema.json").validate(feedback)
     validator("issue-event.schema.json").validate({**feedback, "kind": "feedback"})
     validator("issue-event.schema.json").validate({"kind": "watermark", "source": "3", "time": "2024-06-03T01:00:00Z"})
+    mark = watermark_record({3: datetime(2024, 6, 3, 1, 0, tzinfo=UTC), 5: datetime(2024, 6, 3, 1, 2, tzinfo=UTC)})
+    validator("issue-event.schema.json").validate(mark)
+    assert not validator("issue-event.schema.json").is_valid({**mark, "sources": {"3": 1717376400}})
     for name in ("claim.schema.json", "dead-letter.schema.json", "post.schema.json"):
         validator(name)
 

@@ -99,11 +99,17 @@ def test_a_fast_replay_that_scrambles_minutes_still_finds_the_same_issues_at_the
             assert event["data"]["coordination"]["accounts"] >= 30
 
 
-def test_a_fast_replay_with_source_watermarks_gives_exactly_the_reference_escalations():
+@pytest.mark.parametrize("one_record_per_batch", [True, False], ids=["one-record-per-batch", "one-per-source"])
+def test_a_fast_replay_with_source_watermarks_gives_exactly_the_reference_escalations(one_record_per_batch):
     """As the live worker runs: each source partition's watermark goes to every engine after each batch, and the
     engines wait for every source, however far behind in event time the slowest one is (only wall-clock silence
-    makes a source idle). The escalations, times included, are then exactly those of the ordered stream."""
+    makes a source idle). The escalations, times included, are then exactly those of the ordered stream. The
+    worker sends one record with every source's mark (``watermark_record``); the previous release sent one record
+    per source, which a changelog may still hold during an upgrade."""
     import zlib
+    from datetime import datetime
+
+    from streams.issues.watermark import watermark_record
 
     from streams.issues.engine import IssueEngine
     from streams.policy import load_policy
@@ -124,7 +130,10 @@ def test_a_fast_replay_with_source_watermarks_gives_exactly_the_reference_escala
         for record in chunk:
             source = str(zlib.crc32(record["id"].encode()) % sources)
             newest[source] = max(newest.get(source, record["created_at"]), record["created_at"])
-        marks = [{"kind": "watermark", "source": s, "time": t} for s, t in sorted(newest.items())]
+        if one_record_per_batch:
+            marks = [watermark_record({s: datetime.fromisoformat(t.replace("Z", "+00:00")) for s, t in newest.items()})]
+        else:
+            marks = [{"kind": "watermark", "source": s, "time": t} for s, t in sorted(newest.items())]
         for p in range(partitions):
             escalations.extend(engines[p].process(routed[p] + marks).escalations)
         marked.update({s: parse_ms(t) for s, t in newest.items()})

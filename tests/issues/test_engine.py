@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import orjson
 import pytest
@@ -203,6 +203,28 @@ def test_source_watermarks_hold_evaluation_until_every_source_has_caught_up():
     reference, _ = run_engines(sorted(posts, key=lambda p: p["created_at"]), batch=1)
     assert [(s, e["data"]["level"], e["time"], e["id"]) for s, e in events] == \
         [(s, e["data"]["level"], e["time"], e["id"]) for s, e in reference]
+
+
+def test_one_watermark_record_carries_every_source_s_mark_and_a_bad_one_applies_none():
+    from streams.issues.watermark import watermark_record
+
+    posts = hoax_burst(minutes=10)
+    ahead = datetime.fromisoformat(posts[-1]["created_at"].replace("Z", "+00:00"))
+    record = watermark_record({1: ahead, 0: ahead - timedelta(minutes=6)})
+    assert (record["source"], record["time"]) == ("0", (ahead - timedelta(minutes=6)).isoformat())  # the earliest
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore(), expected_sources=2)
+    broken = {**record, "sources": {**record["sources"], "2": "soon"}}
+    out = engine.process(posts + [broken])
+    assert out.invalid == 1 and engine.watermark_minute is None  # not even sources 0 and 1 were applied
+    engine.process([record])
+    one_per_source = IssueEngine(load_policy(), JsonStore(), JsonStore(), expected_sources=2)
+    per_source = [{"kind": "watermark", "source": s, "time": t} for s, t in record["sources"].items()]
+    one_per_source.process(posts + per_source)
+    assert engine.watermark_minute is not None and engine.watermark_minute == one_per_source.watermark_minute
+    held_back = engine.watermark_minute
+    engine.process([watermark_record({0: ahead})])  # source 0 catches up: later minutes are judged
+    one_per_source.process([{"kind": "watermark", "source": "0", "time": ahead.isoformat()}])
+    assert engine.watermark_minute >= held_back + 5 and engine.watermark_minute == one_per_source.watermark_minute
 
 
 def test_records_the_engine_cannot_use_are_counted_not_fatal():

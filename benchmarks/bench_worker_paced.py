@@ -1,0 +1,122 @@
+"""A real `sigap worker` fed at a steady, live-like rate: its CPU and issue-state changelog writes per post.
+
+    python benchmarks/bench_worker_paced.py [--posts 24000] [--rate 200] [--speed 20]
+
+`bench_worker.py` replays a backlog: the worker takes batches of 500 and the watermark jumps many minutes at
+once. A live stream arrives a little at a time instead, so the issue engine judges each minute in a batch of its
+own, and per-batch and per-evaluation costs show. Here posts (the shipped SmSA and tweet texts, seeded, 5,000
+authors) are produced at ``--rate`` posts/s, their ``created_at`` advancing ``--speed`` times faster than the wall
+clock and ending at about now (so none is ahead of the worker's clock), on a fresh topic prefix of the running
+broker (`sigap kafka start`). Prints, once the issue engine has taken every post (`sigap_issue_posts_total`), the
+worker process's CPU time per post and the issue-state records it wrote per post
+(`sigap_issue_state_written_records_total`, each one a changelog send). To compare two releases, run it in a
+checkout of each, alternately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streams.kafka_local import create_topics, delete_topics_with_prefix  # noqa: E402
+from streams.settings import Settings  # noqa: E402
+from tests.support.worker import WorkerProcess  # noqa: E402
+
+SOURCES = ("data/sentiment-smsa/train.csv", "data/hoax-tweets-idnhoaxcorpus/train.csv")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def metric_sum(metrics: str, prefix: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith(prefix))
+
+
+def topic_records(settings: Settings, suffix: str) -> int:
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        topic = f"{settings.topic_prefix}{suffix}"
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        return sum(consumer.end_offsets(partitions).values())
+    finally:
+        consumer.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=24000)
+    parser.add_argument("--rate", type=float, default=200.0, help="posts produced per second of wall time")
+    parser.add_argument("--speed", type=float, default=20.0, help="seconds of event time per second of wall time")
+    args = parser.parse_args()
+    from kafka import KafkaProducer
+
+    texts: list[str] = []
+    for source in SOURCES:
+        with (ROOT / source).open(encoding="utf-8", newline="") as handle:
+            texts += [row["text"][:20_000] for row in csv.DictReader(handle)]
+    rng = random.Random(1)
+    rng.shuffle(texts)
+    token = uuid.uuid4().hex[:8]
+    settings = Settings(topic_prefix=f"paced-{token}.", app_id=f"sigap-paced-{token}")
+    env = {"SIGAP_TOPIC_PREFIX": settings.topic_prefix, "SIGAP_APP_ID": settings.app_id}
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-paced-{token}.log"
+    create_topics(settings)
+    try:
+        with WorkerProcess(env, log) as worker:
+            worker.wait_ready()
+            producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, linger_ms=5)
+            duration = args.posts / args.rate
+            started, cpu_before = time.monotonic(), cpu_seconds(worker.process.pid)
+            event_start = datetime.now(UTC) - timedelta(seconds=duration * args.speed)
+            for i in range(args.posts):
+                pause = started + i / args.rate - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                created = event_start + timedelta(seconds=(time.monotonic() - started) * args.speed)
+                post = {"id": f"q{i}", "platform": rng.choice(("twitter", "facebook", "news")),
+                        "text": texts[i % len(texts)],
+                        "created_at": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                        "author": {"id": f"a{rng.randrange(5000)}", "followers": rng.randrange(10_000)}}
+                producer.send(f"{settings.topic_prefix}posts", key=post["id"].encode(), value=orjson.dumps(post))
+            producer.flush()
+            producer.close()
+            while (metric_sum(worker.metrics(), "sigap_issue_posts_total{") < args.posts
+                   and time.monotonic() - started < duration + 300):
+                time.sleep(0.5)
+            metrics = worker.metrics()
+            used = cpu_seconds(worker.process.pid) - cpu_before
+        events = topic_records(settings, "issues.events")
+        tracked = metric_sum(metrics, "sigap_issue_posts_total{")
+        written = metric_sum(metrics, "sigap_issue_state_written_records_total")
+        print(f"{args.posts:,} posts at {args.rate:g}/s, event time x{args.speed:g}, one worker "
+              f"({tracked:,.0f} taken by the issue engine, {time.monotonic() - started:.0f} s)")
+        print(f"  worker CPU:                  {used:8.1f} s = {1e6 * used / args.posts:,.0f} µs per post")
+        print(f"  issue-state records written: {written:8,.0f}   = {written / args.posts:.2f} per post")
+        batches = metric_sum(metrics, "sigap_batch_size_posts_count")
+        print(f"  scoring batches:             {batches:8,.0f}   = {args.posts / max(batches, 1):.0f} posts each "
+              f"on average")
+        print(f"  issue events records:        {events:8,.0f}   = {events / args.posts:.2f} per post (posts, "
+              f"watermarks, ticks)")
+    finally:
+        delete_topics_with_prefix(settings, settings.topic_prefix)
+        delete_topics_with_prefix(settings, f"{settings.app_id}-")
+
+
+if __name__ == "__main__":
+    main()
