@@ -201,11 +201,9 @@ def run(args: argparse.Namespace) -> int:
             print(_summary_line(event), file=sys.stderr)
     out.flush()
     if args.issues:
-        from streams.issues.engine import public_issue
-
         with args.issues.open("wb") as fh:
-            for state in engine.store.values():
-                fh.write(orjson.dumps(public_issue(state)) + b"\n")
+            for issue_id in list(engine.store):
+                fh.write(orjson.dumps(engine.issue(issue_id)) + b"\n")
     levels = ", ".join(f"{n} {name}" for level, name in ((2, "waspada"), (3, "siaga"), (4, "awas"))
                        if (n := by_level.get(level)))
     print(f"simulated {len(posts)} posts ({len(problems)} invalid lines skipped), {len(feedback)} feedback, "

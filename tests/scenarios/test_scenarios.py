@@ -106,11 +106,15 @@ def test_simulate_prints_one_json_line_per_escalation(tmp_path):
     posts = build_scenario("demo", seed=0)
     path = tmp_path / "demo.jsonl"
     path.write_bytes(b"".join(orjson.dumps(p) + b"\n" for p in posts) + b"{broken\n")
-    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "simulate", str(path), "--oracle"],
-                            capture_output=True, timeout=120, cwd=REPO_ROOT)
+    issues = tmp_path / "issues.jsonl"
+    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "simulate", str(path), "--oracle",
+                             "--issues", str(issues)], capture_output=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr.decode()
     events = [orjson.loads(line) for line in result.stdout.splitlines()]
     assert len(events) >= 4 and all(e["type"] == "id.sigap.issue.escalated.v1" for e in events)
+    records = {r["issue_id"]: r for r in map(orjson.loads, issues.read_bytes().splitlines())}
+    for event in events:  # --issues writes each open issue's record, with the escalations it published
+        assert event["id"] in {e["id"] for e in records[event["data"]["issue_id"]]["escalations"]}
     stderr = result.stderr.decode()
     assert f"skipped line {len(posts) + 1}: invalid JSON" in stderr
     assert f"{len(events)} escalations" in stderr
