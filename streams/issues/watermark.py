@@ -121,7 +121,7 @@ class SourceWatch:
             marks = {record.get("source"): record.get("time")}
         elif not isinstance(marks, dict) or not marks:
             raise ValueError("a watermark record's 'sources' maps each source to an RFC 3339 time")
-        parsed = [(source, parse_ms(time)) for source, time in marks.items()]
+        parsed = [(source, parse_ms(stamp)) for source, stamp in marks.items()]
         if any(ms is None or source in (None, "") for source, ms in parsed):
             raise ValueError("a watermark record needs 'source' and an RFC 3339 'time' for each source")
         for source, ms in parsed:
