@@ -19,7 +19,6 @@ import asyncio
 import os
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import orjson
@@ -28,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from streams.kafka_local import create_topics, delete_topics_with_prefix  # noqa: E402
 from streams.settings import Settings  # noqa: E402
+from tests.support.deployment import private_deployment  # noqa: E402
 from tests.support.kafka import produce_posts, read_until  # noqa: E402
 from tests.support.posts import make_posts  # noqa: E402
-from tests.support.worker import WorkerProcess  # noqa: E402
+from tests.support.worker import WorkerProcess, metric_sum  # noqa: E402
 
 
 async def raw_loop(settings: Settings, n: int) -> float:
@@ -86,27 +86,22 @@ def histogram_quantile(metrics: str, name: str, q: float) -> float:
 
 def issue_posts(metrics: str) -> float:
     """Posts the worker's issue engine has taken, whatever the outcome (``sigap_issue_posts_total``)."""
-    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
-               if line.startswith("sigap_issue_posts_total{"))
+    return metric_sum(metrics, "sigap_issue_posts_total{")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=20000)
     args = parser.parse_args()
-    token = uuid.uuid4().hex[:8]
-    settings = Settings(topic_prefix=f"bench-{token}.", app_id=f"sigap-bench-{token}")
-    env = {"SIGAP_TOPIC_PREFIX": settings.topic_prefix, "SIGAP_APP_ID": settings.app_id}
     posts = make_posts(args.posts, seed=7)
-    create_topics(settings)
-    try:
+    with private_deployment("bench", create_topics=True) as (settings, env):
         produce_posts(settings, posts)
         raw = asyncio.run(raw_loop(settings, args.posts))
         delete_topics_with_prefix(settings, settings.topic_prefix)
         create_topics(settings)
         produce_posts(settings, posts)
         offline = scoring_only(posts, settings.batch_size)
-        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-worker-{token}.log"
+        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"{settings.app_id}.log"
         with WorkerProcess(env, log) as worker:
             worker.wait_ready()
             first = read_until(settings, "posts.scored", lambda rs: len(rs) >= 1, timeout=60)
@@ -132,9 +127,6 @@ def main() -> None:
             print(f"the issue engine had taken {issue_posts(metrics):.0f} of the posts after 900 s")
         print(f"worker consume-to-publish latency: p50 <= {histogram_quantile(metrics, 'sigap_processing_seconds', .5)}"
               f" s, p95 <= {histogram_quantile(metrics, 'sigap_processing_seconds', .95)} s (histogram buckets)")
-    finally:
-        delete_topics_with_prefix(settings, settings.topic_prefix)
-        delete_topics_with_prefix(settings, f"{settings.app_id}-")
 
 
 if __name__ == "__main__":

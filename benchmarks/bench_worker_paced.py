@@ -21,7 +21,6 @@ import os
 import random
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,9 +29,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams.kafka_local import create_topics, delete_topics_with_prefix  # noqa: E402
 from streams.settings import Settings  # noqa: E402
-from tests.support.worker import WorkerProcess  # noqa: E402
+from tests.support.deployment import private_deployment  # noqa: E402
+from tests.support.worker import WorkerProcess, metric_sum  # noqa: E402
 
 SOURCES = ("data/sentiment-smsa/train.csv", "data/hoax-tweets-idnhoaxcorpus/train.csv")
 
@@ -40,10 +39,6 @@ SOURCES = ("data/sentiment-smsa/train.csv", "data/hoax-tweets-idnhoaxcorpus/trai
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-def metric_sum(metrics: str, prefix: str) -> float:
-    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith(prefix))
 
 
 def topic_records(settings: Settings, suffix: str) -> int:
@@ -72,12 +67,8 @@ def main() -> None:
             texts += [row["text"][:20_000] for row in csv.DictReader(handle)]
     rng = random.Random(1)
     rng.shuffle(texts)
-    token = uuid.uuid4().hex[:8]
-    settings = Settings(topic_prefix=f"paced-{token}.", app_id=f"sigap-paced-{token}")
-    env = {"SIGAP_TOPIC_PREFIX": settings.topic_prefix, "SIGAP_APP_ID": settings.app_id}
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-paced-{token}.log"
-    create_topics(settings)
-    try:
+    with private_deployment("paced", create_topics=True) as (settings, env):
+        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"{settings.app_id}.log"
         with WorkerProcess(env, log) as worker:
             worker.wait_ready()
             producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, linger_ms=5)
@@ -113,9 +104,6 @@ def main() -> None:
               f"on average")
         print(f"  issue events records:        {events:8,.0f}   = {events / args.posts:.2f} per post (posts, "
               f"watermarks, ticks)")
-    finally:
-        delete_topics_with_prefix(settings, settings.topic_prefix)
-        delete_topics_with_prefix(settings, f"{settings.app_id}-")
 
 
 if __name__ == "__main__":

@@ -10,27 +10,12 @@ changelogs; ``other_sigap_env`` is a second such deployment, ``fresh_sigap_env``
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import NamedTuple
 
 import pytest
 
 from streams.settings import Settings, get_settings
-
-_PRIVATE_VARIABLES = ("SIGAP_TOPIC_PREFIX", "SIGAP_APP_ID")
-
-
-class SigapEnv(NamedTuple):
-    """One private deployment on the shared broker; unpacks as ``settings, env = sigap_env``."""
-
-    settings: Settings
-    env: dict[str, str]  # os.environ plus this deployment's SIGAP_* values, for subprocesses
-
-    @property
-    def prefix(self) -> str:
-        return self.settings.topic_prefix
+from tests.support.deployment import PRIVATE_VARIABLES, SigapEnv, private_deployment
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +44,7 @@ def fresh_sigap_env(kafka_broker: list[str], monkeypatch: pytest.MonkeyPatch) ->
     """
     with _private_deployment(create_topics=False) as deployment:
         for name, value in deployment.env.items():
-            if name in _PRIVATE_VARIABLES:
+            if name in PRIVATE_VARIABLES:
                 monkeypatch.setenv(name, value)
         get_settings.cache_clear()
         try:
@@ -84,18 +69,6 @@ def other_sigap_env(kafka_broker: list[str]) -> Iterator[SigapEnv]:
         yield deployment
 
 
-@contextmanager
-def _private_deployment(create_topics: bool) -> Iterator[SigapEnv]:
-    from streams import kafka_local
-
-    token = uuid.uuid4().hex[:8]
-    overrides = dict(zip(_PRIVATE_VARIABLES, (f"t-{token}.", f"sigap-test-{token}")))
-    overrides["SIGAP_SESSION_TIMEOUT_SECONDS"] = "10"  # a killed test worker's partitions move on quickly
-    settings = Settings(topic_prefix=overrides["SIGAP_TOPIC_PREFIX"], app_id=overrides["SIGAP_APP_ID"])
-    try:
-        if create_topics:
-            kafka_local.create_topics(settings)
-        yield SigapEnv(settings=settings, env={**os.environ, **overrides})
-    finally:
-        kafka_local.delete_topics_with_prefix(settings, settings.topic_prefix)
-        kafka_local.delete_topics_with_prefix(settings, f"{settings.app_id}-")  # Faust changelogs, repartitions
+def _private_deployment(create_topics: bool):
+    # a killed test worker's partitions move on quickly
+    return private_deployment("test", create_topics=create_topics, env={"SIGAP_SESSION_TIMEOUT_SECONDS": "10"})

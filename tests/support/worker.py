@@ -91,3 +91,8 @@ class WorkerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def metric_sum(metrics: str, prefix: str) -> float:
+    """The sum of the samples in a Prometheus text exposition whose line starts with ``prefix``."""
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith(prefix))
