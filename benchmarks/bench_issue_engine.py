@@ -1,6 +1,6 @@
 """The issue engine over realistic posts: memory of the held states and CPU, as the previous release and now.
 
-    python benchmarks/bench_issue_engine.py [--hours 1] [--repeat 2] [--json]
+    python benchmarks/bench_issue_engine.py [--hours 1] [--replays 1] [--repeat 2] [--json]
 
 Every text of the shipped SmSA training set and hoax tweets becomes a post (seeded: 5,000 authors, three
 platforms, spread evenly over ``--hours`` of event time), scored once by the shipped models with the starter
@@ -16,12 +16,17 @@ fresh subprocess per run, in three variants:
   schedule, without writing the state (the next read applies them, ``IssueEngine._catch_up``), as the engine
   does now.
 
+With ``--replays N`` the scored posts go through N times back to back, each replay ``--hours`` later in event time
+with new post ids: the same subjects come back, and issues go idle and close, so the figures are those of a
+steady stream rather than of its first hours.
+
 A run reads its posts as JSON lines and decodes each batch only when it feeds it, as a worker does, so no post
 object outlives its batch. Prints, per run: issues held at the end, resident memory added by the engine and its
 states (``/proc/self/statm``, after a garbage collection), that growth per post, the JSON size of the held
-records, the CPU time of the engine, and the state records written per post (each one a changelog send in the
-worker). The outputs (escalations, issue records) and final states, as the engine reads them, are checked to be
-the same in every run. Takes ~1 min.
+records, the CPU time of the engine, the state records written per post (each one a changelog send in the
+worker) and the bytes written to the partition's clock table (its watermark and the lists of issues scheduled for
+evaluation and expiry). The outputs (escalations, issue records) and final states, as the engine reads them,
+are checked to be the same in every run. Takes ~1 min (``--replays N``: N times that).
 """
 
 from __future__ import annotations
@@ -48,6 +53,16 @@ if str(ROOT) not in sys.path:
 SOURCES = ("data/sentiment-smsa/train.csv", "data/hoax-tweets-idnhoaxcorpus/train.csv")
 START = datetime(2026, 9, 21, 0, 0, tzinfo=UTC)
 BATCH = 500
+
+
+class CountingDict(dict):
+    """A dict that counts the JSON bytes assigned to it: what a changelog-backed table would send."""
+
+    bytes_written = 0
+
+    def __setitem__(self, key, value) -> None:
+        self.bytes_written += len(key) + len(orjson.dumps(value))
+        super().__setitem__(key, value)
 
 
 def build_posts(hours: float, seed: int) -> list[dict]:
@@ -85,7 +100,17 @@ def resident_mb() -> float:
 VARIANTS = (("objects", "full"), ("encoded", "full"), ("encoded", "quiet"))
 
 
-def run_one(kind: str, judging: str, path: Path) -> dict:
+def replayed(line: bytes, replay: int, hours: float) -> dict:
+    """A scored post as replay number ``replay`` carries it: a new id, ``replay * hours`` later."""
+    post = orjson.loads(line)
+    if replay:
+        post["id"] = f"{post['id']}-r{replay}"
+        at = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00")) + timedelta(hours=hours * replay)
+        post["created_at"] = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return post
+
+
+def run_one(kind: str, judging: str, path: Path, replays: int = 1, hours: float = 1.0, batch: int = BATCH) -> dict:
     """One measured run, in this (fresh) process."""
     from streams.issues.encoded import EncodedValues
     from streams.issues.engine import IssueEngine
@@ -99,17 +124,19 @@ def run_one(kind: str, judging: str, path: Path) -> dict:
     held: dict = {}
     backend = held if kind == "objects" else EncodedValues(held)
     store = SplitStateStore(backend)
-    engine = IssueEngine(load_policy(), store, {})
+    clock = CountingDict()
+    engine = IssueEngine(load_policy(), store, clock)
     written = store.records_written
     gc.collect()
     before = resident_mb()
     cpu = time.process_time()
     outputs = hashlib.blake2b(digest_size=16)
     escalations = 0
-    for i in range(0, len(lines), BATCH):
-        out = engine.process([orjson.loads(line) for line in lines[i:i + BATCH]])
-        outputs.update(orjson.dumps([out.issue_updates, out.escalations, out.lifecycle]))
-        escalations += len(out.escalations)
+    for replay in range(replays):
+        for i in range(0, len(lines), batch):
+            out = engine.process([replayed(line, replay, hours) for line in lines[i:i + batch]])
+            outputs.update(orjson.dumps([out.issue_updates, out.escalations, out.lifecycle]))
+            escalations += len(out.escalations)
     cpu = time.process_time() - cpu
     written = store.records_written - written
     gc.collect()
@@ -118,23 +145,29 @@ def run_one(kind: str, judging: str, path: Path) -> dict:
     # as the engine reads them: quiet evaluations a held encoding does not have yet applied (IssueEngine._catch_up)
     states = orjson.dumps({key: engine.state(key) for key in sorted(store)}, option=orjson.OPT_SORT_KEYS)
     outputs.update(states)
-    return {"kind": kind, "judging": judging, "posts": len(lines), "issues": len(store), "records": len(held),
-            "resident_mb": round(grown, 1), "bytes_per_post": round(grown * 1e6 / len(lines)),
+    posts = len(lines) * replays
+    return {"kind": kind, "judging": judging, "posts": posts, "issues": len(store), "records": len(held),
+            "resident_mb": round(grown, 1),
+            # a steady stream holds about the posts of its last hours: per post an hour of it
+            "bytes_per_post": round(grown * 1e6 / (len(lines) / hours if replays > 1 else len(lines))),
             "json_mb": round(encoded / 1e6, 1), "cpu_s": round(cpu, 2),
-            "written_per_post": round(written / len(lines), 2), "escalations": escalations,
+            "written_per_post": round(written / posts, 2), "escalations": escalations,
+            "clock_mb_written": round(clock.bytes_written / 1e6, 1),
             "results": outputs.hexdigest()}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--hours", type=float, default=1.0, help="event time the posts are spread over")
+    ap.add_argument("--replays", type=int, default=1, help="times the posts go through, back to back")
+    ap.add_argument("--batch", type=int, default=BATCH, help="posts per engine call")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each kind, alternated")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--run", nargs=3, metavar=("KIND", "JUDGING", "FILE"), help=argparse.SUPPRESS)  # one run
     args = ap.parse_args(argv)
     if args.run:
-        print(json.dumps(run_one(args.run[0], args.run[1], Path(args.run[2]))))
+        print(json.dumps(run_one(args.run[0], args.run[1], Path(args.run[2]), args.replays, args.hours, args.batch)))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scored.jsonl"
@@ -142,19 +175,26 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for _ in range(args.repeat):
             for kind, judging in VARIANTS:
-                done = subprocess.run([sys.executable, __file__, "--run", kind, judging, str(path)], check=True,
-                                      capture_output=True, text=True)
+                done = subprocess.run([sys.executable, __file__, "--run", kind, judging, str(path), "--replays",
+                                       str(args.replays), "--hours", str(args.hours), "--batch", str(args.batch)],
+                                      check=True, capture_output=True, text=True)
                 runs.append(json.loads(done.stdout))
     if len({run.pop("results") for run in runs}) != 1:
         raise SystemExit("the variants gave different escalations, issue records or states")
-    print(f"Sigap issue engine — {runs[0]['posts']:,} posts over {args.hours:g} h of event time, batches of "
-          f"{BATCH}, {runs[0]['issues']:,} issues held at the end, {runs[0]['escalations']} escalations (the same "
+    span = args.hours * args.replays
+    replays = f" ({args.replays} replays of {runs[0]['posts'] // args.replays:,})" if args.replays > 1 else ""
+    print(f"Sigap issue engine — {runs[0]['posts']:,} posts{replays} over {span:g} h of event time, batches of "
+          f"{args.batch}, {runs[0]['issues']:,} issues held at the end, {runs[0]['escalations']} escalations (the same "
           f"outputs and states in every run)")
+    if args.replays > 1:
+        print(f"  'per post': resident growth per post an hour of the stream "
+              f"({runs[0]['posts'] // args.replays / args.hours:,.0f} posts an hour)")
     print(f"  {'states held as':<15} {'windows':<8} {'resident MB':>12} {'per post':>9} {'JSON MB':>8} {'CPU s':>7} "
-          f"{'records written/post':>21}")
+          f"{'records written/post':>21} {'clock MB written':>17}")
     for run in runs:
         print(f"  {run['kind']:<15} {run['judging']:<8} {run['resident_mb']:>12.1f} {run['bytes_per_post']:>7,} B "
-              f"{run['json_mb']:>8.1f} {run['cpu_s']:>7.2f} {run['written_per_post']:>21.2f}")
+              f"{run['json_mb']:>8.1f} {run['cpu_s']:>7.2f} {run['written_per_post']:>21.2f} "
+              f"{run['clock_mb_written']:>17.1f}")
     if args.json:
         print(json.dumps(runs, indent=2))
     return 0

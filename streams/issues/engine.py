@@ -31,7 +31,9 @@ State (all JSON dicts, so they can live in changelog-backed tables):
   count, and the minutes/hours that have work scheduled (:mod:`streams.issues.watermark`, which also decides
   which minutes are complete);
 * ``clock_store["a<minute>"]``: ids of the issues with posts in that minute (they need evaluating in the
-  following ``evaluation_minutes`` minutes); ``clock_store["x<hour>"]``: ids whose expiry is due in that hour.
+  following ``evaluation_minutes`` minutes); ``clock_store["xb<slot>"]``: ids whose expiry is due in that
+  5-minute slot of event time, so an idle issue closes within 5 minutes of its deadline (releases before that
+  listed them by hour, ``x<hour>``, closing an issue up to an hour late; such lists are still checked).
 
 Nothing ever iterates over a whole table.
 
@@ -84,6 +86,25 @@ log = logging.getLogger(__name__)
 
 COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long past the evaluation window
 FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
+
+
+@dataclass(frozen=True)
+class _ExpirySchedule:
+    """Where the issues whose expiry is due in one slot of ``unit_ms`` of event time are listed: the clock's sorted
+    list of pending slots (``clock_field``), the ids of one slot (``clock_store[list_prefix + slot]``) and the
+    slot an issue is listed in (``state[state_field]``)."""
+
+    clock_field: str
+    list_prefix: str
+    state_field: str
+    unit_ms: int
+
+
+EXPIRY_SLOT_MINUTES = 5
+EXPIRY = _ExpirySchedule("xb", "xb", "xb", EXPIRY_SLOT_MINUTES * MINUTE_MS)
+# Hour slots, written by releases before the 5-minute ones: still checked (a state or clock they wrote lists its
+# issues there), never added to.
+LEGACY_EXPIRY = _ExpirySchedule("xs", "x", "xh", HOUR_MS)
 
 
 @dataclass
@@ -514,47 +535,61 @@ class IssueEngine:
         return seen + self._idle_minutes(state, policy) * MINUTE_MS
 
     def _schedule_expiry(self, batch: _Batch, state: dict, policy: Policy) -> None:
-        hour = self._deadline(state, policy) // HOUR_MS
-        if state.get("xh") == hour:
+        slot = self._deadline(state, policy) // EXPIRY.unit_ms
+        if state.get(EXPIRY.state_field) == slot:
             return
-        state["xh"] = hour
-        batch.expiry[hour].add(state["id"])
+        state[EXPIRY.state_field] = slot
+        state.pop(LEGACY_EXPIRY.state_field, None)
+        batch.expiry[slot].add(state["id"])
 
     def _expire(self, batch: _Batch, clock: dict, watermark_ms: int) -> None:
-        for hour, ids in batch.expiry.items():
-            batch.clock_list(f"x{hour}").update(ids)
-            if hour not in clock["xs"]:
-                bisect.insort(clock["xs"], hour)
+        self._list_expiry(batch, clock)
+        for schedule in (EXPIRY, LEGACY_EXPIRY):
+            pending = clock[schedule.clock_field]
+            due = [slot for slot in pending if (slot + 1) * schedule.unit_ms <= watermark_ms]
+            for slot in due:
+                key = f"{schedule.list_prefix}{slot}"
+                for issue_id in sorted(batch.clock_list(key)):
+                    self._check_expiry(batch, clock, issue_id, schedule, slot, watermark_ms)
+                batch.lists[key] = set()
+            clock[schedule.clock_field] = [slot for slot in pending if slot not in due]
+        self._list_expiry(batch, clock)  # re-scheduled issues may land in slots not yet listed
+
+    @staticmethod
+    def _list_expiry(batch: _Batch, clock: dict) -> None:
+        pending = clock[EXPIRY.clock_field]
+        for slot, ids in batch.expiry.items():
+            batch.clock_list(f"{EXPIRY.list_prefix}{slot}").update(ids)
+            if slot not in pending:
+                bisect.insort(pending, slot)
         batch.expiry.clear()
+
+    def _check_expiry(self, batch: _Batch, clock: dict, issue_id: str, schedule: _ExpirySchedule, slot: int,
+                      watermark_ms: int) -> None:
+        """Close ``issue_id`` if it has been idle past its deadline; listed in ``slot`` of ``schedule``."""
+        held = issue_id in batch.states
+        state = batch.get(issue_id)
+        if state is None:
+            return
         policy = batch.policy
-        due = [h for h in clock["xs"] if (h + 1) * HOUR_MS <= watermark_ms]
-        for hour in due:
-            for issue_id in sorted(batch.clock_list(f"x{hour}")):
-                state = batch.get(issue_id)
-                if state is None:
-                    continue
-                deadline = self._deadline(state, policy)
-                if deadline <= watermark_ms and not self._has_pending(state, clock, policy):
-                    if was_escalated(state):
-                        closed = build_closed(state, deadline, self._idle_minutes(state, policy), self.event_source)
-                        batch.out.lifecycle.append((issue_id, closed))
-                    batch.states[issue_id] = None
-                    batch.dirty.add(issue_id)
-                    batch.publish[issue_id] = None
-                    batch.out.expired += 1
-                    clock["active"] = max(0, int(clock.get("active", 0)) - 1)
-                elif state.get("xh") == hour:
-                    state["xh"] = None
-                    self._schedule_expiry(batch, state, policy)
-                    batch.dirty.add(issue_id)
-            batch.lists[f"x{hour}"] = set()
-        clock["xs"] = [h for h in clock["xs"] if h not in due]
-        # Re-scheduled issues may land in hours not yet listed.
-        for hour, ids in batch.expiry.items():
-            batch.clock_list(f"x{hour}").update(ids)
-            if hour not in clock["xs"]:
-                bisect.insort(clock["xs"], hour)
-        batch.expiry.clear()
+        deadline = self._deadline(state, policy)
+        if deadline <= watermark_ms and not self._has_pending(state, clock, policy):
+            if was_escalated(state):
+                closed = build_closed(state, deadline, self._idle_minutes(state, policy), self.event_source)
+                batch.out.lifecycle.append((issue_id, closed))
+            batch.states[issue_id] = None
+            batch.dirty.add(issue_id)
+            batch.publish[issue_id] = None
+            batch.out.expired += 1
+            clock["active"] = max(0, int(clock.get("active", 0)) - 1)
+        elif state.get(schedule.state_field) == slot:
+            state[schedule.state_field] = None
+            self._schedule_expiry(batch, state, policy)
+            batch.dirty.add(issue_id)
+        elif not held and issue_id not in batch.dirty:
+            # Listed by an earlier schedule and alive: read only for this check. Not holding it to the end of
+            # the batch keeps a batch that checks a whole slot from holding every live issue of it decoded.
+            del batch.states[issue_id]
 
     @staticmethod
     def _has_pending(state: dict, clock: dict, policy: Policy) -> bool:
@@ -570,8 +605,10 @@ class IssueEngine:
         for issue_id in batch.dirty:
             state = batch.states.get(issue_id)
             if state is None:
-                if self.store.get(issue_id) is not None:
+                try:
                     del self.store[issue_id]
+                except KeyError:
+                    pass
             else:
                 self.store[issue_id] = state
         for issue_id in batch.publish:

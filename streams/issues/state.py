@@ -12,7 +12,8 @@ Layout (short keys keep changelog records small)::
       "claims": {claim id: {"claim", "verdict"}},
       "eval": last evaluated minute, "level": level at that minute, "max": highest level published,
       "emitted": {"2": {"id", "time"}, ...}, "status": active|confirmed|false_alarm|resolved,
-      "feedback": {verdict: count, "last": {...}}, "xh": hour of the scheduled expiry check,
+      "feedback": {verdict: count, "last": {...}},
+      "xb": 5-minute slot of the scheduled expiry check ("xh": its hour, in states of earlier releases),
       "snap": metrics of the last evaluation (for the public issue record),
       "due": [[first, last], ...] the minutes its posts still have it evaluated in (sorted runs; absent if none)
     }
@@ -117,7 +118,7 @@ def new_state(issue_id: str, kind: str, label: str) -> dict:
         "first_ms": None, "last_ms": None,
         "m": {}, "c": {}, "arch": new_totals(), "claims": {},
         "eval": None, "level": 0, "max": 0, "emitted": {},
-        "status": "active", "feedback": {}, "xh": None, "snap": None,
+        "status": "active", "feedback": {}, "xb": None, "snap": None,
     }
 
 

@@ -121,6 +121,11 @@ class _Known:
     values: dict[str, object] = field(default_factory=dict)
 
 
+# What is known of an issue held as one record: nothing beyond that. Shared by all of them (most issues), so never
+# changed in place: a split state always gets a _Known of its own.
+_WHOLE = _Known()
+
+
 class SplitStateStore(MutableMapping):
     """A ``MutableMapping[str, dict]`` of whole issue states over ``backend``, which holds them as several records
     (see the module docstring). Iteration and ``len`` cover issues (core records), not records."""
@@ -161,7 +166,7 @@ class SplitStateStore(MutableMapping):
         if NONCE_KEY not in core:
             # One record (a small state, or one written by an earlier release): nothing of it is a part record, so
             # if its next write splits it, every part is written.
-            self._remember(issue_id, _Known())
+            self._remember(issue_id, _WHOLE)
             return dict(core)
         known = self._known.get(issue_id)
         trusted = known is not None and known.core is not None and known.nonce == core[NONCE_KEY]
@@ -281,7 +286,7 @@ class SplitStateStore(MutableMapping):
         is the commit point)."""
         self._set(issue_id, state, len(raw), raw)
         self._drop_unreferenced(issue_id, known.parts, {})
-        self._remember(issue_id, _Known())
+        self._remember(issue_id, _WHOLE)
 
     def _drop_unreferenced(self, issue_id: str, old: dict[str, tuple[int, object]],
                            new: dict[str, tuple[int, object]]) -> None:
