@@ -33,7 +33,9 @@ State (all JSON dicts, so they can live in changelog-backed tables):
 * ``clock_store["a<minute>"]``: ids of the issues with posts in that minute (they need evaluating in the
   following ``evaluation_minutes`` minutes); ``clock_store["xb<slot>"]``: ids whose expiry is due in that
   5-minute slot of event time, so an idle issue closes within 5 minutes of its deadline (releases before that
-  listed them by hour, ``x<hour>``, closing an issue up to an hour late; such lists are still checked).
+  listed them by hour, ``x<hour>``, closing an issue up to an hour late; such lists are still checked). A post made
+  after its issue's deadline closes the issue before it is counted, whether or not the watermark has reached the
+  deadline yet, and opens it afresh: which incarnation a post belongs to never depends on batching.
 
 Nothing ever iterates over a whole table.
 
@@ -278,6 +280,21 @@ class IssueEngine:
         issue_id = scores.get("issue_id") or issue_id_for(record, "", [], claim_match)
         issue_id = str(issue_id)
         state = batch.get(issue_id)
+        if state is not None and ms > self._deadline(state, policy):
+            # The issue had been idle past its expiry when this post was made, so it closed then, whether or not the
+            # watermark has reached its expiry slot, or even its last minutes, yet (that depends on batching): its
+            # last minutes are judged now (no post of this one can change them, being far after them), it closes,
+            # and the post starts a new one.
+            if state["last_ms"] is not None:  # (None: an issue known only from feedback)
+                last = state["last_ms"] // MINUTE_MS + policy.windows.evaluation_minutes - 1
+                first = state["eval"] + 1 if state["eval"] is not None else state["first_ms"] // MINUTE_MS
+                for minute in range(first, last + 1):
+                    self._evaluate(batch, state, minute)
+            self._close(batch, clock, issue_id, state, publish=False)
+            batch.out.issue_updates.append((issue_id, None))
+            batch.publish.pop(issue_id, None)
+            batch.rewind.pop(issue_id, None)
+            state = None
         if state is None:
             state = batch.create(issue_id, label_for(issue_id, record, claim_match))
         facts = post_facts(record, scores, ms, policy)
@@ -399,7 +416,8 @@ class IssueEngine:
                         ids |= batch.clock_list(f"a{a}")
                 for issue_id in sorted(ids):
                     state = batch.get(issue_id)
-                    if state is not None:
+                    # (a minute before an issue's first post: listed for an issue closed since, see _ingest)
+                    if state is not None and m >= (state["first_ms"] or 0) // MINUTE_MS:
                         self._evaluate(batch, state, m)
             retired = [a for a in pending if a + w - 1 <= target]
             for a in retired:
@@ -572,16 +590,8 @@ class IssueEngine:
         if state is None:
             return
         policy = batch.policy
-        deadline = self._deadline(state, policy)
-        if deadline <= watermark_ms and not self._has_pending(state, clock, policy):
-            if was_escalated(state):
-                closed = build_closed(state, deadline, self._idle_minutes(state, policy), self.event_source)
-                batch.out.lifecycle.append((issue_id, closed))
-            batch.states[issue_id] = None
-            batch.dirty.add(issue_id)
-            batch.publish[issue_id] = None
-            batch.out.expired += 1
-            clock["active"] = max(0, int(clock.get("active", 0)) - 1)
+        if self._deadline(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
+            self._close(batch, clock, issue_id, state)
         elif state.get(schedule.state_field) == slot:
             state[schedule.state_field] = None
             self._schedule_expiry(batch, state, policy)
@@ -590,6 +600,21 @@ class IssueEngine:
             # Listed by an earlier schedule and alive: read only for this check. Not holding it to the end of
             # the batch keeps a batch that checks a whole slot from holding every live issue of it decoded.
             del batch.states[issue_id]
+
+    def _close(self, batch: _Batch, clock: dict, issue_id: str, state: dict, publish: bool = True) -> None:
+        """Close an issue idle past its deadline: a closed event if it escalated, its state deleted and (with
+        ``publish``) its issue record tombstoned at the commit."""
+        policy = batch.policy
+        if was_escalated(state):
+            closed = build_closed(state, self._deadline(state, policy), self._idle_minutes(state, policy),
+                                  self.event_source)
+            batch.out.lifecycle.append((issue_id, closed))
+        batch.states[issue_id] = None
+        batch.dirty.add(issue_id)
+        if publish:
+            batch.publish[issue_id] = None
+        batch.out.expired += 1
+        clock["active"] = max(0, int(clock.get("active", 0)) - 1)
 
     @staticmethod
     def _has_pending(state: dict, clock: dict, policy: Policy) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from streams.issues.engine import EXPIRY, LEGACY_EXPIRY, IssueEngine
 from streams.issues.timeutil import HOUR_MS, MINUTE_MS, parse_ms
 from streams.policy import load_policy
@@ -104,3 +106,63 @@ def test_issues_a_previous_release_listed_in_hour_slots_still_close_and_are_not_
     later = engine.process([scored_post(99999, "kabar pagi dari pasar", T0 + timedelta(hours=8))])
     assert later.expired >= 1 and engine.state(kept) is None
     assert engine.active_issues == len(store) == 1
+
+
+def _resurfacing_stream() -> tuple[list[dict], list[dict], list[dict]]:
+    """A debunked hoax escalates, goes idle past its expiry, and comes back 9 minutes after its deadline: the
+    first burst, chatter that moves event time past the deadline's slot, and the second burst."""
+    from tests.issues.test_engine import hoax_burst
+
+    first = hoax_burst(minutes=5, prefix="first")  # it reaches siaga in its last minutes
+    idle = load_policy().expiry.idle_minutes
+    deadline_ms = parse_ms(max(post["created_at"] for post in first)) + idle * MINUTE_MS
+    back = T0 + timedelta(milliseconds=deadline_ms - parse_ms(first[0]["created_at"])) + timedelta(minutes=9)
+    between = []
+    for minute in range(12, idle + 12, 20):  # the issue gets no post; event time moves on
+        between += chatter(1, 1, start=T0 + timedelta(minutes=minute), prefix=f"m{minute}")
+    return first + between, chatter(1, 3, start=back - timedelta(minutes=2), prefix="edge"), \
+        hoax_burst(minutes=12, start=back, prefix="again")
+
+
+@pytest.mark.parametrize("quiet_between", [False, True], ids=["chatter-between", "nothing-between"])
+def test_a_hoax_coming_back_after_its_issue_expired_escalates_the_same_whatever_the_batching(quiet_between):
+    """Whether the watermark passes the old issue's expiry slot before the returning posts are read or in the same
+    batch, they start a new incarnation of the issue (and it escalates again), never revive the old one. With
+    nothing at all between, the old issue's last minutes are still waiting for late posts when the hoax comes back:
+    they are judged first, the same as when a flush judged them before."""
+    before, edge, again = _resurfacing_stream()
+    if quiet_between:
+        before = [post for post in before if post["id"].startswith("first")]
+    runs = []
+    for together in (False, True):
+        engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+        escalations, lifecycle = [], []
+        batches = [before, edge + again] if together else [before, edge, again]
+        if quiet_between and not together:
+            batches.insert(1, "flush")
+        for records in batches:
+            out = engine.flush(final=True) if records == "flush" else engine.process(records)
+            escalations += out.escalations
+            lifecycle += out.lifecycle
+        out = engine.flush(final=True)
+        escalations += out.escalations
+        runs.append((sorted((s, e["id"], e["data"]["level"]) for s, e in escalations),
+                     sorted((s, e["id"], repr(sorted(e["data"].items()))) for s, e in lifecycle)))
+    separate, together = runs
+    assert [level for s, _, level in separate[0] if s == "claim-c-autis"].count(3) == 2  # siaga again
+    assert together == separate
+
+
+def test_a_post_long_after_feedback_on_an_issue_without_posts_starts_it_afresh():
+    """Feedback on an issue the partition does not hold is remembered for the small-issue expiry; a post after that
+    opens the issue afresh (it is counted, not dropped)."""
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+    post = _lone_posts(at_minute=SMALL_IDLE_MINUTES + 30)[0]
+    issue_id = post["scores"]["issue_id"]
+    feedback = {"kind": "feedback", "issue_id": issue_id, "verdict": "false_alarm", "by": "humas",
+                "at": _lone_posts(at_minute=0)[0]["created_at"]}
+    assert engine.process([feedback]).invalid == 0
+    out = engine.process([post])
+    assert (out.posts, out.invalid, out.expired) == (1, 0, 1)
+    state = engine.state(issue_id)
+    assert state["n"] == 1 and state["status"] == "active"
