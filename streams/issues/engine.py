@@ -415,10 +415,16 @@ class IssueEngine:
                     if m - w + 1 <= a <= m:
                         ids |= batch.clock_list(f"a{a}")
                 for issue_id in sorted(ids):
+                    held = issue_id in batch.states
                     state = batch.get(issue_id)
                     # (a minute before an issue's first post: listed for an issue closed since, see _ingest)
                     if state is not None and m >= (state["first_ms"] or 0) // MINUTE_MS:
                         self._evaluate(batch, state, m)
+                        if not held and issue_id not in batch.dirty and not self._due_between(state, m + 1, target):
+                            # Judged quiet, not written, and not judged again in this call: not holding it to the
+                            # end of the batch keeps a batch that judges a minute from holding every issue of the
+                            # window decoded (its next read applies the evaluation again, _catch_up).
+                            del batch.states[issue_id]
             retired = [a for a in pending if a + w - 1 <= target]
             for a in retired:
                 batch.lists[f"a{a}"] = set()
@@ -496,6 +502,11 @@ class IssueEngine:
             batch.publish[state["id"]] = None
         self._fold(state, minute, policy)
         batch.dirty.add(state["id"])
+
+    @staticmethod
+    def _due_between(state: dict, start: int, end: int) -> bool:
+        """Whether ``state`` is scheduled to be evaluated in a minute of ``start``..``end``."""
+        return any(max(first, start) <= min(last, end) for first, last in state.get("due") or ())
 
     def _catch_up(self, batch: _Batch, state: dict) -> None:
         """Apply the quiet evaluations of a state just read that were judged but not written (see _evaluate).
