@@ -147,6 +147,13 @@ class _Batch:
                 self.engine._catch_up(self, state)
         return self.states[issue_id]
 
+    def release(self, issue_id: str) -> None:
+        """Stop holding a state read only to be looked at, if nothing in it is to be written: its next read gives it
+        again, with any quiet evaluation not written applied again (_catch_up). A batch that looks at many issues
+        (a minute's window, an expiry slot) then holds one of them at a time, not all of them to its end."""
+        if issue_id not in self.dirty and self.states.get(issue_id) is not None:
+            del self.states[issue_id]
+
     def create(self, issue_id: str, label: str) -> dict:
         state = new_state(issue_id, issue_kind(issue_id), label)
         self.states[issue_id] = state
@@ -420,11 +427,8 @@ class IssueEngine:
                     # (a minute before an issue's first post: listed for an issue closed since, see _ingest)
                     if state is not None and m >= (state["first_ms"] or 0) // MINUTE_MS:
                         self._evaluate(batch, state, m)
-                        if not held and issue_id not in batch.dirty and not self._due_between(state, m + 1, target):
-                            # Judged quiet, not written, and not judged again in this call: not holding it to the
-                            # end of the batch keeps a batch that judges a minute from holding every issue of the
-                            # window decoded (its next read applies the evaluation again, _catch_up).
-                            del batch.states[issue_id]
+                        if not held and not self._due_between(state, m + 1, target):
+                            batch.release(issue_id)  # (not judged again in this call)
             retired = [a for a in pending if a + w - 1 <= target]
             for a in retired:
                 batch.lists[f"a{a}"] = set()
@@ -607,10 +611,8 @@ class IssueEngine:
             state[schedule.state_field] = None
             self._schedule_expiry(batch, state, policy)
             batch.dirty.add(issue_id)
-        elif not held and issue_id not in batch.dirty:
-            # Listed by an earlier schedule and alive: read only for this check. Not holding it to the end of
-            # the batch keeps a batch that checks a whole slot from holding every live issue of it decoded.
-            del batch.states[issue_id]
+        elif not held:
+            batch.release(issue_id)  # listed by an earlier schedule and alive: read only for this check
 
     def _close(self, batch: _Batch, clock: dict, issue_id: str, state: dict, publish: bool = True) -> None:
         """Close an issue idle past its deadline: a closed event if it escalated, its state deleted and (with
