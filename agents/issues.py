@@ -109,6 +109,7 @@ async def track_issues(stream):
                     policy_source, issue_store, clock_store=PartitionView(partition_clock, partition),
                     claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
                     listening_gap_seconds=LISTENING_GAP_SECONDS,
+                    chunked_lists=settings.issue_lists == "chunked",
                 )
             records = [record for record in map(_decode, partition_events) if record is not None]
             out = engine.process(records)

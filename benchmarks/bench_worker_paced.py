@@ -9,10 +9,12 @@ authors) are produced at ``--rate`` posts/s, their ``created_at`` advancing ``--
 clock and ending at about now (so none is ahead of the worker's clock), on a fresh topic prefix of the running
 broker (`sigap kafka start`). Prints, once the issue engine has taken every post (`sigap_issue_posts_total`), the
 worker process's CPU time per post and the issue-state records it wrote per post
-(`sigap_issue_state_written_records_total`, each one a changelog send), and its resident memory at the end and at
-its peak with the issues it holds. The texts come round again with new ids (13,175 of them), so with a high
-``--speed`` the stream spans hours of event time, its subjects recur and idle issues close: ``--posts 60000
---speed 120`` is ten hours of a steady stream. To compare two releases, run it in a checkout of each,
+(`sigap_issue_state_written_records_total`, each one a changelog send), its resident memory at the end and at its
+peak with the issues it holds, and what it wrote to its issue-clock table's changelog. The texts come round again
+with new ids (13,175 of them), so with a high ``--speed`` the stream spans hours of event time, its subjects recur and idle issues close: ``--posts 60000
+--speed 120`` is ten hours of a steady stream. Those texts alone are mostly the same 9,500 issues again every
+66 s; a real stream keeps bringing new subjects, which ``--new-subjects 0.6`` imitates (60 % of the posts carry a
+hashtag of their own, so each opens an issue of its own, as 64 % of the texts do in their first hour). To compare two releases, run it in a checkout of each,
 alternately.
 """
 
@@ -62,11 +64,44 @@ def topic_records(settings: Settings, suffix: str) -> int:
         consumer.close()
 
 
+def letters(n: int) -> str:
+    """``n`` in base 26 written with a-z: a word of its own for every post."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if not n:
+            return word
+
+
+def changelog_size(settings: Settings, table: str) -> tuple[int, int]:
+    """Records and bytes (keys and values) of a table's changelog: what the worker wrote to it."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False)
+    try:
+        topic = f"{settings.app_id}-{table}-changelog"
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        records = size = 0
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            for batch in consumer.poll(timeout_ms=1000).values():
+                records += len(batch)
+                size += sum(len(m.key or b"") + len(m.value or b"") for m in batch)
+        return records, size
+    finally:
+        consumer.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=24000)
     parser.add_argument("--rate", type=float, default=200.0, help="posts produced per second of wall time")
     parser.add_argument("--speed", type=float, default=20.0, help="seconds of event time per second of wall time")
+    parser.add_argument("--new-subjects", type=float, default=0.0,
+                        help="share of posts given a hashtag of their own, so each opens an issue nothing else joins")
     args = parser.parse_args()
     from kafka import KafkaProducer
 
@@ -76,6 +111,7 @@ def main() -> None:
             texts += [row["text"][:20_000] for row in csv.DictReader(handle)]
     rng = random.Random(1)
     rng.shuffle(texts)
+    subject_rng = random.Random(2)
     with private_deployment("paced", create_topics=True) as (settings, env):
         log = Path(os.environ.get("TMPDIR", "/tmp")) / f"{settings.app_id}.log"
         with WorkerProcess(env, log) as worker:
@@ -90,7 +126,8 @@ def main() -> None:
                     time.sleep(pause)
                 created = event_start + timedelta(seconds=(time.monotonic() - started) * args.speed)
                 post = {"id": f"q{i}", "platform": rng.choice(("twitter", "facebook", "news")),
-                        "text": texts[i % len(texts)],
+                        "text": (f"#kabar{letters(i)} " if subject_rng.random() < args.new_subjects else "")
+                                + texts[i % len(texts)],
                         "created_at": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                         "author": {"id": f"a{rng.randrange(5000)}", "followers": rng.randrange(10_000)}}
                 producer.send(f"{settings.topic_prefix}posts", key=post["id"].encode(), value=orjson.dumps(post))
@@ -103,12 +140,16 @@ def main() -> None:
             used = cpu_seconds(worker.process.pid) - cpu_before
             resident, peak = memory_mb(worker.process.pid)
         events = topic_records(settings, "issues.events")
+        clock_records, clock_bytes = changelog_size(settings, "issue-clock")
         tracked = metric_sum(metrics, "sigap_issue_posts_total{")
         written = metric_sum(metrics, "sigap_issue_state_written_records_total")
         print(f"{args.posts:,} posts at {args.rate:g}/s, event time x{args.speed:g}, one worker "
               f"({tracked:,.0f} taken by the issue engine, {time.monotonic() - started:.0f} s)")
         print(f"  worker CPU:                  {used:8.1f} s = {1e6 * used / args.posts:,.0f} µs per post")
-        print(f"  issue-state records written: {written:8,.0f}   = {written / args.posts:.2f} per post")
+        print(f"  issue-state records written: {written:8,.0f}   = {written / args.posts:.2f} per post, "
+              f"{metric_sum(metrics, 'sigap_issue_state_written_bytes_total') / 1e6:,.1f} MB")
+        print(f"  issue-clock changelog:       {clock_records:8,.0f}   = {clock_records / args.posts:.2f} per post, "
+              f"{clock_bytes / 1e6:,.1f} MB (watermarks, lists of issues to judge and to expire)")
         batches = metric_sum(metrics, "sigap_batch_size_posts_count")
         print(f"  scoring batches:             {batches:8,.0f}   = {args.posts / max(batches, 1):.0f} posts each "
               f"on average")

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         600.0, ge=0, description="a post created more than this far ahead of the worker's clock is dead-lettered "
                                  "(created_in_future): event time cannot run ahead of the wall clock"
     )
+    issue_lists: Literal["chunked", "whole"] = Field(
+        "chunked", description="how the issue engine writes its lists of issue ids in the issue-clock table; `whole` "
+                               "(as releases before chunked lists did) while a rolling upgrade from such a release "
+                               "runs, then `chunked` (streams.issues.idlists)")
     log_level: str = "INFO"
     notify_url: SecretStr | None = Field(None, description="webhook `sigap notify` delivers to (its path is often "
                                                            "the webhook's secret, so it is never logged)")

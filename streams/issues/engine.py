@@ -35,7 +35,8 @@ State (all JSON dicts, so they can live in changelog-backed tables):
   5-minute slot of event time, so an idle issue closes within 5 minutes of its deadline (releases before that
   listed them by hour, ``x<hour>``, closing an issue up to an hour late; such lists are still checked). A post made
   after its issue's deadline closes the issue before it is counted, whether or not the watermark has reached the
-  deadline yet, and opens it afresh: which incarnation a post belongs to never depends on batching.
+  deadline yet, and opens it afresh: which incarnation a post belongs to never depends on batching. Each list is
+  stored as chunks, so a batch writes only the ids it adds (:mod:`streams.issues.idlists`).
 
 Nothing ever iterates over a whole table.
 
@@ -58,6 +59,7 @@ from dataclasses import dataclass, field
 from streams.escalation.events import DEFAULT_SOURCE, build_escalation
 from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
 from streams.issues.facts import label_for, post_facts
+from streams.issues.idlists import IdLists
 from streams.issues.keys import issue_id_for, issue_kind, issue_label
 from streams.issues.signals import fewest_posts_to_escalate, judge, snapshot, window_buckets
 from streams.issues.state import (
@@ -137,7 +139,7 @@ class _Batch:
         self.activity: dict[int, set[str]] = defaultdict(set)
         self.expiry: dict[int, set[str]] = defaultdict(set)
         self.rewind: dict[str, int] = {}
-        self.lists: dict[str, set[str]] = {}
+        self.lists = IdLists(engine.clock_store, clock, chunked=engine.chunked_lists)
         self.out = EngineOutput()
 
     def get(self, issue_id: str) -> dict | None:
@@ -161,11 +163,6 @@ class _Batch:
         self.clock["active"] = int(self.clock.get("active", 0)) + 1
         return state
 
-    def clock_list(self, key: str) -> set[str]:
-        if key not in self.lists:
-            self.lists[key] = set(self.engine.clock_store.get(key) or ())
-        return self.lists[key]
-
 
 class IssueEngine:
     """Groups scored posts into issues, computes their signals, applies the policy, emits escalations."""
@@ -182,8 +179,10 @@ class IssueEngine:
         idle_seconds: float | None = None,
         listening_gap_seconds: float | None = None,
         wall_clock: Callable[[], float] = time.monotonic,
+        chunked_lists: bool = True,
     ) -> None:
         self._policy_source = as_policy_source(policy_source)
+        self.chunked_lists = chunked_lists  # False: id lists written whole, readable by releases before chunks
         self.store = store
         self.clock_store = clock_store if clock_store is not None else {}
         self.claim_lookup = claim_lookup
@@ -397,7 +396,7 @@ class IssueEngine:
         for minute, ids in batch.activity.items():
             if not ids:
                 continue
-            batch.clock_list(f"a{minute}").update(ids)
+            batch.lists.add(f"a{minute}", ids)
             if minute not in clock["am"]:
                 bisect.insort(clock["am"], minute)
         done = clock.get("done")
@@ -420,7 +419,7 @@ class IssueEngine:
                 ids: set[str] = set()
                 for a in pending:
                     if m - w + 1 <= a <= m:
-                        ids |= batch.clock_list(f"a{a}")
+                        ids |= batch.lists.ids(f"a{a}")
                 for issue_id in sorted(ids):
                     held = issue_id in batch.states
                     state = batch.get(issue_id)
@@ -431,7 +430,7 @@ class IssueEngine:
                             batch.release(issue_id)  # (not judged again in this call)
             retired = [a for a in pending if a + w - 1 <= target]
             for a in retired:
-                batch.lists[f"a{a}"] = set()
+                batch.lists.take(f"a{a}")
             clock["am"] = [a for a in pending if a + w - 1 > target]
             clock["done"] = target
             batch.out.watermark = iso((target + 1) * MINUTE_MS)
@@ -582,9 +581,9 @@ class IssueEngine:
             due = [slot for slot in pending if (slot + 1) * schedule.unit_ms <= watermark_ms]
             for slot in due:
                 key = f"{schedule.list_prefix}{slot}"
-                for issue_id in sorted(batch.clock_list(key)):
+                for issue_id in sorted(batch.lists.ids(key)):
                     self._check_expiry(batch, clock, issue_id, schedule, slot, watermark_ms)
-                batch.lists[key] = set()
+                batch.lists.take(key)
             clock[schedule.clock_field] = [slot for slot in pending if slot not in due]
         self._list_expiry(batch, clock)  # re-scheduled issues may land in slots not yet listed
 
@@ -592,7 +591,7 @@ class IssueEngine:
     def _list_expiry(batch: _Batch, clock: dict) -> None:
         pending = clock[EXPIRY.clock_field]
         for slot, ids in batch.expiry.items():
-            batch.clock_list(f"{EXPIRY.list_prefix}{slot}").update(ids)
+            batch.lists.add(f"{EXPIRY.list_prefix}{slot}", ids)
             if slot not in pending:
                 bisect.insort(pending, slot)
         batch.expiry.clear()
@@ -652,13 +651,7 @@ class IssueEngine:
         for issue_id in batch.publish:
             state = batch.states.get(issue_id)
             batch.out.issue_updates.append((issue_id, None if state is None else public_issue(state)))
-        for key, ids in batch.lists.items():
-            stored = self.clock_store.get(key)
-            if not ids:
-                if stored is not None:
-                    del self.clock_store[key]
-            elif stored is None or set(stored) != ids:
-                self.clock_store[key] = sorted(ids)
+        batch.lists.commit()
         self.clock_store[CLOCK_KEY] = clock
 
 

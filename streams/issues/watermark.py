@@ -2,8 +2,8 @@
 
 The clock (a JSON dict stored under ``CLOCK_KEY``) holds what must survive a restart: the newest ``created_at``
 seen (``max_ms``), the last evaluated minute (``done``), each source's watermark (``src``), recently observed
-lateness (``lat``), the active-issue count and the scheduled minutes and expiry slots (``am``, ``xb``; ``xs``: the
-hour slots of earlier releases).
+lateness (``lat``), the active-issue count, the scheduled minutes and expiry slots (``am``, ``xb``; ``xs``: the
+hour slots of earlier releases) and how many chunks each of their id lists has (``lc``, :mod:`streams.issues.idlists`).
 :class:`SourceWatch` holds what must not survive one: when this engine last heard each source, measured in its
 own wall time, so that a silent source stops being waited for (see the engine's module docstring).
 """
@@ -28,13 +28,15 @@ def load_clock(clock_store: Mapping[str, dict]) -> dict:
     """A working copy of the stored clock (a fresh one if none is stored)."""
     clock = clock_store.get(CLOCK_KEY)
     if clock is None:
-        return {"v": 1, "max_ms": None, "done": None, "src": {}, "lat": {}, "active": 0, "am": [], "xb": [], "xs": []}
+        return {"v": 1, "max_ms": None, "done": None, "src": {}, "lat": {}, "active": 0, "am": [], "xb": [], "xs": [],
+                "lc": {}}
     clock = dict(clock)
     clock["am"] = list(clock.get("am") or [])
     clock["xb"] = list(clock.get("xb") or [])
     clock["xs"] = list(clock.get("xs") or [])
     clock["src"] = dict(clock.get("src") or {})
     clock["lat"] = dict(clock.get("lat") or {})
+    clock["lc"] = dict(clock.get("lc") or {})
     return clock
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from streams.issues.engine import EXPIRY, LEGACY_EXPIRY, IssueEngine
+from streams.issues.idlists import COUNTS_FIELD, IdLists
 from streams.issues.timeutil import HOUR_MS, MINUTE_MS, parse_ms
 from streams.policy import load_policy
 from tests.issues.helpers import T0, JsonStore, chatter, scored_post
@@ -23,7 +24,13 @@ def _lone_posts(at_minute: int) -> list[dict]:
 
 
 def _clock_keys(clock: JsonStore, prefix: str) -> list[str]:
-    return [key for key in clock.data if key.startswith(prefix) and key[len(prefix):].isdigit()]
+    """The keys of the lists under ``prefix``: ``<prefix><slot>`` or, a chunk of one, ``<prefix><slot>.<n>``."""
+    return [key for key in clock.data if key.startswith(prefix) and _slot(key, prefix) is not None]
+
+
+def _slot(key: str, prefix: str) -> int | None:
+    slot = key[len(prefix):].split(".")[0]
+    return int(slot) if slot.isdigit() else None
 
 
 def _run_until(engine: IssueEngine, until_minute: int, start_minute: int) -> int:
@@ -57,7 +64,7 @@ def test_an_idle_issue_closes_within_one_slot_of_its_deadline_not_at_the_end_of_
     assert (deadline_ms // HOUR_MS + 1) * HOUR_MS - slot_end_ms >= 40 * MINUTE_MS
     done_ms = (engine.watermark_minute + 1) * MINUTE_MS
     assert not [key for key in _clock_keys(clock, EXPIRY.list_prefix)
-                if (int(key[len(EXPIRY.list_prefix):]) + 1) * EXPIRY.unit_ms <= done_ms]  # no scheduling residue
+                if (_slot(key, EXPIRY.list_prefix) + 1) * EXPIRY.unit_ms <= done_ms]  # no scheduling residue
 
 
 def _as_previous_release(store: JsonStore, clock: JsonStore) -> None:
@@ -69,6 +76,13 @@ def _as_previous_release(store: JsonStore, clock: JsonStore) -> None:
         state[LEGACY_EXPIRY.state_field] = None if slot is None else slot * EXPIRY.unit_ms // HOUR_MS
         store[key] = state
     record = clock["clock"]
+    whole = IdLists(clock, record, chunked=False)  # that release wrote every list whole
+    for key in list(record[COUNTS_FIELD]):
+        ids = set(whole.ids(key))
+        whole.take(key)
+        whole.add(key, ids)
+    whole.commit()
+    del record[COUNTS_FIELD]
     hours: dict[int, set[str]] = {}
     for slot in record.pop(EXPIRY.clock_field):
         key = f"{EXPIRY.list_prefix}{slot}"
