@@ -12,8 +12,8 @@ batch's additions become a new chunk on top, merged with the chunks below it whi
 size, so the chunks at least halve in size going up: a list has at most about log2(its size) chunks, and its ids
 are written about that many times each at most instead of once per batch. Positions above ``n`` may hold chunks a
 merge left behind (a crash before the clock is written leaves the same); nothing reads them, later pushes
-overwrite them, and taking the list deletes them. A whole list written under ``<key>`` by releases before this one is read too, and deleted when the
-list is taken.
+overwrite them, and taking the list deletes them. A whole list written under ``<key>`` by releases before this one
+is read too, and deleted when the list is taken.
 
 Releases before this one read only that whole list, so a partition handed to one of them would not see the ids in
 chunks: issues with posts in the last minutes would not be judged in those minutes. A rolling upgrade from such a

@@ -3,7 +3,8 @@
 The clock (a JSON dict stored under ``CLOCK_KEY``) holds what must survive a restart: the newest ``created_at``
 seen (``max_ms``), the last evaluated minute (``done``), each source's watermark (``src``), recently observed
 lateness (``lat``), the active-issue count, the scheduled minutes and expiry slots (``am``, ``xb``; ``xs``: the
-hour slots of earlier releases) and how many chunks each of their id lists has (``lc``, :mod:`streams.issues.idlists`).
+hour slots of earlier releases) and how many chunks each of their id lists has (``lc``,
+:mod:`streams.issues.idlists`).
 :class:`SourceWatch` holds what must not survive one: when this engine last heard each source, measured in its
 own wall time, so that a silent source stops being waited for (see the engine's module docstring).
 """
