@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 
 import orjson
 from faust.streams import _current_event
@@ -55,12 +55,19 @@ TICK_INTERVAL_SECONDS = 10.0
 LISTENING_GAP_SECONDS = 3 * TICK_INTERVAL_SECONDS
 
 
-class PartitionView(MutableMapping):
-    """The slice of a table that belongs to one source partition, under keys that cannot collide across them."""
+def _count_clock_write(key: str, value) -> None:
+    metrics.issue_clock_written_records.inc()
+    metrics.issue_clock_written_bytes.inc(len(key) + len(orjson.dumps(value)))
 
-    def __init__(self, table, partition: int) -> None:
+
+class PartitionView(MutableMapping):
+    """The slice of a table that belongs to one source partition, under keys that cannot collide across them;
+    ``on_write(key, value)`` is told of each value written."""
+
+    def __init__(self, table, partition: int, on_write: Callable[[str, object], None] | None = None) -> None:
         self._table = table
         self._prefix = f"p{partition}:"
+        self._on_write = on_write
 
     def __getitem__(self, key: str) -> dict:
         value = self._table.get(self._prefix + key)
@@ -70,6 +77,8 @@ class PartitionView(MutableMapping):
 
     def __setitem__(self, key: str, value: dict) -> None:
         self._table[self._prefix + key] = value
+        if self._on_write is not None:
+            self._on_write(self._prefix + key, value)
 
     def __delitem__(self, key: str) -> None:
         del self._table[self._prefix + key]
@@ -106,7 +115,7 @@ async def track_issues(stream):
             engine = engines.get(partition)
             if engine is None:
                 engine = engines[partition] = IssueEngine(
-                    policy_source, issue_store, clock_store=PartitionView(partition_clock, partition),
+                    policy_source, issue_store, clock_store=PartitionView(partition_clock, partition, _count_clock_write),
                     claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
                     listening_gap_seconds=LISTENING_GAP_SECONDS,
                     chunked_lists=settings.issue_lists == "chunked",

@@ -59,6 +59,15 @@ issue_state_written_bytes = Counter(
 issue_state_written_records = Counter(
     "sigap_issue_state_written_records", "Records this worker wrote to the issue-state changelog.", registry=REGISTRY
 )
+issue_clock_written_bytes = Counter(
+    "sigap_issue_clock_written_bytes",
+    "Bytes this worker wrote to the issue-clock changelog (JSON of records and keys; deletions not counted): each "
+    "partition's watermark and its lists of issues to judge and to expire.",
+    registry=REGISTRY,
+)
+issue_clock_written_records = Counter(
+    "sigap_issue_clock_written_records", "Records this worker wrote to the issue-clock changelog.", registry=REGISTRY
+)
 posts_labelled = Counter(
     "sigap_posts_labelled",
     "Scored posts by the label each model gave them (hoax: hoax/valid, sentiment: negative/neutral/positive, "

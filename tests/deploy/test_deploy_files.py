@@ -40,6 +40,8 @@ COUNTERS = {
     "sigap_feedback_total": {"verdict"},
     "sigap_issue_state_written_bytes_total": set(),
     "sigap_issue_state_written_records_total": set(),
+    "sigap_issue_clock_written_bytes_total": set(),
+    "sigap_issue_clock_written_records_total": set(),
     "sigap_posts_labelled_total": {"model", "label"},
     "sigap_issue_posts_total": {"outcome"},
     "sigap_notify_events_total": {"outcome"},  # `sigap notify`, job sigap-notify

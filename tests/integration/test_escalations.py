@@ -133,6 +133,8 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
         assert f'sigap_escalation_detection_seconds_count{{level="{level}"}} {float(n)}' in metrics
     written = re.search(r"^sigap_issue_state_written_bytes_total (\S+)$", metrics, re.M)
     assert written and float(written.group(1)) > 0  # the issue store reports what it writes to the changelog
+    clock = re.search(r"^sigap_issue_clock_written_bytes_total (\S+)$", metrics, re.M)
+    assert clock and float(clock.group(1)) > 0  # and so does the partitions' clock
     reached = dict(re.findall(r'^sigap_issue_posts_total\{outcome="(\w+)"\} (\S+)$', metrics, re.M))
     assert float(reached["counted"]) + float(reached["late"]) == len(posts)  # every post reached its issue
     assert float(reached["duplicate"]) == float(reached["invalid"]) == 0
