@@ -321,7 +321,7 @@ class IssueEngine:
             bucket = state["m"].get(key)
             # (a rewind can bring a minute that was already folded back into detail: check both)
             if (bucket is not None and seen_in_bucket(bucket, facts.id_hash)) or seen_folded(state, key, facts.id_hash):
-                batch.out.duplicates += 1
+                self._list_again(batch, clock, state, minute, ms)
                 return
             if bucket is None:
                 bucket = state["m"][key] = new_bucket(ms)
@@ -334,7 +334,7 @@ class IssueEngine:
             horizon = evaluated - w - rewind - policy.windows.baseline_minutes + 1
             if minute > horizon:  # as in _fold: counts (and ids) up to the horizon are dropped
                 if seen_folded(state, key, facts.id_hash):
-                    batch.out.duplicates += 1
+                    self._list_again(batch, clock, state, minute, ms)
                     return
                 state["c"][key] = state["c"].get(key, 0) + 1
                 remember_folded_ids(state, key, [facts.id_hash])
@@ -360,6 +360,20 @@ class IssueEngine:
             schedule_evaluations(state, minute if done is None else max(minute, done + 1), minute + w - 1)
         self._schedule_expiry(batch, state, policy)
         batch.dirty.add(issue_id)
+
+    @staticmethod
+    def _list_again(batch: _Batch, clock: dict, state: dict, minute: int, ms: int) -> None:
+        """A post already counted: its issue is listed again where counting it listed it (the lists are sets, so
+        normally nothing changes). A batch redone after the worker was killed between writing its issue states and
+        its lists and clock finds its posts counted but their issues listed nowhere: unjudged, never expiring."""
+        batch.out.duplicates += 1
+        done = clock.get("done")
+        if done is None or minute + batch.policy.windows.evaluation_minutes - 1 > done:
+            batch.activity[minute].add(state["id"])
+        if state.get(EXPIRY.state_field) is not None:
+            batch.expiry[state[EXPIRY.state_field]].add(state["id"])
+        if clock["max_ms"] is None or ms > clock["max_ms"]:
+            clock["max_ms"] = ms
 
     # --- feedback -------------------------------------------------------------------------------------------
 
@@ -436,6 +450,8 @@ class IssueEngine:
             batch.out.watermark = iso((target + 1) * MINUTE_MS)
         if clock.get("done") is not None:
             self._expire(batch, clock, (clock["done"] + 1) * MINUTE_MS)
+        else:
+            self._list_expiry(batch, clock)  # nothing judged yet, nothing to expire: still list what is scheduled
 
     def _evaluate(self, batch: _Batch, state: dict, minute: int) -> None:
         if state["eval"] is not None and minute <= state["eval"]:

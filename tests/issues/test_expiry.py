@@ -180,3 +180,17 @@ def test_a_post_long_after_feedback_on_an_issue_without_posts_starts_it_afresh()
     assert (out.posts, out.invalid, out.expired) == (1, 0, 1)
     state = engine.state(issue_id)
     assert state["n"] == 1 and state["status"] == "active"
+
+
+def test_issues_whose_posts_all_came_before_the_first_judged_minute_still_expire():
+    """A partition's first batches come before it judges any minute (its watermark has not passed one yet): the
+    expiry of their issues is listed all the same, or they would be held until another post."""
+    store, clock = JsonStore(), JsonStore()
+    engine = IssueEngine(load_policy(), store, clock, expected_sources=1)  # judged as far as the source's marks
+    lone = _lone_posts(at_minute=0)
+    engine.process(lone)
+    assert engine.watermark_minute is None  # nothing judged yet
+    assert _clock_keys(clock, EXPIRY.list_prefix)
+    post = scored_post(99999, "kabar pagi dari pasar", T0 + timedelta(hours=8))
+    later = engine.process([post, {"kind": "watermark", "source": "0", "time": post["created_at"]}])
+    assert later.expired == len(lone) and all(engine.state(post["scores"]["issue_id"]) is None for post in lone)

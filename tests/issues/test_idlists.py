@@ -217,3 +217,43 @@ def test_engines_switching_list_format_mid_stream_publish_what_either_format_alo
     assert any(escalations for escalations, *_ in chunked[:-1]) and any(expired for *_, expired in chunked[:-1])
     assert chunked == whole == switching and chunked_states == whole_states == switching_states
     assert any("." in key for key in chunked_clock.data) and not any("." in key for key in whole_clock.data)
+
+
+def test_a_batch_redone_after_a_crash_before_its_lists_were_written_lists_its_issues_again():
+    """The worker is killed after a batch's issue states are written and before its lists and clock are: redone,
+    the batch finds every post already counted, yet its issues must still be judged, escalate and expire. (As in
+    the worker, the partition's watermark comes from its source's watermark records, so the batch of posts judges
+    nothing itself.)"""
+    from datetime import timedelta
+
+    from streams.issues.engine import IssueEngine
+    from streams.policy import load_policy
+    from tests.issues.helpers import T0, chatter
+    from tests.issues.test_engine import hoax_burst
+
+    def marker(posts):
+        return {"kind": "watermark", "source": "0", "time": max(post["created_at"] for post in posts)}
+
+    burst = hoax_burst(minutes=6)
+    later = chatter(3, 2, start=T0 + timedelta(hours=8), prefix="later")
+    batches = [burst, [marker(burst)], later + [marker(later)]]
+
+    def run(crash: bool) -> tuple:
+        store, clock = JsonStore(), CrashingStore({})
+        outputs = []
+        if crash:
+            clock.fail_at = 1  # the clock table's first write: states written, lists and clock not
+            with pytest.raises(RuntimeError, match="killed"):
+                IssueEngine(load_policy(), store, clock, expected_sources=1).process(burst)
+            clock.fail_at = None
+            assert store.data and not clock.data
+        for batch in batches:  # (the burst redone after the crash: its posts are duplicates now)
+            out = IssueEngine(load_policy(), store, clock, expected_sources=1).process(batch)
+            outputs.append(([e["id"] for _, e in out.escalations], [e["id"] for _, e in out.lifecycle], out.expired))
+        engine = IssueEngine(load_policy(), store, clock, expected_sources=1)
+        outputs.append([e["id"] for _, e in engine.flush(final=True).escalations])
+        return outputs, {key: engine.state(key) for key in sorted(store)}
+
+    uninterrupted, states = run(crash=False)
+    assert not uninterrupted[0][0] and uninterrupted[1][0] and uninterrupted[2][1:] == ([uninterrupted[2][1][0]], 1)
+    assert run(crash=True) == (uninterrupted, states)
