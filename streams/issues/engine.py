@@ -354,7 +354,7 @@ class IssueEngine:
         if newest is not None and ms < newest:
             observe_lateness(clock, newest, newest - ms, policy)
         clock["max_ms"] = ms if newest is None else max(newest, ms)
-        if done is None or minute + w - 1 > done:
+        if self._still_judged(clock, minute, policy):
             batch.activity[minute].add(issue_id)
             # the minutes _advance will evaluate this issue in for this post: from the next one to judge
             schedule_evaluations(state, minute if done is None else max(minute, done + 1), minute + w - 1)
@@ -367,8 +367,7 @@ class IssueEngine:
         normally nothing changes). A batch redone after the worker was killed between writing its issue states and
         its lists and clock finds its posts counted but their issues listed nowhere: unjudged, never expiring."""
         batch.out.duplicates += 1
-        done = clock.get("done")
-        if done is None or minute + batch.policy.windows.evaluation_minutes - 1 > done:
+        if IssueEngine._still_judged(clock, minute, batch.policy):
             batch.activity[minute].add(state["id"])
         if state.get(EXPIRY.state_field) is not None:
             batch.expiry[state[EXPIRY.state_field]].add(state["id"])
@@ -448,10 +447,9 @@ class IssueEngine:
             clock["am"] = [a for a in pending if a + w - 1 > target]
             clock["done"] = target
             batch.out.watermark = iso((target + 1) * MINUTE_MS)
+        self._list_expiry(batch, clock)  # (before any minute is judged too)
         if clock.get("done") is not None:
             self._expire(batch, clock, (clock["done"] + 1) * MINUTE_MS)
-        else:
-            self._list_expiry(batch, clock)  # nothing judged yet, nothing to expire: still list what is scheduled
 
     def _evaluate(self, batch: _Batch, state: dict, minute: int) -> None:
         if state["eval"] is not None and minute <= state["eval"]:
@@ -591,7 +589,6 @@ class IssueEngine:
         batch.expiry[slot].add(state["id"])
 
     def _expire(self, batch: _Batch, clock: dict, watermark_ms: int) -> None:
-        self._list_expiry(batch, clock)
         for schedule in (EXPIRY, LEGACY_EXPIRY):
             pending = clock[schedule.clock_field]
             due = [slot for slot in pending if (slot + 1) * schedule.unit_ms <= watermark_ms]
@@ -647,10 +644,13 @@ class IssueEngine:
     @staticmethod
     def _has_pending(state: dict, clock: dict, policy: Policy) -> bool:
         last = state.get("last_ms")
-        if last is None:
-            return False
+        return last is not None and IssueEngine._still_judged(clock, last // MINUTE_MS, policy)
+
+    @staticmethod
+    def _still_judged(clock: dict, minute: int, policy: Policy) -> bool:
+        """Whether a post of ``minute`` still has minutes to be judged in (its window's last one is not done)."""
         done = clock.get("done")
-        return done is None or last // MINUTE_MS + policy.windows.evaluation_minutes - 1 > done
+        return done is None or minute + policy.windows.evaluation_minutes - 1 > done
 
     # --- commit ---------------------------------------------------------------------------------------------
 
