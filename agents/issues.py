@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 
 import orjson
 from faust.streams import _current_event
@@ -105,35 +105,56 @@ def _decode(event) -> dict | None:
 async def track_issues(stream):
     scorer = await ready_scorer()
     engines: dict[int, IssueEngine] = {}
+
+    def engine_for(partition: int) -> IssueEngine:
+        engine = engines.get(partition)
+        if engine is None:
+            engine = engines[partition] = IssueEngine(
+                policy_source, issue_store, clock_store=PartitionView(partition_clock, partition, _count_clock_write),
+                claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
+                listening_gap_seconds=LISTENING_GAP_SECONDS,
+                chunked_lists=settings.issue_lists == "chunked",
+            )
+        return engine
+
     async for events in stream.noack_take(settings.batch_size, within=settings.batch_within_seconds):
-        by_partition: dict[int, list] = defaultdict(list)
-        for event in events:
-            by_partition[event.message.partition].append(event)
-        outputs = []
-        for partition, partition_events in sorted(by_partition.items()):
-            _current_event.set(weakref.ref(partition_events[-1]))  # table writes follow this partition
-            engine = engines.get(partition)
-            if engine is None:
-                engine = engines[partition] = IssueEngine(
-                    policy_source, issue_store, clock_store=PartitionView(partition_clock, partition, _count_clock_write),
-                    claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
-                    listening_gap_seconds=LISTENING_GAP_SECONDS,
-                    chunked_lists=settings.issue_lists == "chunked",
-                )
-            records = [record for record in map(_decode, partition_events) if record is not None]
-            out = engine.process(records)
-            for issue_id, state in out.issue_updates:
-                outputs.append((topics.issues, issue_id, None if state is None else encode(state)))
-            for issue_id, event in out.escalations:
-                outputs.append((topics.escalations, issue_id, encode(event)))
-                metrics.observe_escalation(event)
-            for issue_id, event in out.lifecycle:
-                outputs.append((topics.escalations, issue_id, encode(event)))
-            metrics.count_issue_posts(out)
-            for verdict, count in out.feedback_counts.items():
-                metrics.feedback.labels(verdict=verdict).inc(count)
-        await publish(outputs)
+        await apply_batch(events, engine_for, publish)
         await acknowledge(stream, events)
+
+
+async def apply_batch(events: list, engine_for: Callable[[int], IssueEngine],
+                      send: Callable[[list], Awaitable[None]]) -> None:
+    """Run a batch through the partitions' engines, deliver what it publishes, then write the states.
+
+    In that order (:class:`streams.issues.engine.PreparedCall`): a worker killed before the writes publishes the
+    same escalations again when it reads the batch again, where one killed after writing states that record them
+    would never publish them.
+    """
+    by_partition: dict[int, list] = defaultdict(list)
+    for event in events:
+        by_partition[event.message.partition].append(event)
+    prepared = []
+    outputs = []
+    for partition, partition_events in sorted(by_partition.items()):
+        records = [record for record in map(_decode, partition_events) if record is not None]
+        call = engine_for(partition).prepare(records)
+        prepared.append((partition_events[-1], call))
+        out = call.out
+        for issue_id, state in out.issue_updates:
+            outputs.append((topics.issues, issue_id, None if state is None else encode(state)))
+        for issue_id, event in out.escalations:
+            outputs.append((topics.escalations, issue_id, encode(event)))
+        for issue_id, event in out.lifecycle:
+            outputs.append((topics.escalations, issue_id, encode(event)))
+    await send(outputs)
+    for last_event, call in prepared:
+        _current_event.set(weakref.ref(last_event))  # table writes follow this partition
+        out = call.commit()
+        for _, event in out.escalations:
+            metrics.observe_escalation(event)
+        metrics.count_issue_posts(out)
+        for verdict, count in out.feedback_counts.items():
+            metrics.feedback.labels(verdict=verdict).inc(count)
 
 
 @app.timer(interval=TICK_INTERVAL_SECONDS)

@@ -126,6 +126,27 @@ class EngineOutput:
     watermark: str | None = None  # end of the last evaluated minute
 
 
+class PreparedCall:
+    """One engine call, evaluated and not yet written: ``out`` is what to publish; ``commit()`` writes the states,
+    lists and clock the call changed (and returns ``out``).
+
+    The worker publishes ``out`` and waits for its delivery before committing. A worker killed between the two then
+    restarts from the states before the call and, reading the unacknowledged input again, publishes the same
+    events again (same ids: duplicates, never a loss). Committed first, the states would record the escalation
+    levels as reached, and the call read again would not publish them. A second call before the commit would read
+    the stores as they were before the first, so an engine has one call prepared at a time (a second raises)."""
+
+    __slots__ = ("out", "_write")
+
+    def __init__(self, out: EngineOutput, write: Callable[[], None]) -> None:
+        self.out = out
+        self._write = write
+
+    def commit(self) -> EngineOutput:
+        self._write()
+        return self.out
+
+
 class _Batch:
     """Per-call working set: states loaded once, written back once."""
 
@@ -189,6 +210,7 @@ class IssueEngine:
         self.event_source = event_source
         self.sources = SourceWatch(expected_sources, idle_seconds, listening_gap_seconds, wall_clock)
         self._fewest: tuple[Policy | None, int] = (None, 0)  # (policy, fewest_posts_to_escalate(policy))
+        self._uncommitted = False  # a call prepared and not yet committed
 
     # --- public ---------------------------------------------------------------------------------------------
 
@@ -207,7 +229,13 @@ class IssueEngine:
 
     def process(self, records: Iterable[dict]) -> EngineOutput:
         """Apply a batch of scored posts, feedback and watermark records; evaluate the minutes the watermark
-        passed; return what to publish."""
+        passed; write the states; return what to publish."""
+        return self.prepare(records).commit()
+
+    def prepare(self, records: Iterable[dict]) -> PreparedCall:
+        """What :meth:`process` does, without writing anything yet: publish the call's ``out`` first, then
+        ``commit()`` it (see :class:`PreparedCall`)."""
+        self._begin()
         policy = self._policy_source.current()
         clock = load_clock(self.clock_store)
         batch = _Batch(self, policy, clock)
@@ -241,9 +269,8 @@ class IssueEngine:
             target = max(target if target is not None else -1, final_minute(clock, policy) or -1)
             target = None if target < 0 else target
         self._advance(batch, clock, target)
-        self._commit(batch, clock)
         sources.end_call()
-        return batch.out
+        return self._prepared(batch, clock)
 
     def flush(self, final: bool = False) -> EngineOutput:
         """Evaluate without waiting for the allowed lateness.
@@ -251,6 +278,7 @@ class IssueEngine:
         ``final=False`` (the input is idle): every minute before the one holding the latest post.
         ``final=True`` (the input has ended, as at the end of ``sigap simulate``): every pending minute.
         """
+        self._begin()
         policy = self._policy_source.current()
         clock = load_clock(self.clock_store)
         batch = _Batch(self, policy, clock)
@@ -260,8 +288,7 @@ class IssueEngine:
         elif clock.get("max_ms") is not None:
             target = clock["max_ms"] // MINUTE_MS - 1
         self._advance(batch, clock, target)
-        self._commit(batch, clock)
-        return batch.out
+        return self._prepared(batch, clock).commit()
 
     def issue(self, issue_id: str) -> dict | None:
         """The public record of one issue (as published on the issues topic), or None."""
@@ -654,7 +681,19 @@ class IssueEngine:
 
     # --- commit ---------------------------------------------------------------------------------------------
 
+    def _begin(self) -> None:
+        if self._uncommitted:
+            raise RuntimeError("the engine's previous call was prepared and never committed")
+
+    def _prepared(self, batch: _Batch, clock: dict) -> PreparedCall:
+        for issue_id in batch.publish:
+            state = batch.states.get(issue_id)
+            batch.out.issue_updates.append((issue_id, None if state is None else public_issue(state)))
+        self._uncommitted = True
+        return PreparedCall(batch.out, lambda: self._commit(batch, clock))
+
     def _commit(self, batch: _Batch, clock: dict) -> None:
+        self._uncommitted = False
         for issue_id in batch.dirty:
             state = batch.states.get(issue_id)
             if state is None:
@@ -664,9 +703,6 @@ class IssueEngine:
                     pass
             else:
                 self.store[issue_id] = state
-        for issue_id in batch.publish:
-            state = batch.states.get(issue_id)
-            batch.out.issue_updates.append((issue_id, None if state is None else public_issue(state)))
         batch.lists.commit()
         self.clock_store[CLOCK_KEY] = clock
 
