@@ -8,7 +8,6 @@ hand the state to the wrong worker.
 
 from __future__ import annotations
 
-import logging
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -23,10 +22,10 @@ from streams.app import app, settings, topics
 from streams.issues.encoded import EncodedValues
 from streams.issues.engine import IssueEngine
 from streams.issues.store import SplitStateStore
+from streams.pipeline import RawMessage, dead_letter_for
 from streams.policy import PolicySource
+from streams.records.errors import InvalidInput, InvalidReason
 from streams.topics import STATE_MAX_MESSAGE_BYTES
-
-log = logging.getLogger(__name__)
 
 # Keys are JSON (Faust's table default); values are JSON too, but held as their encoding (bytes) rather than as
 # Python objects, which take about three times the memory (streams.issues.encoded); the changelog carries the same
@@ -91,14 +90,25 @@ class PartitionView(MutableMapping):
         return sum(1 for _ in self)
 
 
-def _decode(event) -> dict | None:
+def _decode(event):
+    """The record an issue event carries (any JSON: the engine rejects what it cannot use)."""
+    value = event.message.value
+    if value is None:
+        raise InvalidInput.empty()
     try:
-        return orjson.loads(event.message.value)
-    except (orjson.JSONDecodeError, TypeError):
-        # Only Sigap writes this internal topic; a bad record here is a bug upstream, not user input.
-        log.error("skipping undecodable issue event topic=%s partition=%d offset=%d",
-                  event.message.topic, event.message.partition, event.message.offset)
-        return None
+        return orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(InvalidReason.INVALID_JSON, str(exc)) from None
+
+
+def _dead_letter(event, error: InvalidInput) -> tuple:
+    """Only Sigap writes this internal topic, so a record here that cannot be used is a bug upstream; it is kept on
+    the dead-letter topic like a bad input, to be sent back (`sigap dlq redrive`) once fixed."""
+    message = event.message
+    letter = dead_letter_for(RawMessage(message.key, message.value, message.topic, message.partition, message.offset),
+                             error)
+    metrics.posts_invalid.labels(reason=letter.reason).inc()
+    return topics.dlq, letter.key, encode(letter.record)
 
 
 @app.agent(topics.issue_events)
@@ -136,10 +146,17 @@ async def apply_batch(events: list, engine_for: Callable[[int], IssueEngine],
     prepared = []
     outputs = []
     for partition, partition_events in sorted(by_partition.items()):
-        records = [record for record in map(_decode, partition_events) if record is not None]
+        records, carriers = [], []
+        for event in partition_events:
+            try:
+                records.append(_decode(event))
+                carriers.append(event)
+            except InvalidInput as error:
+                outputs.append(_dead_letter(event, error))
         call = engine_for(partition).prepare(records)
         prepared.append((partition_events[-1], call))
         out = call.out
+        outputs.extend(_dead_letter(carriers[position], error) for position, error in out.rejected)
         for issue_id, state in out.issue_updates:
             outputs.append((topics.issues, issue_id, None if state is None else encode(state)))
         for issue_id, event in out.escalations:

@@ -85,7 +85,7 @@ issue_posts = Counter(
     "sigap_issue_posts",
     "Scored posts the issue engine received, by outcome: counted (in time), late (counted, but its minute was "
     "already judged: re-judged within the policy's rewind_minutes, otherwise only in the issue's totals), "
-    "duplicate (already counted: redelivery), invalid (a record the engine could not use; logged).",
+    "duplicate (already counted: redelivery), invalid (a record the engine could not use; dead-lettered).",
     ["outcome"], registry=REGISTRY,
 )
 ISSUE_POST_OUTCOMES = ("counted", "late", "duplicate", "invalid")

@@ -7,7 +7,8 @@ the runbook's repair path: dump the originals of one reason, fix them, and send 
 ``redrive`` re-sends the original values, unchanged and with their original keys, to the topic each came from.
 That helps when the fault was not the message's: ``processing_failed`` after a model fix, or a validation rule
 that a new release relaxed. A message that is still invalid comes back to the dead-letter topic as a new record.
-Only this deployment's input topics are written; a tombstone (``empty_value``) has nothing to re-send.
+Only this deployment's input topics are written (and its internal issue events topic, whose records the issue
+engine could not use: a bug upstream, to re-send once fixed); a tombstone (``empty_value``) has nothing to re-send.
 Re-sending a post twice does not inflate an issue: the issue engine counts a post id once in its signals.
 """
 
@@ -135,10 +136,10 @@ def run_redrive(args: argparse.Namespace) -> int:
     from streams.cli import clients
     from streams.records.deadletter import original_value
     from streams.settings import get_settings
-    from streams.topics import FEEDBACK, POSTS
+    from streams.topics import FEEDBACK, ISSUE_EVENTS, POSTS
 
     settings = get_settings()
-    inputs = {f"{settings.topic_prefix}{POSTS}", f"{settings.topic_prefix}{FEEDBACK}"}
+    inputs = {f"{settings.topic_prefix}{name}" for name in (POSTS, FEEDBACK, ISSUE_EVENTS)}
     letters, _ = _read_letters(args)
     sends = []
     for letter in letters:

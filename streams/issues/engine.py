@@ -85,6 +85,7 @@ from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_
 from streams.policy.loader import as_policy_source
 from streams.policy.model import Policy
 from streams.policy.signals import LEVEL_NAMES
+from streams.records.errors import InvalidInput, InvalidReason
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,9 @@ class EngineOutput:
     posts: int = 0          # scored posts taken into account
     duplicates: int = 0     # posts already counted (at-least-once redelivery)
     late: int = 0           # posts whose minute had already been evaluated
-    invalid: int = 0        # records the engine could not use (logged)
+    invalid: int = 0        # records the engine could not use
+    # each of those as (its position in the call's records, why): the worker dead-letters them
+    rejected: list[tuple[int, InvalidInput]] = field(default_factory=list)
     expired: int = 0        # issues closed for idleness (tombstoned)
     watermark: str | None = None  # end of the last evaluated minute
 
@@ -243,9 +246,9 @@ class IssueEngine:
         now = sources.now()
         sources.begin_call(now, policy)
         ticks = 0
-        for record in records:
+        for position, record in enumerate(records):
             if not isinstance(record, dict):
-                batch.out.invalid += 1
+                self._reject(batch, position, InvalidReason.NOT_AN_OBJECT, f"a JSON {type(record).__name__}")
                 continue
             kind = record.get("kind")
             if kind == "tick":
@@ -259,10 +262,12 @@ class IssueEngine:
                     sources.marker(clock, record, now)
                 else:
                     self._ingest(batch, clock, record)
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                batch.out.invalid += 1
-                log.warning("issue engine skipped a record it cannot use (%s: %s): id=%r", type(exc).__name__,
-                            exc, record.get("id") if isinstance(record, dict) else None)
+            except InvalidInput as exc:
+                self._reject(batch, position, exc.reason, exc.detail)
+            except KeyError as exc:
+                self._reject(batch, position, InvalidReason.MISSING_FIELD, f"no {exc}")
+            except (TypeError, ValueError, AttributeError) as exc:
+                self._reject(batch, position, InvalidReason.INVALID_FIELD, f"{type(exc).__name__}: {exc}")
         target = sources.target_minute(clock, policy, now)
         if ticks and sources.input_idle(now, policy):
             # Nothing but ticks for a while: the input is idle, so judge everything that has arrived.
@@ -299,16 +304,24 @@ class IssueEngine:
         """One issue's state as of the last evaluated minute (quiet evaluations not yet written applied), or None."""
         return _Batch(self, self._policy_source.current(), load_clock(self.clock_store)).get(issue_id)
 
+    @staticmethod
+    def _reject(batch: _Batch, position: int, reason: InvalidReason, detail: str) -> None:
+        log.debug("issue engine cannot use record %d of the call: %s: %s", position, reason.value, detail)
+        batch.out.invalid += 1
+        batch.out.rejected.append((position, InvalidInput(reason, detail)))
+
     # --- ingest ---------------------------------------------------------------------------------------------
 
     def _ingest(self, batch: _Batch, clock: dict, record: dict) -> None:
         policy = batch.policy
         scores = record.get("scores")
         if not isinstance(scores, dict):
-            raise ValueError("not a scored post (no 'scores')")
+            raise InvalidInput(InvalidReason.MISSING_FIELD, "not a scored post (no 'scores')")
         ms = parse_ms(record.get("created_at"))
         if ms is None:
-            raise ValueError(f"unparseable created_at {record.get('created_at')!r}")
+            stamp = record.get("created_at")
+            reason = InvalidReason.MISSING_FIELD if stamp is None else InvalidReason.INVALID_FIELD
+            raise InvalidInput(reason, f"unparseable created_at {stamp!r}")
         claim_match = scores.get("claim_match") if isinstance(scores.get("claim_match"), dict) else None
         issue_id = scores.get("issue_id") or issue_id_for(record, "", [], claim_match)
         issue_id = str(issue_id)
@@ -407,7 +420,8 @@ class IssueEngine:
         issue_id = record.get("issue_id")
         verdict = record.get("verdict")
         if not isinstance(issue_id, str) or not issue_id or verdict not in FEEDBACK_VERDICTS:
-            raise ValueError("feedback needs an issue_id and a verdict among " + ", ".join(FEEDBACK_VERDICTS))
+            raise InvalidInput(InvalidReason.INVALID_FIELD,
+                               "feedback needs an issue_id and a verdict among " + ", ".join(FEEDBACK_VERDICTS))
         state = batch.get(issue_id)
         if state is None:
             # Feedback on an issue this partition no longer (or not yet) holds: remember it, so a false alarm

@@ -20,13 +20,13 @@ class Killed(Exception):
 
 
 class Message:
-    def __init__(self, partition: int, offset: int, record: dict) -> None:
-        self.topic, self.partition, self.offset = "issue-events", partition, offset
-        self.value = orjson.dumps(record)
+    def __init__(self, partition: int, offset: int, record) -> None:
+        self.topic, self.partition, self.offset, self.key = "issue-events", partition, offset, b"key"
+        self.value = record if isinstance(record, bytes) else orjson.dumps(record)
 
 
 class Event:
-    def __init__(self, partition: int, offset: int, record: dict) -> None:
+    def __init__(self, partition: int, offset: int, record) -> None:
         self.message = Message(partition, offset, record)
 
 
@@ -131,3 +131,24 @@ def test_an_engine_holds_one_prepared_call_at_a_time():
     assert not engine.store.data and not engine.clock_store.data
     assert call.commit() is call.out and engine.store.data
     assert engine.process(burst).duplicates == len(burst)
+
+
+def test_records_that_cannot_be_used_are_dead_lettered_with_where_they_were_and_the_rest_is_applied():
+    partition = Partition()
+    burst = hoax_burst(minutes=1)
+    no_time = {key: value for key, value in burst[0].items() if key != "created_at"}
+    batch = [Event(3, 10, b"{not json"), Event(3, 11, burst[0]), Event(3, 12, [1, 2]), Event(3, 13, no_time),
+             Event(3, 14, {"kind": "watermark", "source": "0", "time": "soon"}), Event(3, 15, burst[1])]
+    sent = []
+
+    async def send(messages) -> None:
+        sent.extend((topic.get_topic_name(), key, value) for topic, key, value in messages)
+
+    engine = IssueEngine(load_policy(), partition.store, partition.clock, expected_sources=1)
+    asyncio.run(apply_batch(batch, lambda number: engine, send))
+    letters = [orjson.loads(value) for topic, _, value in sent if topic.endswith("posts.dlq")]
+    assert [(letter["offset"], letter["error"]) for letter in letters] == [
+        (10, "invalid_json"), (12, "not_an_object"), (13, "missing_field"), (14, "invalid_field")]
+    assert all(letter["topic"] == "issue-events" and letter["partition"] == 3 for letter in letters)
+    assert letters[0]["original"] == "{not json"
+    assert engine.process(burst[:2]).duplicates == 2  # the two good posts were counted

@@ -54,3 +54,19 @@ def test_redrive_needs_a_reason_so_nothing_is_re_sent_by_accident(capsys):
 def test_a_bad_since_time_is_refused_before_the_broker_is_asked():
     with pytest.raises(SystemExit, match="RFC 3339"):
         main(["dlq", "list", "--since", "kemarin"])
+
+
+def test_redrive_re_sends_only_to_this_deployment_s_inputs_and_its_issue_events(monkeypatch, capsys):
+    import streams.cli.dlq as dlq
+
+    from streams.settings import Settings
+
+    monkeypatch.setenv("SIGAP_TOPIC_PREFIX", "sigap.")
+    monkeypatch.setattr("streams.settings.get_settings", Settings)
+    topics = ["sigap.posts", "sigap.feedback", "sigap.issues.events", "sigap.escalations", "other.posts"]
+    letters = [Letter(b"k", {**LETTERS[0].record, "topic": topic, "offset": n}, 0, n) for n, topic in enumerate(topics)]
+    monkeypatch.setattr(dlq, "_read_letters", lambda args: (letters, len(letters)))
+    assert main(["dlq", "redrive", "--reason", "invalid_json", "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [f"would re-send k to {topic}" for topic in topics[:3]]
+    assert err.count("skipped (not an input topic of this deployment)") == 2

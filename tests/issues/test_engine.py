@@ -240,6 +240,8 @@ def test_records_the_engine_cannot_use_are_counted_not_fatal():
         good,
     ])
     assert out.invalid == 5 and out.posts == 1
+    assert [(position, error.reason.value) for position, error in out.rejected] == [
+        (0, "missing_field"), (1, "invalid_field"), (2, "invalid_field"), (3, "invalid_field"), (4, "not_an_object")]
 
 
 def test_a_policy_change_takes_effect_on_the_next_batch():
