@@ -45,6 +45,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
+from process_stats import memory_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -92,11 +93,6 @@ def score(posts: list[dict], path: Path) -> None:
     path.write_bytes(b"".join(orjson.dumps(post) + b"\n" for post in scored))
 
 
-def resident_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * 4096 / 1e6
-
-
 VARIANTS = (("objects", "full"), ("encoded", "full"), ("encoded", "quiet"))
 
 
@@ -128,7 +124,7 @@ def run_one(kind: str, judging: str, path: Path, replays: int = 1, hours: float 
     engine = IssueEngine(load_policy(), store, clock)
     written = store.records_written
     gc.collect()
-    before = resident_mb()
+    before = memory_mb()[0]
     cpu = time.process_time()
     outputs = hashlib.blake2b(digest_size=16)
     escalations = 0
@@ -140,7 +136,7 @@ def run_one(kind: str, judging: str, path: Path, replays: int = 1, hours: float 
     cpu = time.process_time() - cpu
     written = store.records_written - written
     gc.collect()
-    grown = resident_mb() - before
+    grown = memory_mb()[0] - before
     encoded = sum(len(v) if type(v) is bytes else len(orjson.dumps(v)) for v in held.values())
     # as the engine reads them: quiet evaluations a held encoding does not have yet applied (IssueEngine._catch_up)
     states = orjson.dumps({key: engine.state(key) for key in sorted(store)}, option=orjson.OPT_SORT_KEYS)

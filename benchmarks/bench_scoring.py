@@ -23,25 +23,15 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from process_stats import memory_mb  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-
-def rss_mb() -> float:
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def pin_one_core() -> None:
@@ -102,13 +92,13 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy as np  # noqa: F401 - loaded before the first RSS reading, so it is not counted as the models'
 
-    rss0 = rss_mb()
+    rss0 = memory_mb()[0]
     t = time.perf_counter()
     from streams.scoring import Scorer
 
     scorer = Scorer.load(args.models_dir, claims=[])
     load_s = time.perf_counter() - t
-    rss_models = rss_mb()
+    rss_models = memory_mb()[0]
 
     claims = build_claims(args.claims, args.seed)
     t = time.perf_counter()
@@ -139,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         n_matched += sum(1 for it in res.items if it.claim_match)
         for k, v in res.seconds_by_model.items():
             totals[k] = totals.get(k, 0.0) + v
-    rss_after = rss_mb()
+    rss_after = memory_mb()[0]
     per_post = {k: v / n_posts * 1e6 for k, v in totals.items()}
     figures = {
         "posts": n_posts,

@@ -35,22 +35,12 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from process_stats import cpu_seconds, memory_mb  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from tests.support.deployment import private_deployment  # noqa: E402
 from tests.support.worker import WorkerProcess, metric_sum  # noqa: E402
 
 SOURCES = ("data/sentiment-smsa/train.csv", "data/hoax-tweets-idnhoaxcorpus/train.csv")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-def memory_mb(pid: int) -> tuple[float, float]:
-    """The process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
-    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return int(status["VmRSS"].split()[0]) / 1000, int(status["VmHWM"].split()[0]) / 1000
 
 
 def topic_records(settings: Settings, suffix: str) -> int:
