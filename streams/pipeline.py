@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from streams.issues.keys import issue_id_for
 from streams.records.deadletter import dead_letter, rfc3339_now
-from streams.records.errors import InvalidInput, InvalidReason
+from streams.records.errors import InvalidInput
 from streams.records.clock import check_not_ahead
 from streams.records.post import created_at, parse_post
 
@@ -120,13 +120,17 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
             post = parse_post(message.value)
             if max_clock_skew_seconds is not None:
                 check_not_ahead(post, "created_at", now, max_clock_skew_seconds)
-        except InvalidInput as exc:
+            event_time = created_at(post)
+        except Exception as exc:  # noqa: BLE001 - whatever a record breaks in validation, the record is poison
+            if not isinstance(exc, InvalidInput):
+                log.exception("validating a post failed topic=%s partition=%d offset=%d",
+                              message.topic, message.partition, message.offset)
             outcome.platforms.append("unknown")
-            outcome.dead_letters.append(dead_letter_for(message, exc))
+            outcome.dead_letters.append(dead_letter_for(message, InvalidInput.of(exc)))
             continue
         outcome.platforms.append(post["platform"])
         valid.append((message, post))
-        event_time, newest = created_at(post), outcome.source_watermarks.get(message.partition)
+        newest = outcome.source_watermarks.get(message.partition)
         if newest is None or event_time > newest:
             outcome.source_watermarks[message.partition] = event_time
     if not valid:
@@ -142,6 +146,5 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
         try:
             outcome.scored.extend(score_posts([post], scorer))
         except Exception as exc:  # noqa: BLE001 - a post that breaks a model is poison, not a worker fault
-            failure = InvalidInput(InvalidReason.PROCESSING_FAILED, f"{type(exc).__name__}: {exc}")
-            outcome.dead_letters.append(dead_letter_for(message, failure))
+            outcome.dead_letters.append(dead_letter_for(message, InvalidInput.of(exc)))
     return outcome

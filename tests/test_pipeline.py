@@ -39,3 +39,27 @@ def test_the_allowed_skew_is_the_setting(scorer):
     messages = [_message(0, "2026-11-27T01:05:00Z")]
     assert process_messages(messages, scorer, max_clock_skew_seconds=60, now=NOW).dead_letters
     assert not process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW).dead_letters
+
+
+def test_a_lowercase_rfc_3339_time_is_scored(scorer):
+    outcome = process_messages([_message(0, "2026-11-27t00:58:00z")], scorer, max_clock_skew_seconds=600, now=NOW)
+    assert [post["id"] for post in outcome.scored] == ["p0"] and not outcome.dead_letters
+    assert outcome.source_watermarks == {3: datetime(2026, 11, 27, 0, 58, tzinfo=UTC)}
+
+
+def test_a_post_that_breaks_validation_itself_is_dead_lettered_not_raised(scorer, monkeypatch):
+    import streams.pipeline as pipeline
+
+    real = pipeline.check_not_ahead
+
+    def breaks_on_p1(post, *args):
+        if post["id"] == "p1":
+            raise ValueError("a bug the post found")
+        return real(post, *args)
+
+    monkeypatch.setattr(pipeline, "check_not_ahead", breaks_on_p1)
+    messages = [_message(n, "2026-11-27T00:58:00Z") for n in range(3)]
+    outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
+    assert [post["id"] for post in outcome.scored] == ["p0", "p2"]
+    (letter,) = outcome.dead_letters
+    assert letter.reason == "processing_failed" and "a bug the post found" in letter.record["detail"]

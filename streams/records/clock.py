@@ -1,4 +1,8 @@
-"""Times a record cannot hold.
+"""Times a record cannot hold, and reading the times it holds.
+
+Every time a record holds is read by ``parse_time``, and the schema accepts a time only if ``parse_time`` reads it
+(``EventTime``): Pydantic alone also takes lowercase ``t``/``z`` (RFC 3339 allows them) and strings of digits (as
+Unix times), which the code reading the accepted records then failed on.
 
 Before 1990 (``EventTime``, checked with the schema): no online post is that old, so such a time is a zero or
 default date (1970-01-01, 0001-01-01), and the issue engine's windows would reach before year 1.
@@ -10,14 +14,32 @@ until then."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from streams.records.errors import InvalidInput, InvalidReason
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+# RFC 3339 date-time (``T``/``Z`` in either case, or a space between date and time), with seconds optional and the
+# offset's colon too, as the schema accepted before this pattern existed
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})")
+
+
+def parse_time(stamp: str) -> datetime:
+    """A time the schema accepted (``EventTime``)."""
+    return datetime.fromisoformat(stamp.upper())
+
+
+def _readable(value: object) -> datetime:
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 time with its offset, e.g. 2026-11-27T08:00:00Z or "
+                         "2026-11-27T15:00:00+07:00")
+    return parse_time(value)
 
 
 def _not_before_1990(value: datetime) -> datetime:
@@ -26,7 +48,7 @@ def _not_before_1990(value: datetime) -> datetime:
     return value
 
 
-EventTime = Annotated[AwareDatetime, AfterValidator(_not_before_1990)]
+EventTime = Annotated[AwareDatetime, BeforeValidator(_readable), AfterValidator(_not_before_1990)]
 
 # Indonesia's zones: a producer that writes local time with a "Z" puts its records this many hours in the future
 _LOCAL_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
@@ -36,7 +58,7 @@ def check_not_ahead(record: dict, field: str, now: datetime, max_ahead_seconds: 
     """Raise `InvalidInput` (created_in_future) when the record's RFC 3339 time ``field``, already validated, is
     more than ``max_ahead_seconds`` after ``now``."""
     stamp = record[field]
-    ahead = datetime.fromisoformat(stamp.replace("Z", "+00:00")) - now
+    ahead = parse_time(stamp) - now
     max_ahead = timedelta(seconds=max_ahead_seconds)
     if ahead <= max_ahead:
         return

@@ -31,3 +31,11 @@ class InvalidInput(ValueError):
     @classmethod
     def empty(cls) -> InvalidInput:
         return cls(InvalidReason.EMPTY_VALUE, "the record has no value (a tombstone)")
+
+    @classmethod
+    def of(cls, exc: Exception) -> InvalidInput:
+        """What a record is dead-lettered as when handling it raised ``exc``: a bug the record found is
+        ``processing_failed``, since retrying it would fail the same way."""
+        if isinstance(exc, InvalidInput):
+            return exc
+        return cls(InvalidReason.PROCESSING_FAILED, f"{type(exc).__name__}: {exc}")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
-from streams.records.clock import EventTime
+from streams.records.clock import EventTime, parse_time
 from streams.records.parsing import OpenRecord, parse_object
 
 PLATFORMS = ("twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other")
@@ -51,5 +51,5 @@ def parse_post(raw: bytes | str) -> dict:
 
 def created_at(post: dict) -> datetime:
     """The event time of a post that `parse_post` accepted."""
-    return datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+    return parse_time(post["created_at"])
 

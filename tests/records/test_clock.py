@@ -8,7 +8,7 @@ import pytest
 from streams.records.clock import check_not_ahead
 from streams.records.errors import InvalidInput, InvalidReason
 from streams.records.feedback import parse_feedback
-from streams.records.post import parse_post
+from streams.records.post import created_at, parse_post
 from tests.records.test_post import raw
 
 
@@ -57,3 +57,25 @@ def test_the_earliest_time_a_post_or_verdict_may_hold_is_1990():
     with pytest.raises(InvalidInput, match="^invalid_field: at: .*before 1990"):
         parse_feedback(orjson.dumps({"issue_id": "topic-pdam", "verdict": "confirmed", "by": "humas",
                                      "at": "1970-01-01T00:00:00Z"}))
+
+
+@pytest.mark.parametrize(("stamp", "utc"), [
+    ("2026-11-27t00:30:00z", "2026-11-27T00:30:00"),        # RFC 3339 allows lowercase t and z
+    ("2026-11-27 07:30:00+07:00", "2026-11-27T00:30:00"),   # and a space between date and time
+    ("2026-11-27T07:30+0700", "2026-11-27T00:30:00"),       # accepted by the schema before: kept
+    ("2026-11-27T00:30:00.123456789Z", "2026-11-27T00:30:00.123456"),
+])
+def test_every_time_the_schema_accepts_is_read_by_the_code_that_uses_it(stamp, utc):
+    post = parse_post(raw(created_at=stamp))
+    assert created_at(post).astimezone(UTC).replace(tzinfo=None).isoformat() == utc
+    check_not_ahead(post, "created_at", NOW, SKEW)
+    feedback = parse_feedback(orjson.dumps({"issue_id": "i", "verdict": "confirmed", "by": "humas", "at": stamp}))
+    check_not_ahead(feedback, "at", NOW, SKEW)
+
+
+@pytest.mark.parametrize("stamp", ["1795000000", "2026-11-27T11Z", "2026-11-27T11:00:00 +07:00",
+                                   "2026-11-27T11:00:00", "2026-11-27T11:00:00Z\n", ""])
+def test_times_that_are_not_rfc_3339_are_invalid_fields(stamp):
+    with pytest.raises(InvalidInput) as problem:
+        parse_post(raw(created_at=stamp))
+    assert problem.value.reason is InvalidReason.INVALID_FIELD and "RFC 3339" in problem.value.detail
