@@ -44,7 +44,7 @@ consumer_lag = Gauge(
 )
 model_info = Gauge("sigap_model_info", "Model versions loaded by this worker (value 1).", ["model", "version"],
                    registry=REGISTRY)
-# Extensions (README, "Metrics beyond the contract").
+# Extensions (README, "Topics and records": the **Metrics** item of its extensions).
 feedback = Counter("sigap_feedback", "Responder feedback received, by verdict.", ["verdict"], registry=REGISTRY)
 claims_invalid = Counter(
     "sigap_claims_invalid", "Records on the claims topic this worker could not use, by reason.", ["reason"],
