@@ -123,7 +123,7 @@ async def track_issues(stream):
                 policy_source, issue_store, clock_store=PartitionView(partition_clock, partition, _count_clock_write),
                 claim_lookup=scorer.claims.get, expected_sources=settings.posts_partitions,
                 listening_gap_seconds=LISTENING_GAP_SECONDS,
-                chunked_lists=settings.issue_lists == "chunked",
+                chunked_lists=settings.issue_lists == "chunked", hold_posts=settings.hold_posts,
             )
         return engine
 

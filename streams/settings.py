@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         "chunked", description="how the issue engine writes its lists of issue ids in the issue-clock table; `whole` "
                                "(as releases before chunked lists did) while a rolling upgrade from such a release "
                                "runs, then `chunked` (streams.issues.idlists)")
+    hold_posts: bool = Field(
+        True, description="the issue engine holds a post made after its issue's idle deadline until no post before "
+                          "the deadline can come; false (as releases before held posts did: the post closes the "
+                          "issue on arrival) while a rolling upgrade from such a release runs")
     log_level: str = "INFO"
     notify_url: SecretStr | None = Field(None, description="webhook `sigap notify` delivers to (its path is often "
                                                            "the webhook's secret, so it is never logged)")

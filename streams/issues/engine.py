@@ -33,10 +33,17 @@ State (all JSON dicts, so they can live in changelog-backed tables):
 * ``clock_store["a<minute>"]``: ids of the issues with posts in that minute (they need evaluating in the
   following ``evaluation_minutes`` minutes); ``clock_store["xb<slot>"]``: ids whose expiry is due in that
   5-minute slot of event time, so an idle issue closes within 5 minutes of its deadline (releases before that
-  listed them by hour, ``x<hour>``, closing an issue up to an hour late; such lists are still checked). A post made
-  after its issue's deadline closes the issue before it is counted, whether or not the watermark has reached the
-  deadline yet, and opens it afresh: which incarnation a post belongs to never depends on batching. Each list is
-  stored as chunks, so a batch writes only the ids it adds (:mod:`streams.issues.idlists`).
+  listed them by hour, ``x<hour>``, closing an issue up to an hour late; such lists are still checked);
+  ``clock_store["h<minute>"]``: ids of the issues holding posts (below) until that deadline minute is judged. Each
+  list is stored as chunks, so a batch writes only the ids it adds (:mod:`streams.issues.idlists`).
+
+Held posts. A post made after its issue's idle deadline belongs to a new incarnation of the issue, unless a post
+made before the deadline (within the allowed lateness, so possibly read later) extends the issue past it. So while
+the deadline's minute is not judged, such a post is held in the state (``held``): a post before the deadline
+releases it into the extended issue; once the minute is judged (no such post can come in time), the issue closes
+and its held posts open it afresh. Which incarnation a post belongs to then depends on the posts alone, never on
+their arrival order or the batching (``tests/issues/test_determinism.py``). Once the deadline's minute is judged, a
+post after it closes the issue on arrival, whether or not the watermark has reached the issue's expiry slot yet.
 
 Nothing ever iterates over a whole table.
 
@@ -162,6 +169,7 @@ class _Batch:
         self.publish: dict[str, None] = {}
         self.activity: dict[int, set[str]] = defaultdict(set)
         self.expiry: dict[int, set[str]] = defaultdict(set)
+        self.holds: dict[int, set[str]] = defaultdict(set)  # deadline minute -> issues that held a post this call
         self.rewind: dict[str, int] = {}
         self.lists = IdLists(engine.clock_store, clock, chunked=engine.chunked_lists)
         self.out = EngineOutput()
@@ -204,9 +212,13 @@ class IssueEngine:
         listening_gap_seconds: float | None = None,
         wall_clock: Callable[[], float] = time.monotonic,
         chunked_lists: bool = True,
+        hold_posts: bool = True,
     ) -> None:
         self._policy_source = as_policy_source(policy_source)
         self.chunked_lists = chunked_lists  # False: id lists written whole, readable by releases before chunks
+        # False: a post after its issue's deadline closes the issue on arrival, as releases before held posts (which
+        # would not read them) did; held posts already in a state are still settled
+        self.hold_posts = hold_posts
         self.store = store
         self.clock_store = clock_store if clock_store is not None else {}
         self.claim_lookup = claim_lookup
@@ -269,11 +281,12 @@ class IssueEngine:
             except (TypeError, ValueError, AttributeError) as exc:
                 self._reject(batch, position, InvalidReason.INVALID_FIELD, f"{type(exc).__name__}: {exc}")
         target = sources.target_minute(clock, policy, now)
-        if ticks and sources.input_idle(now, policy):
+        idle = bool(ticks) and sources.input_idle(now, policy)
+        if idle:
             # Nothing but ticks for a while: the input is idle, so judge everything that has arrived.
             target = max(target if target is not None else -1, final_minute(clock, policy) or -1)
             target = None if target < 0 else target
-        self._advance(batch, clock, target)
+        self._advance(batch, clock, target, ended=idle)
         sources.end_call()
         return self._prepared(batch, clock)
 
@@ -292,7 +305,7 @@ class IssueEngine:
             target = final_minute(clock, policy)
         elif clock.get("max_ms") is not None:
             target = clock["max_ms"] // MINUTE_MS - 1
-        self._advance(batch, clock, target)
+        self._advance(batch, clock, target, ended=final)
         return self._prepared(batch, clock).commit()
 
     def issue(self, issue_id: str) -> dict | None:
@@ -327,19 +340,16 @@ class IssueEngine:
         issue_id = str(issue_id)
         state = batch.get(issue_id)
         if state is not None and ms > self._deadline(state, policy):
-            # The issue had been idle past its expiry when this post was made, so it closed then, whether or not the
-            # watermark has reached its expiry slot, or even its last minutes, yet (that depends on batching): its
-            # last minutes are judged now (no post of this one can change them, being far after them), it closes,
-            # and the post starts a new one.
-            if state["last_ms"] is not None:  # (None: an issue known only from feedback)
-                last = state["last_ms"] // MINUTE_MS + policy.windows.evaluation_minutes - 1
-                first = state["eval"] + 1 if state["eval"] is not None else state["first_ms"] // MINUTE_MS
-                for minute in range(first, last + 1):
-                    self._evaluate(batch, state, minute)
-            self._close(batch, clock, issue_id, state, publish=False)
-            batch.out.issue_updates.append((issue_id, None))
-            batch.publish.pop(issue_id, None)
-            batch.rewind.pop(issue_id, None)
+            deadline_minute = self._deadline(state, policy) // MINUTE_MS
+            done = clock.get("done")
+            if self.hold_posts and (done is None or deadline_minute > done):
+                self._hold(batch, clock, state, record, ms, deadline_minute)
+                return
+            if state.get("held"):  # (held before SIGAP_HOLD_POSTS=false, or their listing lost in a crash)
+                self._reopen_with_held(batch, clock, issue_id, state)
+                self._ingest(batch, clock, record)
+                return
+            self._reopen(batch, clock, issue_id, state)
             state = None
         if state is None:
             state = batch.create(issue_id, label_for(issue_id, record, claim_match))
@@ -400,6 +410,8 @@ class IssueEngine:
             schedule_evaluations(state, minute if done is None else max(minute, done + 1), minute + w - 1)
         self._schedule_expiry(batch, state, policy)
         batch.dirty.add(issue_id)
+        if state.get("held"):
+            self._release_held(batch, clock, state)
 
     @staticmethod
     def _list_again(batch: _Batch, clock: dict, state: dict, minute: int, ms: int) -> None:
@@ -413,6 +425,91 @@ class IssueEngine:
             batch.expiry[state[EXPIRY.state_field]].add(state["id"])
         if clock["max_ms"] is None or ms > clock["max_ms"]:
             clock["max_ms"] = ms
+
+    # --- held posts -----------------------------------------------------------------------------------------
+
+    def _hold(self, batch: _Batch, clock: dict, state: dict, record: dict, ms: int, deadline_minute: int) -> None:
+        """Keep a post made after its issue's idle deadline aside while a post made before the deadline may still
+        come (the deadline's minute is not judged yet): such a post would extend the issue, and this one would
+        belong to it. Which incarnation a post belongs to then depends on the posts, not on their arrival order."""
+        held = state.setdefault("held", [])
+        if any(other.get("id") == record.get("id") for other in held):
+            batch.out.duplicates += 1
+        else:
+            held.append(record)
+            batch.dirty.add(state["id"])
+        batch.holds[deadline_minute].add(state["id"])
+        if clock["max_ms"] is None or ms > clock["max_ms"]:
+            clock["max_ms"] = ms
+
+    def _release_held(self, batch: _Batch, clock: dict, state: dict) -> None:
+        """Count the held posts the issue's deadline, extended since they were held, now reaches."""
+        deadline = self._deadline(state, batch.policy)
+        ready = [record for record in state["held"] if parse_ms(record.get("created_at")) <= deadline]
+        if not ready:
+            batch.holds[deadline // MINUTE_MS].add(state["id"])
+            return
+        rest = [record for record in state["held"] if record not in ready]
+        if rest:
+            state["held"] = rest
+        else:
+            del state["held"]
+        for record in sorted(ready, key=lambda r: parse_ms(r.get("created_at"))):
+            self._ingest(batch, clock, record)
+        if rest:
+            batch.holds[self._deadline(state, batch.policy) // MINUTE_MS].add(state["id"])
+
+    def _reopen(self, batch: _Batch, clock: dict, issue_id: str, state: dict) -> None:
+        """Close an issue a post made after its idle deadline does not belong to: the issue closed then, whether or
+        not the watermark has reached its expiry slot, or even its last minutes, yet (that depends on batching). Its
+        last minutes are judged now (no later post can change them, being far after them), it closes, and the post
+        starts a new one."""
+        policy = batch.policy
+        if state["last_ms"] is not None:  # (None: an issue known only from feedback)
+            last = state["last_ms"] // MINUTE_MS + policy.windows.evaluation_minutes - 1
+            first = state["eval"] + 1 if state["eval"] is not None else state["first_ms"] // MINUTE_MS
+            for minute in range(first, last + 1):
+                self._evaluate(batch, state, minute)
+        self._close(batch, clock, issue_id, state, publish=False)
+        batch.out.issue_updates.append((issue_id, None))
+        batch.publish.pop(issue_id, None)
+        batch.rewind.pop(issue_id, None)
+
+    def _resolve_holds(self, batch: _Batch, clock: dict, upto: int | None) -> None:
+        """List this call's holds, then settle those whose deadline minute is at most ``upto`` (None: all, as the
+        input has ended or gone idle): no post before the deadline can come in time any more, so the issue closes
+        and its held posts start it afresh."""
+        while True:
+            self._list_holds(batch, clock)
+            pending = clock["hm"]
+            due = [minute for minute in pending if upto is None or minute <= upto]
+            if not due:
+                return
+            for minute in due:
+                for issue_id in sorted(batch.lists.ids(f"h{minute}")):
+                    state = batch.get(issue_id)
+                    if state is None or not state.get("held"):
+                        continue
+                    if upto is not None and self._deadline(state, batch.policy) // MINUTE_MS > upto:
+                        continue  # extended since, and listed at its new deadline
+                    self._reopen_with_held(batch, clock, issue_id, state)
+                batch.lists.take(f"h{minute}")
+            clock["hm"] = [minute for minute in pending if minute not in due]
+
+    @staticmethod
+    def _list_holds(batch: _Batch, clock: dict) -> None:
+        pending = clock["hm"]
+        for minute, ids in batch.holds.items():
+            batch.lists.add(f"h{minute}", ids)
+            if minute not in pending:
+                bisect.insort(pending, minute)
+        batch.holds.clear()
+
+    def _reopen_with_held(self, batch: _Batch, clock: dict, issue_id: str, state: dict) -> None:
+        held = sorted(state.pop("held"), key=lambda r: parse_ms(r.get("created_at")))
+        self._reopen(batch, clock, issue_id, state)
+        for record in held:
+            self._ingest(batch, clock, record)
 
     # --- feedback -------------------------------------------------------------------------------------------
 
@@ -441,12 +538,22 @@ class IssueEngine:
         self._schedule_expiry(batch, state, batch.policy)
         batch.dirty.add(issue_id)
         batch.publish[issue_id] = None
+        if state.get("held"):
+            self._release_held(batch, batch.clock, state)
 
     # --- evaluation -----------------------------------------------------------------------------------------
 
-    def _advance(self, batch: _Batch, clock: dict, target: int | None) -> None:
+    def _advance(self, batch: _Batch, clock: dict, target: int | None, ended: bool = False) -> None:
+        """Judge the minutes up to ``target``; ``ended``: no more posts will come (the input ended or went idle), so
+        every held post is settled and judged too."""
         policy = batch.policy
         w = policy.windows.evaluation_minutes
+        if ended or target is not None:
+            self._resolve_holds(batch, clock, None if ended else target)
+            if ended and batch.activity:
+                target = max(target if target is not None else -1, max(batch.activity) + w - 1)
+        else:
+            self._list_holds(batch, clock)
         for minute, ids in batch.activity.items():
             if not ids:
                 continue
@@ -658,7 +765,9 @@ class IssueEngine:
         if state is None:
             return
         policy = batch.policy
-        if self._deadline(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
+        if self._deadline(state, policy) <= watermark_ms and state.get("held"):
+            self._reopen_with_held(batch, clock, issue_id, state)  # (settled before expiry checks: a safeguard)
+        elif self._deadline(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
             self._close(batch, clock, issue_id, state)
         elif state.get(schedule.state_field) == slot:
             state[schedule.state_field] = None

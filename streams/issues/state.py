@@ -16,6 +16,8 @@ Layout (short keys keep changelog records small)::
       "xb": 5-minute slot of the scheduled expiry check ("xh": its hour, in states of earlier releases),
       "snap": metrics of the last evaluation (for the public issue record),
       "due": [[first, last], ...] the minutes its posts still have it evaluated in (sorted runs; absent if none)
+      "held": [scored post, ...] posts made after its idle deadline, while posts before the deadline may still
+              come (the engine's "Held posts"; absent if none)
     }
 
 A bucket holds counts (posts, negative, positive, hoax, hoax probability in micro-units, reach, shares), the

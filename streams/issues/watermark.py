@@ -3,7 +3,8 @@
 The clock (a JSON dict stored under ``CLOCK_KEY``) holds what must survive a restart: the newest ``created_at``
 seen (``max_ms``), the last evaluated minute (``done``), each source's watermark (``src``), recently observed
 lateness (``lat``), the active-issue count, the scheduled minutes and expiry slots (``am``, ``xb``; ``xs``: the
-hour slots of earlier releases) and how many chunks each of their id lists has (``lc``,
+hour slots of earlier releases), the deadline minutes of issues with held posts (``hm``) and how many chunks each of
+their id lists has (``lc``,
 :mod:`streams.issues.idlists`).
 :class:`SourceWatch` holds what must not survive one: when this engine last heard each source, measured in its
 own wall time, so that a silent source stops being waited for (see the engine's module docstring).
@@ -30,11 +31,12 @@ def load_clock(clock_store: Mapping[str, dict]) -> dict:
     clock = clock_store.get(CLOCK_KEY)
     if clock is None:
         return {"v": 1, "max_ms": None, "done": None, "src": {}, "lat": {}, "active": 0, "am": [], "xb": [], "xs": [],
-                "lc": {}}
+                "hm": [], "lc": {}}
     clock = dict(clock)
     clock["am"] = list(clock.get("am") or [])
     clock["xb"] = list(clock.get("xb") or [])
     clock["xs"] = list(clock.get("xs") or [])
+    clock["hm"] = list(clock.get("hm") or [])
     clock["src"] = dict(clock.get("src") or {})
     clock["lat"] = dict(clock.get("lat") or {})
     clock["lc"] = dict(clock.get("lc") or {})

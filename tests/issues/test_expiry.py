@@ -194,3 +194,122 @@ def test_issues_whose_posts_all_came_before_the_first_judged_minute_still_expire
     post = scored_post(99999, "kabar pagi dari pasar", T0 + timedelta(hours=8))
     later = engine.process([post, {"kind": "watermark", "source": "0", "time": post["created_at"]}])
     assert later.expired == len(lone) and all(engine.state(post["scores"]["issue_id"]) is None for post in lone)
+
+
+def _straddling_posts() -> tuple[list[dict], dict, dict]:
+    """A one-post issue, then two posts on it: one 20 s before its idle deadline (it extends the issue), one 20 s
+    after; and chatter 5 minutes after the deadline, which moves the watermark past it."""
+    first = _lone_posts(at_minute=10)[:1]
+    deadline = T0 + timedelta(minutes=10 + SMALL_IDLE_MINUTES)
+    before = scored_post(951, first[0]["text"], deadline - timedelta(seconds=20), prefix="lone")
+    after = scored_post(952, first[0]["text"], deadline + timedelta(seconds=20), prefix="lone")
+    assert before["scores"]["issue_id"] == after["scores"]["issue_id"] == first[0]["scores"]["issue_id"]
+    return first, before, after
+
+
+def _settle(batches: list[list[dict]]) -> tuple:
+    """Run the batches, then chatter that moves the watermark past the deadline; the issue's state and what the
+    engine reported."""
+    first, _, _ = _straddling_posts()
+    issue_id = first[0]["scores"]["issue_id"]
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+    posts = expired = 0
+    lifecycle = []
+    later = chatter(2, 2, start=T0 + timedelta(minutes=10 + SMALL_IDLE_MINUTES + 5), prefix="later")
+    for batch in batches + [later]:
+        out = engine.process(batch)
+        posts, expired, lifecycle = posts + out.posts, expired + out.expired, lifecycle + out.lifecycle
+    state = engine.state(issue_id)
+    return (state["n"], state["first_ms"], state["last_ms"], "held" in state), posts, expired, lifecycle
+
+
+def test_which_incarnation_a_post_after_the_idle_deadline_joins_does_not_depend_on_arrival_order():
+    """The post after the deadline belongs to the issue the post before the deadline extended, whichever of the two
+    is read first: read first, it is held until the deadline's minute is judged, and released when the other
+    extends the issue. (Before held posts, read first it closed the issue and the other joined the new one.)"""
+    first, before, after = _straddling_posts()
+    runs = {order: _settle(batches) for order, batches in {
+        "in order": [first, [before], [after]],
+        "after first": [first, [after], [before]],
+        "together": [first, [after, before]],
+    }.items()}
+    assert runs["in order"] == runs["after first"] == runs["together"]
+    (n, first_ms, last_ms, holding), posts, expired, _ = runs["in order"]
+    assert (n, first_ms, last_ms, holding) == (3, parse_ms(first[0]["created_at"]), parse_ms(after["created_at"]),
+                                               False)
+    assert expired == 0 and posts == 3 + 4
+
+
+def test_a_held_post_starts_the_issue_afresh_once_no_post_before_the_deadline_can_come():
+    first, _, after = _straddling_posts()
+    store = JsonStore()
+    engine = IssueEngine(load_policy(), store, JsonStore())
+    engine.process(first)
+    out = engine.process([after])
+    assert out.posts == 0 and out.expired == 0 and [r["id"] for r in store[after["scores"]["issue_id"]]["held"]] == \
+        [after["id"]]  # held: the deadline's minute is not judged yet
+    assert engine.process([after]).duplicates == 1  # redelivered while held: held once
+    runs = [_settle([first, [after]]), _settle([first + [after]])]
+    for (n, first_ms, last_ms, holding), posts, expired, _ in runs:
+        assert (n, first_ms, last_ms, holding) == (1, parse_ms(after["created_at"]), parse_ms(after["created_at"]),
+                                                   False)
+        assert expired == 1 and posts == 2 + 4
+
+
+def test_the_end_of_the_input_settles_held_posts():
+    first, _, after = _straddling_posts()
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+    engine.process(first)
+    engine.process([after])
+    out = engine.flush(final=True)
+    assert (out.posts, out.expired) == (1, 1)
+    state = engine.state(after["scores"]["issue_id"])
+    assert state["n"] == 1 and "held" not in state and state["eval"] is not None  # counted and judged
+
+
+def test_without_held_posts_a_post_after_the_deadline_closes_the_issue_on_arrival_as_earlier_releases_did():
+    """SIGAP_HOLD_POSTS=false, for a rolling upgrade from a release that would not read held posts; held posts
+    already in a state are still settled."""
+    first, _, after = _straddling_posts()
+    issue_id = after["scores"]["issue_id"]
+    store, clock = JsonStore(), JsonStore()
+    holding = IssueEngine(load_policy(), store, clock)
+    holding.process(first)
+    holding.process([after])
+    assert "held" in store[issue_id]
+    compatible = IssueEngine(load_policy(), store, clock, hold_posts=False)
+    late = scored_post(953, after["text"], parse_ms_to_datetime(after) + timedelta(seconds=5), prefix="lone")
+    out = compatible.process([late])  # the same issue: not held, it joins the one the held post is still apart from
+    assert out.expired == 1 and "held" not in store[issue_id]
+    assert compatible.state(issue_id)["n"] == 2  # the held post settled into the new incarnation with it
+    fresh = IssueEngine(load_policy(), JsonStore(), JsonStore(), hold_posts=False)
+    fresh.process(first)
+    out = fresh.process([after])
+    assert (out.posts, out.expired) == (1, 1) and "held" not in fresh.store[issue_id]
+
+
+def parse_ms_to_datetime(post: dict):
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(parse_ms(post["created_at"]) / 1000, tz=UTC)
+
+
+def test_a_post_held_by_a_batch_redone_after_a_crash_is_still_settled():
+    """Killed after the held post was written into the issue's state and before the clock listed it: the batch,
+    read again, finds the post held and lists it again, so it is settled when the deadline's minute is judged."""
+    from tests.issues.test_store import CrashingStore
+
+    first, _, after = _straddling_posts()
+    issue_id = after["scores"]["issue_id"]
+    store, clock = JsonStore(), CrashingStore({})
+    IssueEngine(load_policy(), store, clock).process(first)
+    clock.fail_at, clock.ops = 1, 0
+    with pytest.raises(RuntimeError, match="killed"):
+        IssueEngine(load_policy(), store, clock).process([after])
+    clock.fail_at = None
+    assert "held" in store[issue_id] and not _clock_keys(clock, "h")
+    engine = IssueEngine(load_policy(), store, clock)
+    assert engine.process([after]).duplicates == 1
+    engine.process(chatter(2, 2, start=T0 + timedelta(minutes=10 + SMALL_IDLE_MINUTES + 5), prefix="later"))
+    state = engine.state(issue_id)
+    assert (state["n"], state["first_ms"], "held" in state) == (1, parse_ms(after["created_at"]), False)
