@@ -1,9 +1,10 @@
 """Escalations through the real broker: the live workers raise what `sigap simulate` raises on the same posts,
-with one worker or two, and a restarted worker never repeats an escalation."""
+with one worker or two, a restarted worker never repeats an escalation, and a killed one loses none."""
 
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -159,3 +160,27 @@ def test_two_workers_escalate_the_same_and_a_restart_repeats_nothing(sigap_env, 
         again = _escalations_when_quiet(settings, expected=len(live), timeout=60)
     assert _essence(again) == _essence(live), "an escalation was published twice"
     _times_must_match_simulation(live, expected)
+
+
+def test_a_worker_killed_mid_stream_publishes_every_escalation_after_its_restart(sigap_env, tmp_path, hoax_burst):
+    """SIGKILL as soon as the first escalation is out, while the rest of the stream is being judged: the restarted
+    worker reads the unacknowledged batches again and every escalation is published (at least once, always under
+    the same id), none lost. (Where the kill lands varies from run to run; the batch step's order, deliver then
+    write, is tested deterministically in tests/agents/test_issues.py.)"""
+    settings, env = sigap_env
+    posts, expected = hoax_burst
+    _load_starter_claims(env)
+    worker = WorkerProcess(env, tmp_path / "a.log").start()
+    try:
+        worker.wait_ready()
+        produce_posts(settings, posts)
+        read_until(settings, "escalations", lambda records: len(records) >= 1, timeout=120)
+    finally:
+        worker.stop(signal.SIGKILL)
+    with WorkerProcess(env, tmp_path / "b.log") as restarted:
+        restarted.wait_ready()
+        live = _escalations_when_quiet(settings, expected=len(expected))
+    assert set(_identity(live)) == set(_identity(expected)), "an escalation was lost across the kill"
+    by_id: dict[str, dict] = {}
+    for event in live:
+        assert by_id.setdefault(event["id"], event) == event, "a repeated escalation differs from the first"
