@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from agents.publishing import acknowledge, encode, publish
@@ -12,9 +11,6 @@ from streams.pipeline import RawMessage, dead_letter_for
 from streams.records.clock import check_not_ahead
 from streams.records.errors import InvalidInput
 from streams.records.feedback import parse_feedback
-
-
-log = logging.getLogger(__name__)
 
 
 @app.agent(topics.feedback)
@@ -30,11 +26,7 @@ async def forward_feedback(stream):
                 feedback = parse_feedback(message.value)
                 check_not_ahead(feedback, "at", now, settings.max_clock_skew_seconds)
             except Exception as exc:  # noqa: BLE001 - whatever a record breaks in validation, the record is poison
-                if not isinstance(exc, InvalidInput):
-                    log.exception("validating feedback failed topic=%s partition=%d offset=%d",
-                                  message.topic, message.partition, message.offset)
-                raw = RawMessage(message.key, message.value, message.topic, message.partition, message.offset)
-                letter = dead_letter_for(raw, InvalidInput.of(exc))
+                letter = dead_letter_for(RawMessage.of(message), exc)
                 metrics.posts_invalid.labels(reason=letter.reason).inc()
                 outputs.append((topics.dlq, letter.key, encode(letter.record)))
                 continue

@@ -104,9 +104,7 @@ def _decode(event):
 def _dead_letter(event, error: InvalidInput) -> tuple:
     """Only Sigap writes this internal topic, so a record here that cannot be used is a bug upstream; it is kept on
     the dead-letter topic like a bad input, to be sent back (`sigap dlq redrive`) once fixed."""
-    message = event.message
-    letter = dead_letter_for(RawMessage(message.key, message.value, message.topic, message.partition, message.offset),
-                             error)
+    letter = dead_letter_for(RawMessage.of(event.message), error)
     metrics.posts_invalid.labels(reason=letter.reason).inc()
     return topics.dlq, letter.key, encode(letter.record)
 

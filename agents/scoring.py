@@ -61,10 +61,7 @@ async def score_posts(stream):
     scorer = await ready_scorer()
     async for events in stream.noack_take(settings.batch_size, within=settings.batch_within_seconds):
         batch_start = time.monotonic()
-        messages = [
-            RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
-            for e in events
-        ]
+        messages = [RawMessage.of(e.message) for e in events]
         outcome = process_messages(messages, scorer, settings.max_clock_skew_seconds)
         await publish(_outputs(outcome))
         await acknowledge(stream, events)

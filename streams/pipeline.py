@@ -73,6 +73,11 @@ class RawMessage:
     partition: int
     offset: int
 
+    @classmethod
+    def of(cls, message) -> RawMessage:
+        """From a consumed message that carries these five (a Faust or aiokafka message)."""
+        return cls(message.key, message.value, message.topic, message.partition, message.offset)
+
 
 @dataclass
 class DeadLetter:
@@ -94,7 +99,13 @@ class BatchOutcome:
     source_watermarks: dict[int, datetime] = field(default_factory=dict)
 
 
-def dead_letter_for(message: RawMessage, error: InvalidInput) -> DeadLetter:
+def dead_letter_for(message: RawMessage, error: Exception) -> DeadLetter:
+    """The dead letter of ``message``: ``error`` is the ``InvalidInput`` it was found to be, or anything else handling
+    it raised (a bug the record found, so ``processing_failed``, logged with its traceback)."""
+    if not isinstance(error, InvalidInput):
+        log.error("handling a record failed topic=%s partition=%d offset=%d", message.topic, message.partition,
+                  message.offset, exc_info=error)
+    error = InvalidInput.of(error)
     log.warning("dead-letter %s topic=%s partition=%d offset=%d: %s",
                 error.reason.value, message.topic, message.partition, message.offset, error.detail)
     record = dead_letter(message.value, error.reason, error.detail,
@@ -122,11 +133,8 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
                 check_not_ahead(post, "created_at", now, max_clock_skew_seconds)
             event_time = created_at(post)
         except Exception as exc:  # noqa: BLE001 - whatever a record breaks in validation, the record is poison
-            if not isinstance(exc, InvalidInput):
-                log.exception("validating a post failed topic=%s partition=%d offset=%d",
-                              message.topic, message.partition, message.offset)
             outcome.platforms.append("unknown")
-            outcome.dead_letters.append(dead_letter_for(message, InvalidInput.of(exc)))
+            outcome.dead_letters.append(dead_letter_for(message, exc))
             continue
         outcome.platforms.append(post["platform"])
         valid.append((message, post))
@@ -146,5 +154,5 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
         try:
             outcome.scored.extend(score_posts([post], scorer))
         except Exception as exc:  # noqa: BLE001 - a post that breaks a model is poison, not a worker fault
-            outcome.dead_letters.append(dead_letter_for(message, InvalidInput.of(exc)))
+            outcome.dead_letters.append(dead_letter_for(message, exc))
     return outcome
