@@ -325,7 +325,9 @@ class IssueEngine:
 
     # --- ingest ---------------------------------------------------------------------------------------------
 
-    def _ingest(self, batch: _Batch, clock: dict, record: dict) -> None:
+    def _ingest(self, batch: _Batch, clock: dict, record: dict, arriving: bool = True) -> None:
+        """Count a scored post in its issue. ``arriving=False``: a held post counted now (its arrival was seen when it
+        was held: how late it came then, not how long it was held, is what the watermark learns from)."""
         policy = batch.policy
         scores = record.get("scores")
         if not isinstance(scores, dict):
@@ -343,11 +345,11 @@ class IssueEngine:
             deadline_minute = self._deadline(state, policy) // MINUTE_MS
             done = clock.get("done")
             if self.hold_posts and (done is None or deadline_minute > done):
-                self._hold(batch, clock, state, record, ms, deadline_minute)
+                self._hold(batch, clock, state, record, ms, deadline_minute, arriving)
                 return
             if state.get("held"):  # (held before SIGAP_HOLD_POSTS=false, or their listing lost in a crash)
                 self._reopen_with_held(batch, clock, issue_id, state)
-                self._ingest(batch, clock, record)
+                self._ingest(batch, clock, record, arriving)
                 return
             self._reopen(batch, clock, issue_id, state)
             state = None
@@ -400,10 +402,8 @@ class IssueEngine:
         state["n"] = state.get("n", 0) + 1
         state["first_ms"] = ms if state["first_ms"] is None else min(state["first_ms"], ms)
         state["last_ms"] = ms if state["last_ms"] is None else max(state["last_ms"], ms)
-        newest = clock["max_ms"]
-        if newest is not None and ms < newest:
-            observe_lateness(clock, newest, newest - ms, policy)
-        clock["max_ms"] = ms if newest is None else max(newest, ms)
+        if arriving:
+            self._arrived(clock, ms, policy)
         if self._still_judged(clock, minute, policy):
             batch.activity[minute].add(issue_id)
             # the minutes _advance will evaluate this issue in for this post: from the next one to judge
@@ -426,9 +426,18 @@ class IssueEngine:
         if clock["max_ms"] is None or ms > clock["max_ms"]:
             clock["max_ms"] = ms
 
+    @staticmethod
+    def _arrived(clock: dict, ms: int, policy: Policy) -> None:
+        """A post made at ``ms`` arrived: the newest post time, and how late this one is behind it."""
+        newest = clock["max_ms"]
+        if newest is not None and ms < newest:
+            observe_lateness(clock, newest, newest - ms, policy)
+        clock["max_ms"] = ms if newest is None else max(newest, ms)
+
     # --- held posts -----------------------------------------------------------------------------------------
 
-    def _hold(self, batch: _Batch, clock: dict, state: dict, record: dict, ms: int, deadline_minute: int) -> None:
+    def _hold(self, batch: _Batch, clock: dict, state: dict, record: dict, ms: int, deadline_minute: int,
+              arriving: bool) -> None:
         """Keep a post made after its issue's idle deadline aside while a post made before the deadline may still
         come (the deadline's minute is not judged yet): such a post would extend the issue, and this one would
         belong to it. Which incarnation a post belongs to then depends on the posts, not on their arrival order."""
@@ -439,8 +448,8 @@ class IssueEngine:
             held.append(record)
             batch.dirty.add(state["id"])
         batch.holds[deadline_minute].add(state["id"])
-        if clock["max_ms"] is None or ms > clock["max_ms"]:
-            clock["max_ms"] = ms
+        if arriving:
+            self._arrived(clock, ms, batch.policy)
 
     def _release_held(self, batch: _Batch, clock: dict, state: dict) -> None:
         """Count the held posts the issue's deadline, extended since they were held, now reaches."""
@@ -455,7 +464,7 @@ class IssueEngine:
         else:
             del state["held"]
         for record in sorted(ready, key=lambda r: parse_ms(r.get("created_at"))):
-            self._ingest(batch, clock, record)
+            self._ingest(batch, clock, record, arriving=False)
         if rest:
             batch.holds[self._deadline(state, batch.policy) // MINUTE_MS].add(state["id"])
 
@@ -480,7 +489,7 @@ class IssueEngine:
         input has ended or gone idle): no post before the deadline can come in time any more, so the issue closes
         and its held posts start it afresh."""
         while True:
-            self._list_holds(batch, clock)
+            self._list(batch, clock, batch.holds, "h", "hm")
             pending = clock["hm"]
             due = [minute for minute in pending if upto is None or minute <= upto]
             if not due:
@@ -496,20 +505,11 @@ class IssueEngine:
                 batch.lists.take(f"h{minute}")
             clock["hm"] = [minute for minute in pending if minute not in due]
 
-    @staticmethod
-    def _list_holds(batch: _Batch, clock: dict) -> None:
-        pending = clock["hm"]
-        for minute, ids in batch.holds.items():
-            batch.lists.add(f"h{minute}", ids)
-            if minute not in pending:
-                bisect.insort(pending, minute)
-        batch.holds.clear()
-
     def _reopen_with_held(self, batch: _Batch, clock: dict, issue_id: str, state: dict) -> None:
         held = sorted(state.pop("held"), key=lambda r: parse_ms(r.get("created_at")))
         self._reopen(batch, clock, issue_id, state)
         for record in held:
-            self._ingest(batch, clock, record)
+            self._ingest(batch, clock, record, arriving=False)
 
     # --- feedback -------------------------------------------------------------------------------------------
 
@@ -553,13 +553,8 @@ class IssueEngine:
             if ended and batch.activity:
                 target = max(target if target is not None else -1, max(batch.activity) + w - 1)
         else:
-            self._list_holds(batch, clock)
-        for minute, ids in batch.activity.items():
-            if not ids:
-                continue
-            batch.lists.add(f"a{minute}", ids)
-            if minute not in clock["am"]:
-                bisect.insort(clock["am"], minute)
+            self._list(batch, clock, batch.holds, "h", "hm")
+        self._list(batch, clock, batch.activity, "a", "am")
         done = clock.get("done")
         if done is not None and batch.rewind:
             for issue_id, minute in sorted(batch.rewind.items()):
@@ -750,12 +745,20 @@ class IssueEngine:
 
     @staticmethod
     def _list_expiry(batch: _Batch, clock: dict) -> None:
-        pending = clock[EXPIRY.clock_field]
-        for slot, ids in batch.expiry.items():
-            batch.lists.add(f"{EXPIRY.list_prefix}{slot}", ids)
-            if slot not in pending:
-                bisect.insort(pending, slot)
-        batch.expiry.clear()
+        IssueEngine._list(batch, clock, batch.expiry, EXPIRY.list_prefix, EXPIRY.clock_field)
+
+    @staticmethod
+    def _list(batch: _Batch, clock: dict, additions: dict[int, set[str]], prefix: str, clock_field: str) -> None:
+        """Add this call's ``additions`` (unit -> issue ids) to the lists ``<prefix><unit>``, and their units to the
+        clock's sorted ``clock_field``; the additions are then listed, so cleared."""
+        pending = clock[clock_field]
+        for unit, ids in additions.items():
+            if not ids:
+                continue
+            batch.lists.add(f"{prefix}{unit}", ids)
+            if unit not in pending:
+                bisect.insort(pending, unit)
+        additions.clear()
 
     def _check_expiry(self, batch: _Batch, clock: dict, issue_id: str, schedule: _ExpirySchedule, slot: int,
                       watermark_ms: int) -> None:

@@ -256,6 +256,21 @@ def test_a_held_post_starts_the_issue_afresh_once_no_post_before_the_deadline_ca
         assert expired == 1 and posts == 2 + 4
 
 
+def test_settling_a_held_post_does_not_teach_the_watermark_to_wait_longer():
+    """The watermark waits longer while posts recently came later than the allowed lateness; a post released after
+    being held is counted long after newer posts, but it arrived in time, so it is no such evidence."""
+    from streams.issues.watermark import load_clock
+
+    first, _, after = _straddling_posts()
+    clock = JsonStore()
+    engine = IssueEngine(load_policy(), JsonStore(), clock)
+    for batch in (first, [after], chatter(2, 2, start=T0 + timedelta(minutes=10 + SMALL_IDLE_MINUTES + 5),
+                                          prefix="later")):
+        engine.process(batch)
+    assert engine.state(after["scores"]["issue_id"])["first_ms"] == parse_ms(after["created_at"])  # settled
+    assert load_clock(clock)["lat"] == {}
+
+
 def test_the_end_of_the_input_settles_held_posts():
     first, _, after = _straddling_posts()
     engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
