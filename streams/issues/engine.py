@@ -42,7 +42,8 @@ made before the deadline (within the allowed lateness, so possibly read later) e
 the deadline's minute is not judged, such a post is held in the state (``held``): a post before the deadline
 releases it into the extended issue; once the minute is judged (no such post can come in time), the issue closes
 and its held posts open it afresh. Which incarnation a post belongs to then depends on the posts alone, never on
-their arrival order or the batching (``tests/issues/test_determinism.py``). Once the deadline's minute is judged, a
+their arrival order or the batching (``tests/issues/test_determinism.py``), as long as an issue holds no more than
+``MAX_HELD_POSTS``. Once the deadline's minute is judged, a
 post after it closes the issue on arrival, whether or not the watermark has reached the issue's expiry slot yet.
 
 Nothing ever iterates over a whole table.
@@ -97,6 +98,10 @@ from streams.records.errors import InvalidInput, InvalidReason
 log = logging.getLogger(__name__)
 
 COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long past the evaluation window
+# Held posts are kept whole in the issue's state, which is rewritten at every batch that adds one: past this many,
+# the issue is settled at once, as if no post before its deadline could come (a burst after a long silence, read
+# while a lagging source holds the watermark before the deadline), so the state stays small.
+MAX_HELD_POSTS = 64
 FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
 
 
@@ -344,10 +349,11 @@ class IssueEngine:
         if state is not None and ms > self._deadline(state, policy):
             deadline_minute = self._deadline(state, policy) // MINUTE_MS
             done = clock.get("done")
-            if self.hold_posts and (done is None or deadline_minute > done):
+            if self.hold_posts and (done is None or deadline_minute > done) and \
+                    len(state.get("held") or ()) < MAX_HELD_POSTS:
                 self._hold(batch, clock, state, record, ms, deadline_minute, arriving)
                 return
-            if state.get("held"):  # (held before SIGAP_HOLD_POSTS=false, or their listing lost in a crash)
+            if state.get("held"):  # (MAX_HELD_POSTS reached, held before SIGAP_HOLD_POSTS=false, or listing lost)
                 self._reopen_with_held(batch, clock, issue_id, state)
                 self._ingest(batch, clock, record, arriving)
                 return

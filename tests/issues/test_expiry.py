@@ -271,6 +271,29 @@ def test_settling_a_held_post_does_not_teach_the_watermark_to_wait_longer():
     assert load_clock(clock)["lat"] == {}
 
 
+def test_a_burst_after_the_deadline_held_back_by_a_lagging_source_keeps_the_state_small():
+    """A source lagging before the deadline would have every post of a burst held (and the state rewritten with all
+    of them at each batch): past MAX_HELD_POSTS the issue is settled at once, and every post still counts."""
+    from streams.issues.engine import MAX_HELD_POSTS
+
+    first, _, after = _straddling_posts()
+    issue_id = after["scores"]["issue_id"]
+    store = JsonStore()
+    engine = IssueEngine(load_policy(), store, JsonStore(), expected_sources=1)
+    engine.process(first + [{"kind": "watermark", "source": "0", "time": first[0]["created_at"]}])
+    start = parse_ms_to_datetime(after)
+    burst = [scored_post(1000 + i, after["text"], start + timedelta(seconds=i), prefix="burst")
+             for i in range(2 * MAX_HELD_POSTS)]
+    largest = 0
+    for i in range(0, len(burst), 10):
+        engine.process(burst[i:i + 10])
+        largest = max(largest, len(store[issue_id].get("held", ())))
+    assert MAX_HELD_POSTS - 10 < largest <= MAX_HELD_POSTS  # (read after each batch of 10)
+    engine.process([{"kind": "watermark", "source": "0", "time": burst[-1]["created_at"]}])
+    state = engine.state(issue_id)
+    assert (state["n"], state["first_ms"], "held" in state) == (len(burst), parse_ms(burst[0]["created_at"]), False)
+
+
 def test_the_end_of_the_input_settles_held_posts():
     first, _, after = _straddling_posts()
     engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
