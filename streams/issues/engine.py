@@ -88,7 +88,7 @@ from streams.issues.state import (
     seen_folded,
     seen_in_bucket,
 )
-from streams.issues.timeutil import HOUR_MS, MINUTE_MS, iso, parse_ms
+from streams.issues.timeutil import HOUR_MS, MINUTE_MS, in_range, iso, parse_ms
 from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness
 from streams.policy.loader import as_policy_source
 from streams.policy.model import Policy
@@ -342,9 +342,11 @@ class IssueEngine:
             stamp = record.get("created_at")
             reason = InvalidReason.MISSING_FIELD if stamp is None else InvalidReason.INVALID_FIELD
             raise InvalidInput(reason, f"unparseable created_at {stamp!r}")
+        _check_time_range("created_at", ms)
         claim_match = scores.get("claim_match") if isinstance(scores.get("claim_match"), dict) else None
         issue_id = scores.get("issue_id") or issue_id_for(record, "", [], claim_match)
         issue_id = str(issue_id)
+        facts = post_facts(record, scores, ms, policy)  # (a post it rejects is rejected before it is held)
         state = batch.get(issue_id)
         if state is not None and ms > self._deadline(state, policy):
             deadline_minute = self._deadline(state, policy) // MINUTE_MS
@@ -361,7 +363,6 @@ class IssueEngine:
             state = None
         if state is None:
             state = batch.create(issue_id, label_for(issue_id, record, claim_match))
-        facts = post_facts(record, scores, ms, policy)
         if claim_match is not None:
             facts.claim_id = remember_claim(state, claim_match)
             similarity = claim_match.get("similarity")
@@ -478,12 +479,10 @@ class IssueEngine:
         """Close an issue a post made after its idle deadline does not belong to: the issue closed then, whether or
         not the watermark has reached its expiry slot, or even its last minutes, yet (that depends on batching). Its
         last minutes are judged now (no later post can change them, being far after them), it closes, and the post
-        starts a new one."""
-        policy = batch.policy
-        if state["last_ms"] is not None:  # (None: an issue known only from feedback)
-            last = state["last_ms"] // MINUTE_MS + policy.windows.evaluation_minutes - 1
-            first = state["eval"] + 1 if state["eval"] is not None else state["first_ms"] // MINUTE_MS
-            for minute in range(first, last + 1):
+        starts a new one. The minutes judged are those its posts scheduled (``due``), as ``_advance`` would judge
+        them: not every minute since its first post, which a post dated years before the others made millions."""
+        for start, end in list(state.get("due") or ()):
+            for minute in range(start, end + 1):
                 self._evaluate(batch, state, minute)
         self._close(batch, clock, issue_id, state, publish=False)
         batch.out.issue_updates.append((issue_id, None))
@@ -525,6 +524,9 @@ class IssueEngine:
         if not isinstance(issue_id, str) or not issue_id or verdict not in FEEDBACK_VERDICTS:
             raise InvalidInput(InvalidReason.INVALID_FIELD,
                                "feedback needs an issue_id and a verdict among " + ", ".join(FEEDBACK_VERDICTS))
+        at_ms = parse_ms(record.get("at"))
+        if at_ms is not None:
+            _check_time_range("at", at_ms)
         state = batch.get(issue_id)
         if state is None:
             # Feedback on an issue this partition no longer (or not yet) holds: remember it, so a false alarm
@@ -535,7 +537,6 @@ class IssueEngine:
         feedback["last"] = {"verdict": verdict, "by": str(record.get("by") or ""), "at": record.get("at")}
         state["feedback"] = feedback
         state["status"] = verdict
-        at_ms = parse_ms(record.get("at"))
         if at_ms is not None:
             state["fb_ms"] = max(at_ms, state.get("fb_ms") or at_ms)
         batch.out.feedback_counts[verdict] = batch.out.feedback_counts.get(verdict, 0) + 1
@@ -837,6 +838,12 @@ class IssueEngine:
                 self.store[issue_id] = state
         batch.lists.commit()
         self.clock_store[CLOCK_KEY] = clock
+
+
+def _check_time_range(field_name: str, ms: int) -> None:
+    if not in_range(ms):
+        raise InvalidInput(InvalidReason.INVALID_FIELD, f"{field_name} {iso(ms) if -62e12 < ms < 253e12 else ms} "
+                                                        "is outside 1990-01-01 .. 9000-01-01")
 
 
 def public_issue(state: dict) -> dict:

@@ -25,6 +25,17 @@ def parse_ms(value: object) -> int | None:
     return int(dt.timestamp() * 1000)
 
 
+# The times a record may carry into the engine: the scoring path refuses posts before 1990 (streams.records.clock)
+# and after the clock allows, but `sigap score` (no clock) and `sigap simulate` pass anything, and windows and
+# deadlines computed from a time near year 1 or 9999 leave the dates Python can write.
+EARLIEST_MS = 631_152_000_000  # 1990-01-01T00:00:00Z
+LATEST_MS = 221_845_392_000_000  # 9000-01-01T00:00:00Z
+
+
+def in_range(ms: int) -> bool:
+    return EARLIEST_MS <= ms < LATEST_MS
+
+
 def iso(ms: int) -> str:
     """RFC 3339 UTC with millisecond precision, e.g. ``2024-06-01T08:00:00.000Z``."""
     return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from streams.issues.timeutil import MINUTE_MS, parse_ms
+from streams.issues.timeutil import MINUTE_MS, in_range, parse_ms
 from streams.policy.model import Policy
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,8 @@ class SourceWatch:
         parsed = [(source, parse_ms(stamp)) for source, stamp in marks.items()]
         if any(ms is None or source in (None, "") for source, ms in parsed):
             raise ValueError("a watermark record needs 'source' and an RFC 3339 'time' for each source")
+        if not all(in_range(ms) for _, ms in parsed):
+            raise ValueError("a watermark record's times must lie between 1990 and 9000")
         for source, ms in parsed:
             source = str(source)
             clock["src"][source] = max(ms, clock["src"].get(source, ms))

@@ -474,3 +474,49 @@ def test_folded_ids_are_capped_per_minute_keeping_the_smallest():
     assert len(kept) == MAX_FOLDED_IDS_PER_MINUTE
     assert max(h >> 20 for h in kept) < min(h >> 20 for h in hashes if h not in kept)  # independent of order
     assert len(state["f"]["7"]) < 6 * MAX_FOLDED_IDS_PER_MINUTE and not seen_folded(state, "8", hashes[0])
+
+
+def test_a_post_is_checked_before_it_is_held_and_times_outside_1990_to_9000_are_rejected():
+    """Found by fuzzing: a post held (made after its issue's deadline) was only checked when settled, outside the
+    per-record error handling; a time near year 1 or 9999 overflowed the dates the engine writes."""
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+    good = scored_post(1, "kabar pagi dari pasar", T0)
+    engine.process([good])
+    broken_later = {**scored_post(2, good["text"], T0 + timedelta(days=1)), "scores": {**good["scores"],
+                                                                                       "sentiment": "x"}}
+    out = engine.process([broken_later])
+    assert [error.reason.value for _, error in out.rejected] == ["invalid_field"]
+    assert "held" not in engine.store[good["scores"]["issue_id"]]
+    feedback = {"kind": "feedback", "issue_id": "topic-lain", "verdict": "confirmed", "by": "humas",
+                "at": "9999-12-31T23:59:59Z"}
+    out = engine.process([{**good, "id": "p-old", "created_at": "0001-01-01T00:00:00Z"},
+                          {**good, "id": "p-far", "created_at": "9999-12-31T23:59:59Z"}, feedback,
+                          {"kind": "watermark", "source": "0", "time": "0001-01-01T00:00:00Z"}])
+    assert [(position, error.reason.value) for position, error in out.rejected] == [
+        (0, "invalid_field"), (1, "invalid_field"), (2, "invalid_field"), (3, "invalid_field")]
+    assert "topic-lain" not in engine.store  # the rejected feedback left nothing behind
+    engine.flush(final=True)
+
+
+def test_closing_an_issue_judges_only_the_minutes_its_posts_scheduled(monkeypatch):
+    """Found by fuzzing: a post dated decades before the others joined their issue, and closing it for the next post
+    judged every minute since (millions, about a minute of CPU: the worker lost its partitions)."""
+    from streams.issues import engine as engine_module
+
+    text = "kabar pagi dari pasar"
+    posts = [scored_post(1, text, T0), scored_post(2, text, datetime(1990, 1, 1, tzinfo=T0.tzinfo)),
+             scored_post(3, text, T0 + timedelta(hours=4))]
+    judged = []
+    real = engine_module.IssueEngine._evaluate
+
+    def counting(self, batch, state, minute):
+        judged.append(minute)
+        return real(self, batch, state, minute)
+
+    monkeypatch.setattr(engine_module.IssueEngine, "_evaluate", counting)
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+    for post in posts:
+        engine.process([post])
+    engine.flush(final=True)
+    assert engine.state(posts[-1]["scores"]["issue_id"])["n"] == 1  # the last post opened it afresh
+    assert len(judged) < 100
