@@ -38,19 +38,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
-    """Claims from a JSONL file of contract claims, or from ClaimReview JSON. An invalid one raises InvalidInput,
-    or, with ``skip_invalid`` (offline scoring, which uses claims as a worker does), is named on stderr and skipped."""
+    """Claims from a JSONL file of contract claims, from ClaimReview JSON, or from one JSON document holding a claim
+    or an array of them. An invalid one raises InvalidInput, or, with ``skip_invalid`` (offline scoring, which uses
+    claims as a worker does), is named on stderr and skipped."""
     import orjson
 
-    from streams.claims.claimreview import claims_from_claimreview
+    from streams.claims.claimreview import claims_from_claimreview, iter_reviews
     from streams.records.claim import parse_claim
-    from streams.records.errors import InvalidInput
+    from streams.records.errors import InvalidInput, InvalidReason
 
     text = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # files saved by some editors start with one
-    stripped = text.lstrip()
-    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"claimReviewed" in text):
-        entries = list(enumerate(claims_from_claimreview(orjson.loads(text)), 1))
-        where = "claim review"
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        document = None  # JSON lines; a line that is not JSON is then an invalid claim
+    if isinstance(document, (dict, list)):
+        try:
+            reviewed = next(iter_reviews(document), None) is not None
+            reviews = claims_from_claimreview(document) if reviewed else []
+        except RecursionError:
+            raise InvalidInput(InvalidReason.INVALID_JSON, "nested too deeply for a ClaimReview document") from None
+        if reviewed:
+            entries, where = list(enumerate(reviews, 1)), "claim review"
+        else:  # (a claims file of one line, or an array of claims)
+            entries, where = list(enumerate(document if isinstance(document, list) else [document], 1)), "claim"
     else:
         entries = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         where = "line"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sigap")
 EXIT_BROKER = 1  # the broker could not be reached or refused access
+EXIT_NO_INPUT = 66  # EX_NOINPUT: a file named on the command line cannot be read
 
 COMMAND_MODULES = [
     "streams.cli.kafka",
@@ -77,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         except kafka_errors.AuthorizationError as exc:
             log.error("the broker refused access (%s): the user in SIGAP_BROKER_USERNAME needs ACLs for Sigap's "
                       "topics and consumer groups", type(exc).__name__)
+        except OSError as exc:
+            if exc.filename is None:  # (a socket's error, not a file's)
+                raise
+            log.error("cannot use %s: %s", exc.filename, exc.strerror or exc)
+            return EXIT_NO_INPUT
         finally:
             sys.stdout = stdout
     return EXIT_BROKER

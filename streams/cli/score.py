@@ -12,13 +12,15 @@ import sys
 from itertools import islice
 from pathlib import Path
 
+from streams.cli.arguments import positive_int
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("score", help="score posts from a JSONL file, offline")
     parser.add_argument("--input", required=True, type=Path, help="posts, one JSON object per line")
     parser.add_argument("--output", required=True, type=Path, help="scored posts, one per input line")
     parser.add_argument("--claims", type=Path, help="known claims to match against (JSONL, or ClaimReview JSON)")
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=positive_int, default=500)
     parser.set_defaults(func=run)
 
 

@@ -19,6 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from streams.cli.arguments import positive_int
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--oracle", action="store_true",
                         help="score scenario posts from their ground truth instead of the trained models")
     parser.add_argument("--issues", type=Path, help="also write the final state of every issue to this JSONL file")
-    parser.add_argument("--batch-size", type=int, default=500, help="posts per scoring/engine batch (default 500)")
+    parser.add_argument("--batch-size", type=positive_int, default=500, help="posts per scoring/engine batch (default 500)")
     parser.add_argument("--quiet", action="store_true", help="no per-escalation summary lines on stderr")
     parser.add_argument("--lifecycle", action="store_true",
                         help="also print the reviewed and closed events of escalated issues (input for `sigap report "

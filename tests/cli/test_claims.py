@@ -38,3 +38,36 @@ def test_add_refuses_a_blank_verdict_before_anything_is_published(capsys, monkey
     monkeypatch.setattr(claims_cli, "_publish", publish)
     assert main(["claims", "add", "Vaksin mengandung chip pelacak", "--verdict", " "]) == 2
     assert "not published" in capsys.readouterr().err
+
+
+CLAIM = {"id": "c1", "claim": "Air kelapa menyembuhkan COVID-19", "verdict": "hoax"}
+REVIEW = {"@type": "ClaimReview", "claimReviewed": "Daun pepaya menyembuhkan DBD", "url": "https://cek.example/1",
+          "reviewRating": {"@type": "Rating", "alternateName": "Salah"}}
+
+
+def _read(tmp_path, content: bytes, **kwargs) -> list[str]:
+    path = tmp_path / "claims"
+    path.write_bytes(content)
+    return [claim["claim"] for claim in read_claim_file(path, **kwargs)]
+
+
+def test_every_shape_of_claims_file_is_read_or_refused_in_one_line(tmp_path, capsys):
+    """Found by fuzzing: a file that started with `[` or mentioned "claimReviewed" was parsed as one ClaimReview
+    document, unguarded (a traceback on broken JSON, on ClaimReview as JSON lines, or on deep nesting), and a JSON
+    array of claims, or a one-claim file whose text mentioned "claimReviewed", loaded nothing without a word."""
+    import pytest
+
+    from streams.records.errors import InvalidInput
+
+    mentions = {**CLAIM, "claim": "Pesan berantai menyebut claimReviewed palsu"}
+    assert _read(tmp_path, orjson.dumps(mentions)) == [mentions["claim"]]
+    assert _read(tmp_path, orjson.dumps([CLAIM, mentions])) == [CLAIM["claim"], mentions["claim"]]
+    assert _read(tmp_path, orjson.dumps([REVIEW])) == [REVIEW["claimReviewed"]]
+    assert _read(tmp_path, orjson.dumps(REVIEW) + b"\n" + orjson.dumps(REVIEW), skip_invalid=True) == []
+    assert "line 2 skipped" in capsys.readouterr().err  # (ClaimReview as JSON lines: not contract claims)
+    assert _read(tmp_path, orjson.dumps(CLAIM) + b"\n" + orjson.dumps(mentions)) == [CLAIM["claim"],
+                                                                                        mentions["claim"]]
+    for broken in (b'[{"claimReviewed": ', b"[" * 1000 + b"]" * 1000, orjson.dumps(REVIEW) + b"\n"
+                   + orjson.dumps(REVIEW)):
+        with pytest.raises(InvalidInput):
+            _read(tmp_path, broken)

@@ -63,3 +63,27 @@ def test_other_timeouts_are_not_mistaken_for_an_unreachable_broker(command):
     command(slow)
     with pytest.raises(kafka_errors.KafkaTimeoutError):
         cli_main.main(["claims", "list"])
+
+
+def test_a_file_that_cannot_be_read_ends_the_command_with_its_name_and_why(tmp_path, caplog):
+    missing = tmp_path / "posts.jsonl"
+    with caplog.at_level(logging.ERROR, logger="sigap"):
+        code = cli_main.main(["score", "--input", str(missing), "--output", str(tmp_path / "out.jsonl")])
+    assert code == cli_main.EXIT_NO_INPUT
+    assert f"cannot use {missing}: No such file or directory" in caplog.text
+
+
+def test_a_socket_error_is_not_taken_for_a_file_error(command):
+    def refused(args):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    command(refused)
+    with pytest.raises(ConnectionRefusedError):
+        cli_main.main(["claims", "list"])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "lima"])
+def test_a_batch_size_that_is_not_a_positive_number_is_refused_before_any_work(value, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main(["score", "--input", "in.jsonl", "--output", "out.jsonl", "--batch-size", value])
+    assert stopped.value.code == 2 and "--batch-size" in capsys.readouterr().err
