@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import sys
 from pathlib import Path
 
 from streams.cli import follow
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_events(path: Path | None) -> list[dict]:
-    from streams.escalation.events import decode_event
+    from streams.escalation.events import decode_escalation_event
 
     if path is not None:
         raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
@@ -42,7 +43,11 @@ def read_events(path: Path | None) -> list[dict]:
         settings = get_settings()
         records = read_to_end(f"{settings.topic_prefix}{ESCALATIONS}", settings)
         values = [record.value for record in records if record.value is not None]
-    return [event for event in map(decode_event, values) if event is not None]
+    events = [event for event in map(decode_escalation_event, values) if event is not None]
+    if len(events) < len(values):
+        print(f"{len(values) - len(events)} of {len(values)} records passed over: not events of the shape Sigap "
+              "writes", file=sys.stderr)
+    return events
 
 
 def run(args: argparse.Namespace) -> int:

@@ -68,7 +68,7 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
         elif subject in issues and event.get("type") == CLOSED_TYPE:
             issues[subject].closed_at = event["time"]
     lines = sorted(issues.values(), key=lambda x: (-int(x.peak["level"]), x.first_time, x.issue_id))
-    verdicts = [x.verdict["verdict"] for x in lines if x.verdict]
+    verdicts = [x.verdict.get("verdict") for x in lines if x.verdict]
     detections = sorted(x.detection_seconds for x in lines if x.detection_seconds is not None)
     confirmed, false_alarms = verdicts.count("confirmed"), verdicts.count("false_alarm")
     return {
@@ -125,7 +125,8 @@ def render(report: dict, zone: str = "UTC") -> str:
             place = concentrated_in((peak.get("spread") or {}).get("regions") or {}) or "-"
             verdict = "-"
             if x.verdict:
-                verdict = f"{VERDICT_WORDS.get(x.verdict['verdict'], x.verdict['verdict'])} oleh {x.verdict['by']}"
+                said = x.verdict.get("verdict")
+                verdict = f"{VERDICT_WORDS.get(said, said)} oleh {x.verdict.get('by')}"
             title = peak.get("title") or x.issue_id
             detected = _minutes(x.detection_seconds) if x.detection_seconds is not None else "-"
             out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {_cell(title)} | "

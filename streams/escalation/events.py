@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import orjson
 
+from streams.escalation.shape import well_formed
 from streams.issues.timeutil import iso, parse_ms
 from streams.policy.model import ROUTES, Policy
 from streams.policy.signals import LEVEL_NAMES
@@ -194,3 +195,9 @@ def decode_event(value: bytes | None) -> dict | None:
     except orjson.JSONDecodeError:
         return None
     return event if isinstance(event, dict) else None
+
+
+def decode_escalation_event(value: bytes | None) -> dict | None:
+    """A record value of the escalations topic as an event of the shape Sigap writes; None otherwise."""
+    event = decode_event(value)
+    return event if event is not None and well_formed(event) else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
+from streams.escalation.shape import usable_data
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
 
@@ -18,15 +19,18 @@ def local_time(stamp: object, zone: str) -> str | None:
     ms = parse_ms(stamp)
     if ms is None:
         return None
-    return datetime.fromtimestamp(ms / 1000, tz=timezone(timedelta(hours=ZONES[zone]))).strftime("%Y-%m-%d %H:%M")
+    try:
+        return datetime.fromtimestamp(ms / 1000, tz=timezone(timedelta(hours=ZONES[zone]))).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):  # (a year Python cannot write once shifted to the zone)
+        return None
 
 
 def event_line(value: dict, zone: str | None = None) -> str | None:
     """The line for an escalation, reviewed or closed event; None for anything else. With a ``zone`` (UTC, WIB,
     WITA, WIT) the event's time reads "2024-06-03 08:05 WIB" instead of as written on the event."""
-    data = value.get("data") if isinstance(value.get("data"), dict) else None
-    if data is None:
+    if not usable_data(value.get("data")):
         return None
+    data = value["data"]
     if zone is not None:
         shown = local_time(value.get("time"), zone)
         value = dict(value, time=f"{shown} {zone}" if shown else value.get("time"))

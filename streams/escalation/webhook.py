@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from streams.escalation import notify_metrics
-from streams.escalation.events import decode_event
+from streams.escalation.events import decode_escalation_event
 from streams.escalation.lines import event_message
 from streams.escalation.subscription import Subscription
 
@@ -171,8 +171,5 @@ class Notifier:
 
 
 def _event(value: bytes | None) -> dict | None:
-    """An event the notifier can handle: a JSON object with a string id and an object as data."""
-    event = decode_event(value)
-    if event is None or not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
-        return None
-    return event
+    """An event the notifier can handle: of the shape Sigap writes (streams.escalation.shape)."""
+    return decode_escalation_event(value)

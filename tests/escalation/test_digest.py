@@ -127,3 +127,47 @@ def test_a_name_with_a_pipe_or_a_newline_keeps_the_table_s_row_whole():
     assert "dikonfirmasi oleh Humas DKI \\| piket malam" in pdam
     cells = pdam.replace("\\|", "").strip("|").split("|")
     assert len(cells) == len(table[0].strip("|").split("|")) == 8
+
+
+def _broken_variants() -> list[dict]:
+    """One field of a real escalation or verdict changed to a type Sigap never writes (found by fuzzing: each made
+    `sigap report --file` print a traceback)."""
+    events = _events()
+    escalation = next(e for e in events if e["data"].get("matched_claims"))
+    reviewed = next(e for e in events if e["type"] == REVIEWED_TYPE)
+
+    def changed(event: dict, path: tuple, value) -> dict:
+        copy = orjson.loads(orjson.dumps(event))
+        target = copy
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        if path != ("id",):
+            copy["id"] = f"{copy['id']}-{'.'.join(path)}"
+        return copy
+
+    return [changed(escalation, ("id",), [1]), changed(escalation, ("subject",), {}),
+            changed(escalation, ("data", "route"), [1]), changed(escalation, ("data", "matched_claims"), ["x"]),
+            changed(escalation, ("data", "spread"), [1]), changed(escalation, ("data", "spread", "regions"),
+                                                                   {"XX-YY": 5}),
+            changed(escalation, ("data", "spread", "regions"), {"ID-JK": "x"}),
+            changed(reviewed, ("data", "verdict"), ["x"])]
+
+
+def test_events_of_another_shape_are_passed_over_and_counted_not_a_traceback(tmp_path, capsys):
+    from streams.cli.tail import summarize
+    from streams.escalation.shape import well_formed
+
+    broken = _broken_variants()
+    assert not any(well_formed(event) for event in broken) and all(well_formed(event) for event in _events())
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(e) for e in _events() + broken))
+    assert main(["report", "--file", str(path), "--region", "ID-JK", "--route", "public-relations"]) == 0
+    assert main(["report", "--file", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert f"{len(broken)} of {len(_events()) + len(broken)} records passed over" in captured.err
+    assert "- 4 isu naik status" in captured.out  # the same report as without them
+    for event in broken:
+        summarize(event, "WIB")  # `sigap tail --summary` shows them as they are
+    far = dict(_events()[0], time="9999-12-31T23:59:59-23:59")
+    assert summarize(far, "WIT").startswith("9999-12-31T23:59:59-23:59")  # a time no zone can show: as written
