@@ -49,6 +49,18 @@ def issue_line(issue: dict) -> str:
             + reviewed + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
 
 
+def _issue(value: bytes) -> dict | None:
+    import orjson
+
+    from streams.escalation.shape import usable_issue
+
+    try:
+        issue = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    return issue if usable_issue(issue) else None
+
+
 def run_issues(args: argparse.Namespace) -> int:
     import orjson
 
@@ -68,7 +80,11 @@ def run_issues(args: argparse.Namespace) -> int:
     except SubscriptionError as exc:
         raise SystemExit(f"sigap: {exc}") from None
     settings = get_settings()
-    issues = [orjson.loads(v) for v in read_compacted(f"{settings.topic_prefix}{ISSUES}", settings).values()]
+    values = list(read_compacted(f"{settings.topic_prefix}{ISSUES}", settings).values())
+    issues = [issue for issue in map(_issue, values) if issue is not None]
+    if len(issues) < len(values):
+        print(f"{len(values) - len(issues)} of {len(values)} records passed over: not issue records of the shape "
+              "Sigap writes", file=sys.stderr)
     shown = [i for i in issues if (args.all or int(i.get("max_level") or 0) >= 2)
              and names_province((i.get("spread") or {}).get("regions"), regions, share)]
     shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level

@@ -1,7 +1,8 @@
-"""Whether a value read from the escalations topic has the shape Sigap writes (escalated, reviewed and closed
-events), as far as the readers of that topic use it: `sigap report`, `sigap tail --summary` and `sigap notify`.
+"""Whether a value read from Sigap's output topics has the shape Sigap writes, as far as their readers use it:
+events of the escalations topic (escalated, reviewed, closed) for `sigap report`, `sigap tail --summary` and
+`sigap notify`; issue records of the issues topic for `sigap issues`.
 
-The topic is Sigap's, but anyone with write access can put anything on it, and a report is built from whatever
+The topics are Sigap's, but anyone with write access can put anything on them, and a report is built from whatever
 file a user gives it. A value of another shape is passed over by the readers (the notifier counts it as
 `unreadable`), never taken apart field by field until one is missing.
 """
@@ -60,3 +61,16 @@ def well_formed(event: object) -> bool:
     """An event with a string ``id``, ``type``, ``subject`` and ``time`` where present, and usable ``data``."""
     return (isinstance(event, dict) and _text(event.get("id"), required=True) and bool(event["id"])
             and all(_text(event.get(name)) for name in ("type", "subject", "time")) and usable_data(event.get("data")))
+
+
+def usable_issue(record: object) -> bool:
+    """An issue record (the issues topic) whose fields `sigap issues` uses have the types Sigap writes."""
+    if not isinstance(record, dict) or not _text(record.get("issue_id"), required=True):
+        return False
+    feedback = record.get("feedback")
+    last = feedback.get("last") if isinstance(feedback, dict) else None
+    return (all(_text(record.get(name)) for name in ("label", "severity", "max_severity", "last_seen"))
+            and all(_count(record.get(name)) for name in ("level", "max_level", "posts"))
+            and _objects(record.get("matched_claims"), ("claim",)) and _regions(record.get("spread"))
+            and (feedback is None or isinstance(feedback, dict))
+            and (last is None or (isinstance(last, dict) and _text(last.get("verdict")) and _text(last.get("by")))))

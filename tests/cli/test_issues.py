@@ -60,3 +60,31 @@ def test_an_unknown_province_code_is_refused_before_the_broker_is_asked(capsys):
     with pytest.raises(SystemExit) as refused:
         main(["issues", "--region", "ID-XX"])
     assert "unknown province code(s) ID-XX" in str(refused.value.code)
+
+
+def test_records_of_another_shape_on_the_issues_topic_are_passed_over_and_counted(monkeypatch, capsys):
+    """Like the escalations topic's readers (tests/escalation/test_digest.py): a record `sigap issues` cannot use
+    is passed over and counted, never a traceback."""
+    import orjson
+
+    from streams.issues.engine import IssueEngine
+    from streams.policy import load_policy
+    from tests.issues.helpers import JsonStore
+    from tests.issues.test_engine import hoax_burst
+
+    engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
+    engine.process(hoax_burst())
+    engine.flush(final=True)
+    real = [engine.issue(issue_id) for issue_id in engine.store]
+    assert real and all(issue["max_level"] >= 2 for issue in real)
+    broken = [b"not json", b"[1]", orjson.dumps({"issue_id": ["x"]}),
+              orjson.dumps({**real[0], "spread": {"regions": {"XX-YY": 3}}}),
+              orjson.dumps({**real[0], "max_level": "tinggi"}),
+              orjson.dumps({**real[0], "matched_claims": ["x"]}),
+              orjson.dumps({**real[0], "feedback": {"last": "kemarin"}})]
+    values = {str(n): value for n, value in enumerate([orjson.dumps(issue) for issue in real] + broken)}
+    monkeypatch.setattr("streams.cli.snapshot.read_compacted", lambda topic, settings: values)
+    assert main(["issues"]) == 0
+    captured = capsys.readouterr()
+    assert f"{len(broken)} of {len(values)} records passed over" in captured.err
+    assert captured.out.count("[claim-") == len(real)
