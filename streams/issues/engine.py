@@ -134,11 +134,15 @@ class EngineOutput:
     posts: int = 0          # scored posts taken into account
     duplicates: int = 0     # posts already counted (at-least-once redelivery)
     late: int = 0           # posts whose minute had already been evaluated
-    invalid: int = 0        # records the engine could not use
-    # each of those as (its position in the call's records, why): the worker dead-letters them
+    # records the engine could not use, as (their position in the call's records, why): the worker dead-letters them
     rejected: list[tuple[int, InvalidInput]] = field(default_factory=list)
     expired: int = 0        # issues closed for idleness (tombstoned)
     watermark: str | None = None  # end of the last evaluated minute
+
+    @property
+    def invalid(self) -> int:
+        """How many records the engine could not use."""
+        return len(self.rejected)
 
 
 class PreparedCall:
@@ -325,7 +329,6 @@ class IssueEngine:
     @staticmethod
     def _reject(batch: _Batch, position: int, reason: InvalidReason, detail: str) -> None:
         log.debug("issue engine cannot use record %d of the call: %s: %s", position, reason.value, detail)
-        batch.out.invalid += 1
         batch.out.rejected.append((position, InvalidInput(reason, detail)))
 
     # --- ingest ---------------------------------------------------------------------------------------------
@@ -842,8 +845,7 @@ class IssueEngine:
 
 def _check_time_range(field_name: str, ms: int) -> None:
     if not in_range(ms):
-        raise InvalidInput(InvalidReason.INVALID_FIELD, f"{field_name} {iso(ms) if -62e12 < ms < 253e12 else ms} "
-                                                        "is outside 1990-01-01 .. 9000-01-01")
+        raise InvalidInput(InvalidReason.INVALID_FIELD, f"{field_name} is outside 1990-01-01 .. 9000-01-01")
 
 
 def public_issue(state: dict) -> dict:

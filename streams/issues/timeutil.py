@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from streams.records.clock import EARLIEST
+
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
@@ -28,8 +30,8 @@ def parse_ms(value: object) -> int | None:
 # The times a record may carry into the engine: the scoring path refuses posts before 1990 (streams.records.clock)
 # and after the clock allows, but `sigap score` (no clock) and `sigap simulate` pass anything, and windows and
 # deadlines computed from a time near year 1 or 9999 leave the dates Python can write.
-EARLIEST_MS = 631_152_000_000  # 1990-01-01T00:00:00Z
-LATEST_MS = 221_845_392_000_000  # 9000-01-01T00:00:00Z
+EARLIEST_MS = int(EARLIEST.timestamp() * 1000)
+LATEST_MS = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp() * 1000)
 
 
 def in_range(ms: int) -> bool:
