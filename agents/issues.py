@@ -134,7 +134,7 @@ async def apply_batch(events: list, engine_for: Callable[[int], IssueEngine],
                       send: Callable[[list], Awaitable[None]]) -> None:
     """Run a batch through the partitions' engines, deliver what it publishes, then write the states.
 
-    In that order (:class:`streams.issues.engine.PreparedCall`): a worker killed before the writes publishes the
+    In that order (:class:`streams.issues.call.PreparedCall`): a worker killed before the writes publishes the
     same escalations again when it reads the batch again, where one killed after writing states that record them
     would never publish them.
     """

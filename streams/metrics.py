@@ -133,7 +133,7 @@ def observe_escalation(event: dict) -> None:
 
 
 def count_issue_posts(out) -> None:
-    """Add one issue-engine call's outcomes (a ``streams.issues.engine.EngineOutput``) to ``sigap_issue_posts_total``."""
+    """Add one issue-engine call's outcomes (a ``streams.issues.call.EngineOutput``) to ``sigap_issue_posts_total``."""
     for outcome, n in (("counted", out.posts - out.late), ("late", out.late), ("duplicate", out.duplicates),
                        ("invalid", out.invalid)):
         if n:

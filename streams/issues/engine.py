@@ -60,15 +60,16 @@ from __future__ import annotations
 import bisect
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import dataclass, field
 
 from streams.escalation.events import DEFAULT_SOURCE, build_escalation
 from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
+from streams.issues.call import Batch, EngineOutput, PreparedCall
+from streams.issues.expiry import EXPIRY, LEGACY_EXPIRY, ExpirySchedule, deadline_ms, idle_minutes
 from streams.issues.facts import label_for, post_facts
 from streams.issues.idlists import IdLists
-from streams.issues.keys import issue_id_for, issue_kind, issue_label
+from streams.issues.keys import issue_id_for, issue_label
+from streams.issues.published import evaluation_record, public_issue
 from streams.issues.signals import fewest_posts_to_escalate, judge, snapshot, window_buckets
 from streams.issues.state import (
     KMV_TOTAL,
@@ -80,7 +81,6 @@ from streams.issues.state import (
     is_scheduled,
     merge_bucket_into_totals,
     new_bucket,
-    new_state,
     remember_claim,
     remember_folded_ids,
     remember_id,
@@ -88,11 +88,10 @@ from streams.issues.state import (
     seen_folded,
     seen_in_bucket,
 )
-from streams.issues.timeutil import HOUR_MS, MINUTE_MS, in_range, iso, parse_ms
+from streams.issues.timeutil import MINUTE_MS, in_range, iso, parse_ms
 from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness
 from streams.policy.loader import as_policy_source
 from streams.policy.model import Policy
-from streams.policy.signals import LEVEL_NAMES
 from streams.records.errors import InvalidInput, InvalidReason
 
 log = logging.getLogger(__name__)
@@ -103,106 +102,6 @@ COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long pa
 # while a lagging source holds the watermark before the deadline), so the state stays small.
 MAX_HELD_POSTS = 64
 FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
-
-
-@dataclass(frozen=True)
-class _ExpirySchedule:
-    """Where the issues whose expiry is due in one slot of ``unit_ms`` of event time are listed: the clock's sorted
-    list of pending slots (``clock_field``), the ids of one slot (``clock_store[list_prefix + slot]``) and the
-    slot an issue is listed in (``state[state_field]``)."""
-
-    clock_field: str
-    list_prefix: str
-    state_field: str
-    unit_ms: int
-
-
-EXPIRY_SLOT_MINUTES = 5
-EXPIRY = _ExpirySchedule("xb", "xb", "xb", EXPIRY_SLOT_MINUTES * MINUTE_MS)
-# Hour slots, written by releases before the 5-minute ones: still checked (a state or clock they wrote lists its
-# issues there), never added to.
-LEGACY_EXPIRY = _ExpirySchedule("xs", "x", "xh", HOUR_MS)
-
-
-@dataclass
-class EngineOutput:
-    issue_updates: list[tuple[str, dict | None]] = field(default_factory=list)
-    escalations: list[tuple[str, dict]] = field(default_factory=list)
-    # reviewed and closed events of escalated issues (streams.escalation.lifecycle), for the escalations topic
-    lifecycle: list[tuple[str, dict]] = field(default_factory=list)
-    feedback_counts: dict[str, int] = field(default_factory=dict)
-    posts: int = 0          # scored posts taken into account
-    duplicates: int = 0     # posts already counted (at-least-once redelivery)
-    late: int = 0           # posts whose minute had already been evaluated
-    # records the engine could not use, as (their position in the call's records, why): the worker dead-letters them
-    rejected: list[tuple[int, InvalidInput]] = field(default_factory=list)
-    expired: int = 0        # issues closed for idleness (tombstoned)
-    watermark: str | None = None  # end of the last evaluated minute
-
-    @property
-    def invalid(self) -> int:
-        """How many records the engine could not use."""
-        return len(self.rejected)
-
-
-class PreparedCall:
-    """One engine call, evaluated and not yet written: ``out`` is what to publish; ``commit()`` writes the states,
-    lists and clock the call changed (and returns ``out``).
-
-    The worker publishes ``out`` and waits for its delivery before committing. A worker killed between the two then
-    restarts from the states before the call and, reading the unacknowledged input again, publishes the same
-    events again (same ids: duplicates, never a loss). Committed first, the states would record the escalation
-    levels as reached, and the call read again would not publish them. A second call before the commit would read
-    the stores as they were before the first, so an engine has one call prepared at a time (a second raises)."""
-
-    __slots__ = ("out", "_write")
-
-    def __init__(self, out: EngineOutput, write: Callable[[], None]) -> None:
-        self.out = out
-        self._write = write
-
-    def commit(self) -> EngineOutput:
-        self._write()
-        return self.out
-
-
-class _Batch:
-    """Per-call working set: states loaded once, written back once."""
-
-    def __init__(self, engine: IssueEngine, policy: Policy, clock: dict) -> None:
-        self.engine = engine
-        self.policy = policy
-        self.clock = clock
-        self.states: dict[str, dict | None] = {}
-        self.dirty: set[str] = set()
-        self.publish: dict[str, None] = {}
-        self.activity: dict[int, set[str]] = defaultdict(set)
-        self.expiry: dict[int, set[str]] = defaultdict(set)
-        self.holds: dict[int, set[str]] = defaultdict(set)  # deadline minute -> issues that held a post this call
-        self.rewind: dict[str, int] = {}
-        self.lists = IdLists(engine.clock_store, clock, chunked=engine.chunked_lists)
-        self.out = EngineOutput()
-
-    def get(self, issue_id: str) -> dict | None:
-        if issue_id not in self.states:
-            state = self.states[issue_id] = self.engine.store.get(issue_id)
-            if state is not None:
-                self.engine._catch_up(self, state)
-        return self.states[issue_id]
-
-    def release(self, issue_id: str) -> None:
-        """Stop holding a state read only to be looked at, if nothing in it is to be written: its next read gives it
-        again, with any quiet evaluation not written applied again (_catch_up). A batch that looks at many issues
-        (a minute's window, an expiry slot) then holds one of them at a time, not all of them to its end."""
-        if issue_id not in self.dirty and self.states.get(issue_id) is not None:
-            del self.states[issue_id]
-
-    def create(self, issue_id: str, label: str) -> dict:
-        state = new_state(issue_id, issue_kind(issue_id), label)
-        self.states[issue_id] = state
-        self.dirty.add(issue_id)
-        self.clock["active"] = int(self.clock.get("active", 0)) + 1
-        return state
 
 
 class IssueEngine:
@@ -262,7 +161,7 @@ class IssueEngine:
         self._begin()
         policy = self._policy_source.current()
         clock = load_clock(self.clock_store)
-        batch = _Batch(self, policy, clock)
+        batch = self._batch(policy, clock)
         sources = self.sources
         now = sources.now()
         sources.begin_call(now, policy)
@@ -308,7 +207,7 @@ class IssueEngine:
         self._begin()
         policy = self._policy_source.current()
         clock = load_clock(self.clock_store)
-        batch = _Batch(self, policy, clock)
+        batch = self._batch(policy, clock)
         target = None
         if final:
             target = final_minute(clock, policy)
@@ -324,16 +223,16 @@ class IssueEngine:
 
     def state(self, issue_id: str) -> dict | None:
         """One issue's state as of the last evaluated minute (quiet evaluations not yet written applied), or None."""
-        return _Batch(self, self._policy_source.current(), load_clock(self.clock_store)).get(issue_id)
+        return self._batch(self._policy_source.current(), load_clock(self.clock_store)).get(issue_id)
 
     @staticmethod
-    def _reject(batch: _Batch, position: int, reason: InvalidReason, detail: str) -> None:
+    def _reject(batch: Batch, position: int, reason: InvalidReason, detail: str) -> None:
         log.debug("issue engine cannot use record %d of the call: %s: %s", position, reason.value, detail)
         batch.out.rejected.append((position, InvalidInput(reason, detail)))
 
     # --- ingest ---------------------------------------------------------------------------------------------
 
-    def _ingest(self, batch: _Batch, clock: dict, record: dict, arriving: bool = True) -> None:
+    def _ingest(self, batch: Batch, clock: dict, record: dict, arriving: bool = True) -> None:
         """Count a scored post in its issue. ``arriving=False``: a held post counted now (its arrival was seen when it
         was held: how late it came then, not how long it was held, is what the watermark learns from)."""
         policy = batch.policy
@@ -351,8 +250,8 @@ class IssueEngine:
         issue_id = str(issue_id)
         facts = post_facts(record, scores, ms, policy)  # (a post it rejects is rejected before it is held)
         state = batch.get(issue_id)
-        if state is not None and ms > self._deadline(state, policy):
-            deadline_minute = self._deadline(state, policy) // MINUTE_MS
+        if state is not None and ms > deadline_ms(state, policy):
+            deadline_minute = deadline_ms(state, policy) // MINUTE_MS
             done = clock.get("done")
             if self.hold_posts and (done is None or deadline_minute > done) and \
                     len(state.get("held") or ()) < MAX_HELD_POSTS:
@@ -424,7 +323,7 @@ class IssueEngine:
             self._release_held(batch, clock, state)
 
     @staticmethod
-    def _list_again(batch: _Batch, clock: dict, state: dict, minute: int, ms: int) -> None:
+    def _list_again(batch: Batch, clock: dict, state: dict, minute: int, ms: int) -> None:
         """A post already counted: its issue is listed again where counting it listed it (the lists are sets, so
         normally nothing changes). A batch redone after the worker was killed between writing its issue states and
         its lists and clock finds its posts counted but their issues listed nowhere: unjudged, never expiring."""
@@ -446,7 +345,7 @@ class IssueEngine:
 
     # --- held posts -----------------------------------------------------------------------------------------
 
-    def _hold(self, batch: _Batch, clock: dict, state: dict, record: dict, ms: int, deadline_minute: int,
+    def _hold(self, batch: Batch, clock: dict, state: dict, record: dict, ms: int, deadline_minute: int,
               arriving: bool) -> None:
         """Keep a post made after its issue's idle deadline aside while a post made before the deadline may still
         come (the deadline's minute is not judged yet): such a post would extend the issue, and this one would
@@ -461,9 +360,9 @@ class IssueEngine:
         if arriving:
             self._arrived(clock, ms, batch.policy)
 
-    def _release_held(self, batch: _Batch, clock: dict, state: dict) -> None:
+    def _release_held(self, batch: Batch, clock: dict, state: dict) -> None:
         """Count the held posts the issue's deadline, extended since they were held, now reaches."""
-        deadline = self._deadline(state, batch.policy)
+        deadline = deadline_ms(state, batch.policy)
         ready = [record for record in state["held"] if parse_ms(record.get("created_at")) <= deadline]
         if not ready:
             batch.holds[deadline // MINUTE_MS].add(state["id"])
@@ -476,9 +375,9 @@ class IssueEngine:
         for record in sorted(ready, key=lambda r: parse_ms(r.get("created_at"))):
             self._ingest(batch, clock, record, arriving=False)
         if rest:
-            batch.holds[self._deadline(state, batch.policy) // MINUTE_MS].add(state["id"])
+            batch.holds[deadline_ms(state, batch.policy) // MINUTE_MS].add(state["id"])
 
-    def _reopen(self, batch: _Batch, clock: dict, issue_id: str, state: dict) -> None:
+    def _reopen(self, batch: Batch, clock: dict, issue_id: str, state: dict) -> None:
         """Close an issue a post made after its idle deadline does not belong to: the issue closed then, whether or
         not the watermark has reached its expiry slot, or even its last minutes, yet (that depends on batching). Its
         last minutes are judged now (no later post can change them, being far after them), it closes, and the post
@@ -492,7 +391,7 @@ class IssueEngine:
         batch.publish.pop(issue_id, None)
         batch.rewind.pop(issue_id, None)
 
-    def _resolve_holds(self, batch: _Batch, clock: dict, upto: int | None) -> None:
+    def _resolve_holds(self, batch: Batch, clock: dict, upto: int | None) -> None:
         """List this call's holds, then settle those whose deadline minute is at most ``upto`` (None: all, as the
         input has ended or gone idle): no post before the deadline can come in time any more, so the issue closes
         and its held posts start it afresh."""
@@ -507,13 +406,13 @@ class IssueEngine:
                     state = batch.get(issue_id)
                     if state is None or not state.get("held"):
                         continue
-                    if upto is not None and self._deadline(state, batch.policy) // MINUTE_MS > upto:
+                    if upto is not None and deadline_ms(state, batch.policy) // MINUTE_MS > upto:
                         continue  # extended since, and listed at its new deadline
                     self._reopen_with_held(batch, clock, issue_id, state)
                 batch.lists.take(f"h{minute}")
             clock["hm"] = [minute for minute in pending if minute not in due]
 
-    def _reopen_with_held(self, batch: _Batch, clock: dict, issue_id: str, state: dict) -> None:
+    def _reopen_with_held(self, batch: Batch, clock: dict, issue_id: str, state: dict) -> None:
         held = sorted(state.pop("held"), key=lambda r: parse_ms(r.get("created_at")))
         self._reopen(batch, clock, issue_id, state)
         for record in held:
@@ -521,7 +420,7 @@ class IssueEngine:
 
     # --- feedback -------------------------------------------------------------------------------------------
 
-    def _feedback(self, batch: _Batch, record: dict) -> None:
+    def _feedback(self, batch: Batch, record: dict) -> None:
         issue_id = record.get("issue_id")
         verdict = record.get("verdict")
         if not isinstance(issue_id, str) or not issue_id or verdict not in FEEDBACK_VERDICTS:
@@ -553,7 +452,7 @@ class IssueEngine:
 
     # --- evaluation -----------------------------------------------------------------------------------------
 
-    def _advance(self, batch: _Batch, clock: dict, target: int | None, ended: bool = False) -> None:
+    def _advance(self, batch: Batch, clock: dict, target: int | None, ended: bool = False) -> None:
         """Judge the minutes up to ``target``; ``ended``: no more posts will come (the input ended or went idle), so
         every held post is settled and judged too."""
         policy = batch.policy
@@ -604,7 +503,7 @@ class IssueEngine:
         if clock.get("done") is not None:
             self._expire(batch, clock, (clock["done"] + 1) * MINUTE_MS)
 
-    def _evaluate(self, batch: _Batch, state: dict, minute: int) -> None:
+    def _evaluate(self, batch: Batch, state: dict, minute: int) -> None:
         if state["eval"] is not None and minute <= state["eval"]:
             return
         policy = batch.policy
@@ -648,27 +547,7 @@ class IssueEngine:
             batch.out.escalations.append((state["id"], event))
             changed = True
         if changed or state.get("snap") is None:
-            state["snap"] = {
-                "minute": minute,
-                "time": iso(snap.time_ms) if snap.time_ms is not None else None,
-                "window": {"start": iso(snap.window_start_ms), "end": iso(snap.window_end_ms)},
-                "posts_per_minute": round(snap.values["velocity"], 3),
-                "window_posts": int(snap.values["volume"]),
-                "window_authors": int(snap.values["authors"]),
-                "negative_share": round(snap.values["negativity"], 4),
-                "positive_share": round(snap.values["positivity"], 4),
-                "hoax_share": round(snap.values["hoax"], 4),
-                "claim_match_share": round(snap.values["claim_match"], 4),
-                "burst": round(snap.values["burst"], 3),
-                "growth": round(snap.values["growth"], 3),
-                "coordination": round(snap.values["coordination"], 3),
-                "coordinated_accounts": int(snap.values["coordinated_accounts"]),
-                "posts": int(snap.totals["n"]),
-                "authors": int(snap.totals["authors"]),
-                "reach": int(snap.totals["reach"]),
-                "rules": verdict.rules,
-                "spread": snap.spread,
-            }
+            state["snap"] = evaluation_record(minute, snap, verdict)
             batch.publish[state["id"]] = None
         self._fold(state, minute, policy)
         batch.dirty.add(state["id"])
@@ -678,7 +557,7 @@ class IssueEngine:
         """Whether ``state`` is scheduled to be evaluated in a minute of ``start``..``end``."""
         return any(max(first, start) <= min(last, end) for first, last in state.get("due") or ())
 
-    def _catch_up(self, batch: _Batch, state: dict) -> None:
+    def _catch_up(self, batch: Batch, state: dict) -> None:
         """Apply the quiet evaluations of a state just read that were judged but not written (see _evaluate).
 
         The state says which minutes it is evaluated in (``due``, see :mod:`streams.issues.state`), and the
@@ -725,23 +604,15 @@ class IssueEngine:
     # --- expiry ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _idle_minutes(state: dict, policy: Policy) -> int:
-        e = policy.expiry
-        return e.small_issue_idle_minutes if state.get("n", 0) <= e.small_issue_max_posts else e.idle_minutes
-
-    def _deadline(self, state: dict, policy: Policy) -> int:
-        seen = max(state.get("last_ms") or 0, state.get("fb_ms") or 0)
-        return seen + self._idle_minutes(state, policy) * MINUTE_MS
-
-    def _schedule_expiry(self, batch: _Batch, state: dict, policy: Policy) -> None:
-        slot = self._deadline(state, policy) // EXPIRY.unit_ms
+    def _schedule_expiry(batch: Batch, state: dict, policy: Policy) -> None:
+        slot = deadline_ms(state, policy) // EXPIRY.unit_ms
         if state.get(EXPIRY.state_field) == slot:
             return
         state[EXPIRY.state_field] = slot
         state.pop(LEGACY_EXPIRY.state_field, None)
         batch.expiry[slot].add(state["id"])
 
-    def _expire(self, batch: _Batch, clock: dict, watermark_ms: int) -> None:
+    def _expire(self, batch: Batch, clock: dict, watermark_ms: int) -> None:
         for schedule in (EXPIRY, LEGACY_EXPIRY):
             pending = clock[schedule.clock_field]
             due = [slot for slot in pending if (slot + 1) * schedule.unit_ms <= watermark_ms]
@@ -754,11 +625,11 @@ class IssueEngine:
         self._list_expiry(batch, clock)  # re-scheduled issues may land in slots not yet listed
 
     @staticmethod
-    def _list_expiry(batch: _Batch, clock: dict) -> None:
+    def _list_expiry(batch: Batch, clock: dict) -> None:
         IssueEngine._list(batch, clock, batch.expiry, EXPIRY.list_prefix, EXPIRY.clock_field)
 
     @staticmethod
-    def _list(batch: _Batch, clock: dict, additions: dict[int, set[str]], prefix: str, clock_field: str) -> None:
+    def _list(batch: Batch, clock: dict, additions: dict[int, set[str]], prefix: str, clock_field: str) -> None:
         """Add this call's ``additions`` (unit -> issue ids) to the lists ``<prefix><unit>``, and their units to the
         clock's sorted ``clock_field``; the additions are then listed, so cleared."""
         pending = clock[clock_field]
@@ -770,7 +641,7 @@ class IssueEngine:
                 bisect.insort(pending, unit)
         additions.clear()
 
-    def _check_expiry(self, batch: _Batch, clock: dict, issue_id: str, schedule: _ExpirySchedule, slot: int,
+    def _check_expiry(self, batch: Batch, clock: dict, issue_id: str, schedule: ExpirySchedule, slot: int,
                       watermark_ms: int) -> None:
         """Close ``issue_id`` if it has been idle past its deadline; listed in ``slot`` of ``schedule``."""
         held = issue_id in batch.states
@@ -778,9 +649,9 @@ class IssueEngine:
         if state is None:
             return
         policy = batch.policy
-        if self._deadline(state, policy) <= watermark_ms and state.get("held"):
+        if deadline_ms(state, policy) <= watermark_ms and state.get("held"):
             self._reopen_with_held(batch, clock, issue_id, state)  # (settled before expiry checks: a safeguard)
-        elif self._deadline(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
+        elif deadline_ms(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
             self._close(batch, clock, issue_id, state)
         elif state.get(schedule.state_field) == slot:
             state[schedule.state_field] = None
@@ -789,12 +660,12 @@ class IssueEngine:
         elif not held:
             batch.release(issue_id)  # listed by an earlier schedule and alive: read only for this check
 
-    def _close(self, batch: _Batch, clock: dict, issue_id: str, state: dict, publish: bool = True) -> None:
+    def _close(self, batch: Batch, clock: dict, issue_id: str, state: dict, publish: bool = True) -> None:
         """Close an issue idle past its deadline: a closed event if it escalated, its state deleted and (with
         ``publish``) its issue record tombstoned at the commit."""
         policy = batch.policy
         if was_escalated(state):
-            closed = build_closed(state, self._deadline(state, policy), self._idle_minutes(state, policy),
+            closed = build_closed(state, deadline_ms(state, policy), idle_minutes(state, policy),
                                   self.event_source)
             batch.out.lifecycle.append((issue_id, closed))
         batch.states[issue_id] = None
@@ -817,66 +688,27 @@ class IssueEngine:
 
     # --- commit ---------------------------------------------------------------------------------------------
 
+    def _batch(self, policy: Policy, clock: dict) -> Batch:
+        lists = IdLists(self.clock_store, clock, chunked=self.chunked_lists)
+        return Batch(self.store, lists, policy, clock, self._catch_up)
+
     def _begin(self) -> None:
         if self._uncommitted:
             raise RuntimeError("the engine's previous call was prepared and never committed")
 
-    def _prepared(self, batch: _Batch, clock: dict) -> PreparedCall:
+    def _prepared(self, batch: Batch, clock: dict) -> PreparedCall:
         for issue_id in batch.publish:
             state = batch.states.get(issue_id)
             batch.out.issue_updates.append((issue_id, None if state is None else public_issue(state)))
         self._uncommitted = True
         return PreparedCall(batch.out, lambda: self._commit(batch, clock))
 
-    def _commit(self, batch: _Batch, clock: dict) -> None:
+    def _commit(self, batch: Batch, clock: dict) -> None:
         self._uncommitted = False
-        for issue_id in batch.dirty:
-            state = batch.states.get(issue_id)
-            if state is None:
-                try:
-                    del self.store[issue_id]
-                except KeyError:
-                    pass
-            else:
-                self.store[issue_id] = state
-        batch.lists.commit()
+        batch.write()
         self.clock_store[CLOCK_KEY] = clock
 
 
 def _check_time_range(field_name: str, ms: int) -> None:
     if not in_range(ms):
         raise InvalidInput(InvalidReason.INVALID_FIELD, f"{field_name} is outside 1990-01-01 .. 9000-01-01")
-
-
-def public_issue(state: dict) -> dict:
-    """The record published (compacted) on the issues topic: the latest state of one issue."""
-    snap = state.get("snap") or {}
-    level = int(state.get("level") or 0)
-    top = int(state.get("max") or 0)
-    return {
-        "issue_id": state["id"],
-        "kind": state.get("kind"),
-        "label": state.get("label"),
-        "status": state.get("status", "active"),
-        "level": level,
-        "severity": LEVEL_NAMES.get(level),
-        "max_level": top,
-        "max_severity": LEVEL_NAMES.get(top),
-        "first_seen": iso(state["first_ms"]) if state.get("first_ms") is not None else None,
-        "last_seen": iso(state["last_ms"]) if state.get("last_ms") is not None else None,
-        "updated_at": snap.get("window", {}).get("end"),
-        "posts": int(state.get("n", 0)),
-        "metrics": {k: v for k, v in snap.items() if k not in ("minute", "window", "rules", "time", "spread")},
-        "rules": snap.get("rules", []),
-        "spread": snap.get("spread") or {"platforms": {}, "regions": {}},
-        "matched_claims": [
-            {"claim_id": claim_id, "claim": info.get("claim"), "verdict": info.get("verdict")}
-            for claim_id, info in sorted(state.get("claims", {}).items())
-        ],
-        "escalations": [
-            {"level": int(level_key), "severity": LEVEL_NAMES[int(level_key)], **info}
-            for level_key, info in sorted(state.get("emitted", {}).items())
-        ],
-        "feedback": state.get("feedback") or {},
-    }
-

@@ -13,7 +13,7 @@ import yaml
 from referencing import Registry, Resource
 
 from streams.escalation import ESCALATED_TYPE, ROUTES, event_id, route_for
-from streams.issues.engine import public_issue
+from streams.issues.published import public_issue
 from streams.issues.watermark import watermark_record
 from streams.policy import load_policy
 from streams.scenarios import build_scenario

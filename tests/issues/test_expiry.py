@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from streams.issues.engine import EXPIRY, LEGACY_EXPIRY, IssueEngine
+from streams.issues.engine import IssueEngine
+from streams.issues.expiry import EXPIRY, LEGACY_EXPIRY
 from streams.issues.idlists import COUNTS_FIELD, IdLists
 from streams.issues.timeutil import HOUR_MS, MINUTE_MS, parse_ms
 from streams.policy import load_policy
@@ -351,3 +352,17 @@ def test_a_post_held_by_a_batch_redone_after_a_crash_is_still_settled():
     engine.process(chatter(2, 2, start=T0 + timedelta(minutes=10 + SMALL_IDLE_MINUTES + 5), prefix="later"))
     state = engine.state(issue_id)
     assert (state["n"], state["first_ms"], "held" in state) == (1, parse_ms(after["created_at"]), False)
+
+
+def test_the_deadline_follows_the_latest_post_or_feedback_and_the_issue_size():
+    from streams.issues.expiry import deadline_ms
+
+    policy = load_policy()
+    expiry = policy.expiry
+    last = parse_ms("2024-06-03T01:00:00Z")
+    small = {"n": expiry.small_issue_max_posts, "last_ms": last}
+    assert deadline_ms(small, policy) == last + expiry.small_issue_idle_minutes * MINUTE_MS
+    big = {"n": expiry.small_issue_max_posts + 1, "last_ms": last}
+    assert deadline_ms(big, policy) == last + expiry.idle_minutes * MINUTE_MS
+    reviewed = {**small, "fb_ms": last + 2 * HOUR_MS}  # feedback after the last post keeps the issue open longer
+    assert deadline_ms(reviewed, policy) == last + 2 * HOUR_MS + expiry.small_issue_idle_minutes * MINUTE_MS
