@@ -100,14 +100,22 @@ def claims_from_claimreview(doc: Any) -> list[dict[str, Any]]:
 
 
 def load_claimreview(path: Path) -> list[dict[str, Any]]:
-    """Claims from a ClaimReview ``.json`` file, or a ``.jsonl`` file with one document per line."""
+    """Claims from a ClaimReview ``.json`` file, or a ``.jsonl`` file with one document per line.
+
+    A file that is not UTF-8 JSON (a leading byte-order mark is allowed), or is nested too deeply to read, raises
+    ``ValueError`` naming the file."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".jsonl":
-        docs: Iterable[Any] = [json.loads(line) for line in text.splitlines() if line.strip()]
-    else:
-        docs = [json.loads(text)]
-    out: list[dict[str, Any]] = []
-    for doc in docs:
-        out.extend(claims_from_claimreview(doc))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix == ".jsonl":
+            docs: Iterable[Any] = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            docs = [json.loads(text)]
+        out: list[dict[str, Any]] = []
+        for doc in docs:
+            out.extend(claims_from_claimreview(doc))
+    except RecursionError:
+        raise ValueError(f"{path}: nested too deeply for a ClaimReview document") from None
+    except ValueError as exc:  # (json's and the codec's errors are ValueErrors)
+        raise ValueError(f"{path}: not a ClaimReview JSON file: {exc}") from exc
     return out

@@ -158,17 +158,21 @@ def write_starter_claims(claims: list[dict[str, Any]], path: Path = STARTER_PATH
 
 
 def load_claims_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """Claims from a JSON-lines file (one contract claim per line; blank lines skipped)."""
-    with Path(path).open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
-            yield obj
+    """Claims from a JSON-lines file (one contract claim per line; blank lines skipped; a leading byte-order mark
+    allowed). A line that is not UTF-8 JSON, or is nested too deeply to read, raises ``ValueError`` naming it."""
+    with Path(path).open(encoding="utf-8-sig") as fh:
+        n = 0
+        try:
+            for n, line in enumerate(fh, 1):
+                line = line.strip()
+                if line:
+                    yield json.loads(line)
+        except UnicodeDecodeError as exc:  # (decoded a block at a time: no line number)
+            raise ValueError(f"{path}: not UTF-8: {exc}") from exc
+        except RecursionError:
+            raise ValueError(f"{path}:{n}: nested too deeply") from None
+        except ValueError as exc:
+            raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
 
 
 def load_starter_claims(path: Path = STARTER_PATH) -> list[dict[str, Any]]:

@@ -47,3 +47,28 @@ def test_claimreview_single_list_graph_and_api_forms(tmp_path: Path) -> None:
     path = tmp_path / "reviews.jsonl"
     path.write_text("\n".join(json.dumps(d) for d in (review, api)) + "\n")
     assert [c["verdict"] for c in load_claimreview(path)] == ["Salah", "Keliru"]
+
+
+def test_the_loaders_read_a_file_saved_with_a_byte_order_mark_and_reject_unreadable_files_by_name(tmp_path: Path):
+    import pytest
+
+    from streams.claims.starter import load_claims_jsonl
+
+    review = {"@type": "ClaimReview", "claimReviewed": "Air rebusan daun sirsak sembuhkan kanker",
+              "reviewRating": {"alternateName": "Salah"}, "url": "https://cekfakta.example/sirsak"}
+    saved = tmp_path / "review.json"
+    saved.write_bytes(b"\xef\xbb\xbf" + json.dumps(review).encode())
+    assert [c["verdict"] for c in load_claimreview(saved)] == ["Salah"]
+    lines = tmp_path / "claims.jsonl"
+    lines.write_bytes(b"\xef\xbb\xbf" + b'{"id": "k1", "claim": "vaksin mengandung chip", "verdict": "hoax"}\n')
+    assert [c["id"] for c in load_claims_jsonl(lines)] == ["k1"]
+
+    binary = tmp_path / "image.json"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    for path in (binary, deep):
+        with pytest.raises(ValueError, match=path.name):
+            load_claimreview(path)
+        with pytest.raises(ValueError, match=path.name):
+            list(load_claims_jsonl(path))
