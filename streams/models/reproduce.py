@@ -3,7 +3,9 @@
 Training is seeded and deterministic, so on the same data and code the artifacts come out byte-identical on one
 machine. Another CPU or BLAS build can change the last bits of a coefficient (and so the version hashes) without
 changing what the models do; the evaluation figures are what must match. Two artifact folders are compared by
-their manifests' file hashes and by every number in their ``evaluation.json``.
+their manifests' file hashes and by every number in their ``evaluation.json``. The manifest records the
+environment that trained them (:func:`training_environment`); when the figures differ, the summary shows where
+the two environments differ, the likely cause.
 """
 
 from __future__ import annotations
@@ -19,10 +21,34 @@ from streams.models.artifacts import read_manifest, verified_bytes
 EVALUATION = "evaluation.json"
 
 
+def training_environment() -> dict[str, Any]:
+    """What the fitted numbers can depend on besides the data, code and seed: library versions and the CPU features
+    and BLAS kernels the libraries chose."""
+    import platform
+
+    import numpy as np
+    import scipy
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    simd = np.show_config(mode="dicts").get("SIMD Extensions", {})
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy_simd": list(simd.get("found", [])),
+        "blas": sorted({f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}" for i in threadpool_info()
+                        if i.get("user_api") == "blas"}),
+    }
+
+
 @dataclass(frozen=True)
 class Reproduction:
     identical_files: bool
     differences: list[str] = field(default_factory=list)  # "hoax.news_heldout.macro_f1: 72.75 -> 72.1"
+    environment_differences: list[str] = field(default_factory=list)  # "numpy: 2.3.5 -> 2.4.6"
 
     @property
     def reproduced(self) -> bool:
@@ -33,7 +59,11 @@ class Reproduction:
             return "reproduced: every artifact file is byte-identical"
         if self.reproduced:
             return "reproduced: every evaluation figure matches (artifact bytes differ, e.g. another BLAS build)"
-        return "NOT reproduced:\n" + "\n".join(f"  {d}" for d in self.differences)
+        lines = ["NOT reproduced:", *(f"  {d}" for d in self.differences)]
+        if self.environment_differences:
+            lines += ["trained in another environment (reference -> this run):",
+                      *(f"  {d}" for d in self.environment_differences)]
+        return "\n".join(lines)
 
 
 def compare_artifacts(reference: Path, candidate: Path, tolerance: float = 0.05) -> Reproduction:
@@ -49,7 +79,14 @@ def compare_artifacts(reference: Path, candidate: Path, tolerance: float = 0.05)
         a, b = ref_figures.get(key), cand_figures.get(key)
         if a is None or b is None or abs(a - b) > tolerance:
             differences.append(f"{key}: {_show(a)} -> {_show(b)}")
-    return Reproduction(identical_files=identical, differences=differences)
+    ref_env, cand_env = ref_manifest.get("training_environment"), cand_manifest.get("training_environment")
+    environment = [] if ref_env is None or cand_env is None else [
+        f"{key}: {_show_env(ref_env.get(key))} -> {_show_env(cand_env.get(key))}"
+        for key in sorted(ref_env.keys() | cand_env.keys()) if ref_env.get(key) != cand_env.get(key)
+    ]
+    if ref_env is None and cand_env is not None:
+        environment = ["the reference artifacts do not record theirs"]
+    return Reproduction(identical_files=identical, differences=differences, environment_differences=environment)
 
 
 def _file_hashes(manifest: dict[str, Any]) -> dict[str, str]:
@@ -75,3 +112,9 @@ def _numbers(tree: Any, prefix: str = "") -> Iterator[tuple[str, float]]:
 
 def _show(value: float | None) -> str:
     return "missing" if value is None else f"{value:g}"
+
+
+def _show_env(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -40,6 +40,7 @@ from streams.models.intervals import macro_f1_ci
 from streams.models.linear import LinearModel, fit_platt, fit_temperature
 from streams.models.phatic import PHATIC_EVALUATION, phatic_posts
 from streams.models.report import baseline_report, metrics
+from streams.models.reproduce import training_environment
 from streams.text.language import LanguageCheck
 from streams.text.normalize import normalize_batch
 
@@ -68,7 +69,9 @@ class TrainConfig:
     min_content_words: float = 3.0
     short_with_news: bool = False  # the post (short-text) hoax model also learns from the news articles
     folds: int = 5
-    tol: float = 1e-5  # logistic regression tolerance
+    # logistic regression tolerance: tight, so that every fit ends at the optimum whatever path the CPU's rounding
+    # takes there (1e-5 left the sentiment figure 0.12 apart between an AVX-512 and an AVX2 machine; ~4 min to train)
+    tol: float = 1e-8
     keep_oof: bool = False  # experiments: return the out-of-fold decisions in the report (never written)
     quick: bool = False  # small seeded subsets, for tests
     quick_rows: int = 1500
@@ -81,6 +84,14 @@ def _lr(c: float, cfg: TrainConfig, balanced: bool = True, max_iter: int = 3000)
     return LogisticRegression(
         C=c, max_iter=max_iter, class_weight="balanced" if balanced else None, random_state=cfg.seed, tol=cfg.tol
     )
+
+
+def _fit_lr(c: float, cfg: TrainConfig, x: sp.spmatrix, y: np.ndarray):
+    """A logistic regression fitted in float64. The feature rows are float32 (what scoring uses); fitted on them,
+    scikit-learn computes the gradients in float32, whose rounding depends on the CPU's vector width (AVX-512 or
+    AVX2 sum in another order), and the figures moved by up to 0.3 points from one machine to another. In float64
+    the fit reaches the same optimum (the objective is strictly convex) on any CPU."""
+    return _lr(c, cfg).fit(x.astype(np.float64), y)
 
 
 def tweet_groups(rows: D.Rows) -> np.ndarray:
@@ -215,9 +226,9 @@ def train_all(
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
     for tr, te in StratifiedKFold(3, shuffle=True, random_state=cfg.seed).split(x_sent, y_sent):
-        est = _lr(cfg.sentiment_c, cfg).fit(x_sent[tr], y_sent[tr])
+        est = _fit_lr(cfg.sentiment_c, cfg, x_sent[tr], y_sent[tr])
         oof_logits[te] = est.decision_function(x_sent[te])
-    est = _lr(cfg.sentiment_c, cfg).fit(x_sent, y_sent)
+    est = _fit_lr(cfg.sentiment_c, cfg, x_sent, y_sent)
     sentiment = LinearModel.from_sklearn(est, labels)
     sentiment = LinearModel(sentiment.coef, sentiment.intercept, labels, temperature=fit_temperature(oof_logits, y_sent))
     sent_eval = {}
@@ -261,10 +272,10 @@ def train_all(
         x_sent = fold_space.transform([sent_texts[i] for i in sent_idx])
         n_feat = fold_space.n_features
         if cfg.short_with_news:
-            m_short = _lr(cfg.hoax_short_c, cfg).fit(sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
+            m_short = _fit_lr(cfg.hoax_short_c, cfg, sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
         else:
-            m_short = _lr(cfg.hoax_short_c, cfg).fit(x_tw, y_tw[tw_idx])
-        m_long = _lr(cfg.hoax_long_c, cfg).fit(x_news, y_news[news_idx])
+            m_short = _fit_lr(cfg.hoax_short_c, cfg, x_tw, y_tw[tw_idx])
+        m_long = _fit_lr(cfg.hoax_long_c, cfg, x_news, y_news[news_idx])
         apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_rel = sp.vstack([x_tw[:, :n_feat], x_news[:, :n_feat], x_sent])
         n_ord = len(sent_idx)
@@ -275,7 +286,7 @@ def train_all(
             x_rel = sp.vstack([x_rel, fold_space.transform(phatic)])
             n_ord += len(phatic)
         y_rel = np.r_[np.ones(len(tw_idx) + len(news_idx), dtype=int), np.zeros(n_ord, dtype=int)]
-        m_rel = _lr(cfg.relevance_c, cfg).fit(x_rel, y_rel)
+        m_rel = _fit_lr(cfg.relevance_c, cfg, x_rel, y_rel)
         return fold_space, m_short, m_long, m_rel
 
     def decisions(fsp, ms, ml, mr, texts, cues) -> np.ndarray:
@@ -407,6 +418,7 @@ def train_all(
             "seed": cfg.seed,
             "config": cfg.__dict__,
             "n_features": space.n_features,
+            "training_environment": training_environment(),
         }
         # evaluation.json leaves out the wall time so a re-run writes byte-identical files; it carries the
         # versions too (second write: versions depend only on the model content)
