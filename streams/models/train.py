@@ -78,20 +78,15 @@ class TrainConfig:
 
 
 # ------------------------------------------------------------------------------------------------------ helpers
-def _lr(c: float, cfg: TrainConfig, balanced: bool = True, max_iter: int = 3000):
+def _fit_lr(c: float, cfg: TrainConfig, x: sp.spmatrix, y: np.ndarray):
+    """A logistic regression (balanced classes) fitted in float64. The feature rows are float32 (what scoring uses);
+    fitted on them, scikit-learn computes the gradients in float32, whose rounding depends on the CPU's vector width
+    (AVX-512 or AVX2 sum in another order), and the figures moved by up to 0.3 points from one machine to another.
+    In float64 the fit reaches the same optimum (the objective is strictly convex) on any CPU."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(
-        C=c, max_iter=max_iter, class_weight="balanced" if balanced else None, random_state=cfg.seed, tol=cfg.tol
-    )
-
-
-def _fit_lr(c: float, cfg: TrainConfig, x: sp.spmatrix, y: np.ndarray):
-    """A logistic regression fitted in float64. The feature rows are float32 (what scoring uses); fitted on them,
-    scikit-learn computes the gradients in float32, whose rounding depends on the CPU's vector width (AVX-512 or
-    AVX2 sum in another order), and the figures moved by up to 0.3 points from one machine to another. In float64
-    the fit reaches the same optimum (the objective is strictly convex) on any CPU."""
-    return _lr(c, cfg).fit(x.astype(np.float64), y)
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=cfg.seed, tol=cfg.tol)
+    return model.fit(x.astype(np.float64), y)
 
 
 def tweet_groups(rows: D.Rows) -> np.ndarray:
