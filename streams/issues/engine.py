@@ -250,8 +250,8 @@ class IssueEngine:
         issue_id = str(issue_id)
         facts = post_facts(record, scores, ms, policy)  # (a post it rejects is rejected before it is held)
         state = batch.get(issue_id)
-        if state is not None and ms > deadline_ms(state, policy):
-            deadline_minute = deadline_ms(state, policy) // MINUTE_MS
+        if state is not None and ms > (deadline := deadline_ms(state, policy)):
+            deadline_minute = deadline // MINUTE_MS
             done = clock.get("done")
             if self.hold_posts and (done is None or deadline_minute > done) and \
                     len(state.get("held") or ()) < MAX_HELD_POSTS:
@@ -649,9 +649,10 @@ class IssueEngine:
         if state is None:
             return
         policy = batch.policy
-        if deadline_ms(state, policy) <= watermark_ms and state.get("held"):
+        idle_past_deadline = deadline_ms(state, policy) <= watermark_ms
+        if idle_past_deadline and state.get("held"):
             self._reopen_with_held(batch, clock, issue_id, state)  # (settled before expiry checks: a safeguard)
-        elif deadline_ms(state, policy) <= watermark_ms and not self._has_pending(state, clock, policy):
+        elif idle_past_deadline and not self._has_pending(state, clock, policy):
             self._close(batch, clock, issue_id, state)
         elif state.get(schedule.state_field) == slot:
             state[schedule.state_field] = None

@@ -79,14 +79,18 @@ def compare_artifacts(reference: Path, candidate: Path, tolerance: float = 0.05)
         a, b = ref_figures.get(key), cand_figures.get(key)
         if a is None or b is None or abs(a - b) > tolerance:
             differences.append(f"{key}: {_show(a)} -> {_show(b)}")
-    ref_env, cand_env = ref_manifest.get("training_environment"), cand_manifest.get("training_environment")
-    environment = [] if ref_env is None or cand_env is None else [
-        f"{key}: {_show_env(ref_env.get(key))} -> {_show_env(cand_env.get(key))}"
-        for key in sorted(ref_env.keys() | cand_env.keys()) if ref_env.get(key) != cand_env.get(key)
-    ]
-    if ref_env is None and cand_env is not None:
-        environment = ["the reference artifacts do not record theirs"]
+    environment = _environment_differences(ref_manifest.get("training_environment"),
+                                           cand_manifest.get("training_environment"))
     return Reproduction(identical_files=identical, differences=differences, environment_differences=environment)
+
+
+def _environment_differences(reference: dict | None, candidate: dict | None) -> list[str]:
+    if candidate is None:
+        return []
+    if reference is None:
+        return ["the reference artifacts do not record theirs"]
+    return [f"{key}: {_show_env(reference.get(key))} -> {_show_env(candidate.get(key))}"
+            for key in sorted(reference.keys() | candidate.keys()) if reference.get(key) != candidate.get(key)]
 
 
 def _file_hashes(manifest: dict[str, Any]) -> dict[str, str]:

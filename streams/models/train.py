@@ -82,7 +82,7 @@ def _fit_lr(c: float, cfg: TrainConfig, x: sp.spmatrix, y: np.ndarray):
     """A logistic regression (balanced classes) fitted in float64. The feature rows are float32 (what scoring uses);
     fitted on them, scikit-learn computes the gradients in float32, whose rounding depends on the CPU's vector width
     (AVX-512 or AVX2 sum in another order), and the figures moved by up to 0.3 points from one machine to another.
-    In float64 the fit reaches the same optimum (the objective is strictly convex) on any CPU."""
+    In float64 the fit reaches the same optimum (the objective is strictly convex) whichever width the CPU has."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=cfg.seed, tol=cfg.tol)
