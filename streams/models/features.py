@@ -187,7 +187,7 @@ class FeatureSpace:
     def table(self) -> CodeTable | DirectTable:
         if self._table is None:
             if max(self.char_ns, default=0) <= DIRECT_MAX_N:
-                self._table = DirectTable(self.char_codes, max(self.char_ns))
+                self._table = DirectTable(self.char_codes, max(self.char_ns, default=0))  # (none: a word-only space)
             else:
                 self._table = CodeTable(self.char_codes)
         return self._table
@@ -255,16 +255,15 @@ class FeatureSpace:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32)
         texts = [t if len(t) <= self.max_chars else t[: self.max_chars] for t in texts]
         get = self.words.get
-        w_rows: list[int] = []
         w_cols: list[int] = []
-        for i, t in enumerate(texts):
+        w_counts: list[int] = []
+        for t in texts:
             toks = t.split()
-            ids = [get(x, -1) for x in toks]
-            ids += [get(a + " " + b, -1) for a, b in zip(toks, toks[1:])]
-            ids = [j for j in ids if j >= 0]
+            ids = [j for j in map(get, toks) if j is not None]
+            ids += [j for j in map(get, map(" ".join, zip(toks, toks[1:]))) if j is not None]
             w_cols.extend(ids)
-            w_rows.extend([i] * len(ids))
-        w_rows_a = np.asarray(w_rows, dtype=np.int64)
+            w_counts.append(len(ids))
+        w_rows_a = np.repeat(np.arange(n, dtype=np.int64), w_counts)
         w_cols_a = np.asarray(w_cols, dtype=np.int64)
 
         codes, docs = char_ngram_codes(texts, self.char_ns)
@@ -273,6 +272,8 @@ class FeatureSpace:
         pos = self.table.lookup(codes)
         hit = pos >= 0
         keys = np.concatenate([w_rows_a * n_feat + w_cols_a, docs[hit] * n_feat + (pos[hit] + n_words)])
+        if n * n_feat <= np.iinfo(np.uint32).max:
+            keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
         keys.sort()
         # one sort gives rows in order, columns in order within rows, and duplicate counts
         if keys.size:
@@ -284,7 +285,7 @@ class FeatureSpace:
             uniq = keys
         rows = uniq // n_feat
         cols = (uniq - rows * n_feat).astype(np.int32)
-        indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(np.int32)
         # sublinear tf * idf, then each block L2-normalised and weighted
         data = np.log1p(counts) * self.idf[cols]
         is_char = cols >= n_words

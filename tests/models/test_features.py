@@ -55,6 +55,19 @@ def test_transform_blocks_are_unit_norm_and_deterministic(ns: tuple[int, ...]) -
     assert space.feature_name(space.words["vaksin"]) == "vaksin"
 
 
+def test_a_word_only_space_has_no_character_block_and_survives_saving() -> None:
+    """The sentiment model's negation block is such a space (``char_ns=()``, no bigrams)."""
+    corpus = ["neg_enak", "neg_enak neg_ramah", "", "neg_ramah", "neg_murah"] * 2
+    space = FeatureSpace.fit(corpus, char_ns=(), bigrams=False, word_weight=0.6)
+    assert space.char_codes.size == 0 and sorted(space.words) == ["neg_enak", "neg_murah", "neg_ramah"]
+    x = space.transform(["neg_enak neg_ramah", "", "neg_lain"])
+    assert x.shape == (3, 3) and x.getrow(1).nnz == 0 and x.getrow(2).nnz == 0
+    assert np.isclose(np.sqrt((x.getrow(0).data ** 2).sum()), 0.6, atol=1e-6)  # unit norm, weighted
+    arrays, meta = space.to_arrays("negation.")
+    again = FeatureSpace.from_arrays(arrays, meta, "negation.")
+    assert (again.transform(["neg_enak neg_ramah"]) != x[0]).nnz == 0
+
+
 def test_cues_fire_on_chain_message_patterns() -> None:
     raw = ["SEBARKAN sebelum dihapus!!! Info dari grup sebelah", "Makanannya enak, pelayanan ramah", ""]
     from streams.text import normalize_batch
