@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from streams.models.artifacts import load_bundle, save_bundle
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
 from streams.models.linear import LinearModel
+from streams.text.negation import DEFAULT_SCOPE, negation_terms_batch
 from streams.text.normalize import SPECIAL_TOKENS
 
 NON_CONTENT_TOKENS = SPECIAL_TOKENS | {"haha", "rt"}
@@ -123,6 +125,23 @@ def with_claim_match(
     return np.where(sign != 0, shifted, p_text)
 
 
+def negation_rows(negation: FeatureSpace | None, scope: int, normalized: Sequence[str]) -> sp.csr_matrix | None:
+    """The sentiment model's negation block for normalised texts: the words negators govern
+    (``streams.text.negation``) in their own feature space; None without one. Shared by training and scoring."""
+    if negation is None:
+        return None
+    return negation.transform(negation_terms_batch(normalized, scope))
+
+
+def sentiment_rows(
+    features: FeatureSpace, negation: FeatureSpace | None, scope: int, normalized: Sequence[str]
+) -> sp.csr_matrix:
+    """The sentiment model's feature rows: the shared features, then the negation block (if any)."""
+    x = features.transform(normalized)
+    negated = negation_rows(negation, scope, normalized)
+    return x if negated is None else sp.hstack([x, negated], format="csr")
+
+
 @dataclass
 class ModelBundle:
     features: FeatureSpace
@@ -133,8 +152,21 @@ class ModelBundle:
     hoax: HoaxParams
     stopwords: list[str]
     claim_params: dict[str, Any]
+    # the sentiment model's own block after the shared features: the words negators govern (streams.text.negation);
+    # None in artifacts trained without it
+    negation: FeatureSpace | None = None
+    negation_scope: int = DEFAULT_SCOPE
     versions: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------------------------------------ features
+    def negation_rows(self, normalized: Sequence[str]) -> sp.csr_matrix | None:
+        """The negation block of the sentiment model's rows for normalised texts (None without one)."""
+        return negation_rows(self.negation, self.negation_scope, normalized)
+
+    def sentiment_rows(self, normalized: Sequence[str]) -> sp.csr_matrix:
+        """The sentiment model's feature rows: the shared features, then the negation block."""
+        return sentiment_rows(self.features, self.negation, self.negation_scope, normalized)
 
     # ------------------------------------------------------------------------------------------------ persistence
     def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -150,6 +182,10 @@ class ModelBundle:
             a, m = part.to_arrays(prefix)
             arrays.update(a)
             meta[prefix.rstrip(".")] = m
+        if self.negation is not None:
+            a, m = self.negation.to_arrays("negation.")
+            arrays.update(a)
+            meta["negation"] = {**m, "scope": self.negation_scope}
         meta["hoax"] = self.hoax.__dict__.copy()
         meta["cue_names"] = list(CUE_NAMES)
         meta["stopwords"] = list(self.stopwords)
@@ -176,9 +212,12 @@ class ModelBundle:
             hoax_short = LinearModel.from_arrays(arrays, meta["hoax_short"], "hoax_short.")
             hoax_long = LinearModel.from_arrays(arrays, meta["hoax_long"], "hoax_long.")
             relevance = LinearModel.from_arrays(arrays, meta["relevance"], "relevance.")
+            negation = None
+            if meta.get("negation") is not None:
+                negation = FeatureSpace.from_arrays(arrays, meta["negation"], "negation.")
             if relevance.coef.shape != (n_feat, 1):
                 raise ValueError("relevance coefficients do not match the feature space")
-            if sentiment.coef.shape[0] != n_feat:
+            if sentiment.coef.shape[0] != n_feat + (negation.n_features if negation is not None else 0):
                 raise ValueError("sentiment coefficients do not match the feature space")
             for m in (hoax_short, hoax_long):
                 if m.coef.shape[0] != n_feat + len(CUE_NAMES):
@@ -195,6 +234,8 @@ class ModelBundle:
             hoax=hoax,
             stopwords=list(meta["stopwords"]),
             claim_params=dict(meta["claims"]),
+            negation=negation,
+            negation_scope=int(meta["negation"]["scope"]) if negation is not None else DEFAULT_SCOPE,
             versions=dict(manifest.get("versions", {})),
             manifest=manifest,
         )
@@ -216,7 +257,7 @@ def compute_versions(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> dic
 
     hoax_meta = ("features", "hoax_short", "hoax_long", "relevance", "hoax", "cue_names")
     return {
-        "sentiment": f"sentiment-{digest(('features.', 'sentiment.'), ('features', 'sentiment'))}",
+        "sentiment": f"sentiment-{digest(('features.', 'sentiment.', 'negation.'), ('features', 'sentiment', 'negation'))}",
         "hoax": f"hoax-{digest(('features.', 'hoax_', 'relevance.'), hoax_meta)}",
         "claims": f"claims-{digest(('features.',), ('features', 'claims', 'stopwords'))}",
     }

@@ -102,13 +102,15 @@ class Scorer:
         # [sentiment (3) | hoax short | hoax long | relevance]
         self._coef = np.ascontiguousarray(
             np.hstack(
-                [bundle.sentiment.coef, bundle.hoax_short.coef[:n_feat], bundle.hoax_long.coef[:n_feat], bundle.relevance.coef]
+                [bundle.sentiment.coef[:n_feat], bundle.hoax_short.coef[:n_feat], bundle.hoax_long.coef[:n_feat],
+                 bundle.relevance.coef]
             ),
             dtype=np.float32,
         )
         self._intercept = np.concatenate(
             [bundle.sentiment.intercept, bundle.hoax_short.intercept, bundle.hoax_long.intercept, bundle.relevance.intercept]
         )
+        self._negation_coef = np.ascontiguousarray(bundle.sentiment.coef[n_feat:], dtype=np.float32)  # its own block
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
         self._explainer = Explainer.from_bundle(bundle)
         self._stopwords = frozenset(bundle.stopwords)
@@ -139,6 +141,9 @@ class Scorer:
         x = b.features.transform(normalized)
         t2 = time.perf_counter()
         z = np.asarray(x @ self._coef, dtype=np.float64) + self._intercept
+        negated = b.negation_rows(normalized)
+        if negated is not None:
+            z[:, :3] += negated @ self._negation_coef
         sent = b.sentiment.proba_from_decision(z[:, :3])
         t3 = time.perf_counter()
         languages = self._language.detect(texts, normalized)

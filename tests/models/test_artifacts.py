@@ -54,7 +54,7 @@ def test_round_trip_gives_identical_predictions(tmp_path: Path) -> None:
     bundle.save(bundle2_dir, extra)
     again = ModelBundle.load(bundle2_dir)
     texts = ["makanannya enak sekali", "vaksin mengandung chip sebarkan", ""]
-    x1, x2 = bundle.features.transform(texts), again.features.transform(texts)
+    x1, x2 = bundle.sentiment_rows(texts), again.sentiment_rows(texts)
     assert (x1 != x2).nnz == 0
     np.testing.assert_allclose(bundle.sentiment.predict_proba(x1), again.sentiment.predict_proba(x2))
     assert again.versions == bundle.versions  # versions derive from content, so a re-save is the same model

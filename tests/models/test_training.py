@@ -128,7 +128,7 @@ def test_sentiment_quality_floor_on_held_out_sentences() -> None:
     bundle = ModelBundle.load(SHIPPED)
     for name, floor in (("smsa_valid", 0.82), ("nusax_valid", 0.78)):
         rows = D.load_rows(name)
-        proba = bundle.sentiment.predict_proba(bundle.features.transform(normalize_batch(rows.texts)))
+        proba = bundle.sentiment.predict_proba(bundle.sentiment_rows(normalize_batch(rows.texts)))
         pred = [D.SENTIMENT_LABELS[i] for i in proba.argmax(1)]
         assert f1_score(rows.labels, pred, average="macro") >= floor, name
         assert np.allclose(proba.sum(1), 1.0)

@@ -131,7 +131,9 @@ def test_claim_reranking_reuses_the_batch_feature_rows(scorer: Scorer, monkeypat
     space = bundle.features
     calls = []
     original = type(space).transform
-    monkeypatch.setattr(type(space), "transform", lambda self, texts: calls.append(len(texts)) or original(self, texts))
+    # (the shared space only: the sentiment model's negation block is a FeatureSpace of its own)
+    monkeypatch.setattr(type(space), "transform",
+                        lambda self, texts: (self is space and calls.append(len(texts))) or original(self, texts))
     out = s.score_texts(["air kelapa bisa menyembuhan kovid19", "hari ini cerah"])
     assert calls == [2]
     assert out.items[0].claim_match is not None and out.items[0].claim_match["claim_id"] == "right"
@@ -184,3 +186,21 @@ def test_a_disguised_hoax_scores_and_matches_as_the_plain_text(scorer: Scorer) -
         assert item.normalized == plain.normalized, name
         assert item.hoax_probability == pytest.approx(plain.hoax_probability, abs=0.01), name
         assert item.claim_match is not None and item.claim_match["claim_id"] == plain.claim_match["claim_id"], name
+
+
+def test_sentiment_scores_as_the_trained_model_reads_the_sentence_negation_included(scorer: Scorer) -> None:
+    """The Scorer computes sentiment in one product with the hoax models, plus the negation block: its
+    probabilities are the trained model's on ``ModelBundle.sentiment_rows`` (what training evaluated)."""
+    import numpy as np
+
+    bundle = scorer.bundle
+    assert bundle.negation is not None and bundle.negation_rows(["tidak enak"]).nnz == 1
+    texts = ["Makanannya gak enak, pelayanannya juga kurang ramah", "tidak mahal tapi enak", "enak sekali"]
+    items = scorer.score_texts(texts).items
+    expected = bundle.sentiment.predict_proba(bundle.sentiment_rows([item.normalized for item in items]))
+    got = np.array([list(item.sentiment_probabilities.values()) for item in items])
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+    # (and the block counts: without it the negated sentences score otherwise)
+    rows = bundle.sentiment_rows([item.normalized for item in items])
+    shared_only = bundle.sentiment.predict_proba(rows.multiply(np.arange(rows.shape[1]) < bundle.features.n_features).tocsr())
+    assert np.abs(shared_only - expected)[:2].max() > 1e-3
