@@ -16,17 +16,17 @@ NEGATORS = frozenset({"tidak", "bukan", "belum", "jangan", "tak", "kurang", "tan
 SCOPE_BREAKS = frozenset({"tapi", "tetapi", "namun", "padahal", "dan", "!", "?"})
 PREFIX = "neg_"
 DEFAULT_SCOPE = 3
-_NEGATOR_STRINGS = tuple(sorted(NEGATORS))
 
 
 def negation_terms(normalized: str, scope: int = DEFAULT_SCOPE) -> str:
     """The ``scope`` words after each negator, prefixed ``neg_``, space-separated ("" when nothing is negated).
     A negator starts a new scope; a scope break ends one."""
-    if not any(negator in normalized for negator in _NEGATOR_STRINGS):  # most texts (substrings: a fast pre-check)
+    words = normalized.split()
+    if NEGATORS.isdisjoint(words):  # most texts
         return ""
     terms = []
     left = 0
-    for word in normalized.split():
+    for word in words:
         if word in NEGATORS:
             left = scope
         elif word in SCOPE_BREAKS:
