@@ -32,6 +32,7 @@ MAX_N = 11  # 41**11 < 2**63
 # OFFSET[n] = 41 + 41**2 + ... + 41**(n-1): codes of n-grams occupy [OFFSET[n], OFFSET[n] + 41**n)
 OFFSET = [0, 0] + [sum(_A**j for j in range(1, n)) for n in range(2, MAX_N + 2)]
 DIRECT_MAX_N = 4  # up to 4-grams the code space (2.9 M) is small enough for a direct-address table
+SMALL_KEYS_MAX = int(np.iinfo(np.uint32).max)  # transform sorts (row, column) keys as uint32 up to this
 
 
 def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -272,7 +273,7 @@ class FeatureSpace:
         pos = self.table.lookup(codes)
         hit = pos >= 0
         keys = np.concatenate([w_rows_a * n_feat + w_cols_a, docs[hit] * n_feat + (pos[hit] + n_words)])
-        if n * n_feat <= np.iinfo(np.uint32).max:
+        if n * n_feat <= SMALL_KEYS_MAX:
             keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
         keys.sort()
         # one sort gives rows in order, columns in order within rows, and duplicate counts

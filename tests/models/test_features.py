@@ -55,6 +55,20 @@ def test_transform_blocks_are_unit_norm_and_deterministic(ns: tuple[int, ...]) -
     assert space.feature_name(space.words["vaksin"]) == "vaksin"
 
 
+def test_rows_are_the_same_whether_the_keys_are_sorted_as_32_or_64_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch whose (row, column) keys do not fit 32 bits (~46,000 posts with the shipped features) takes the
+    64-bit path."""
+    import streams.models.features as features
+
+    corpus = ["vaksin mengandung chip magnet", "makanan enak banget", "pelayanan buruk sekali", "vaksin aman"] * 3
+    space = FeatureSpace.fit(corpus, min_df_words=1, min_df_chars=1)
+    small = space.transform(TEXTS + corpus)
+    monkeypatch.setattr(features, "SMALL_KEYS_MAX", 0)
+    wide = space.transform(TEXTS + corpus)
+    for a, b in ((small.indptr, wide.indptr), (small.indices, wide.indices), (small.data, wide.data)):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
 def test_a_word_only_space_has_no_character_block_and_survives_saving() -> None:
     """The sentiment model's negation block is such a space (``char_ns=()``, no bigrams)."""
     corpus = ["neg_enak", "neg_enak neg_ramah", "", "neg_ramah", "neg_murah"] * 2
