@@ -245,10 +245,15 @@ class ClaimIndex:
     def shared_words(self, normalized: str, row: int, limit: int = SHARED_WORDS) -> list[str]:
         """The post's own words (normalised spelling, first occurrence, in order) whose matching term is one of
         claim row ``row``'s terms: what a reader checks a match by."""
-        row_terms = {self._vocab_terms[c] for c in self._row_cols[row].tolist()}
+        row_cols = set(self._row_cols[row].tolist())
+        term_col = self._term_col  # term id -> claim column (-1: in no claim)
+        tid_of = self._tok_tid.get  # (filled by the batch's _post_matrices: no stemming again)
         out: list[str] = []
-        for tok, term in self._token_terms(normalized):
-            if term in row_terms and tok not in out:
+        for tok in normalized.split():
+            tid = tid_of(tok)
+            if tid is None:
+                tid = self._term_id(tok)
+            if tid >= 0 and term_col[tid] in row_cols and tok not in out:
                 out.append(tok)
                 if len(out) == limit:
                     break
