@@ -229,13 +229,17 @@ class ClaimIndex:
             self._rebuild()
 
     # ---------------------------------------------------------------------------------------------------- vectors
+    def _term_of(self, tok: str) -> str | None:
+        """The matching term of a normalised token, or None for a token that cannot identify a claim (stop words,
+        placeholders, single characters, ``!``/``?``, hedge words)."""
+        if tok in self.stopwords or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
+            return None
+        return match_term(tok)
+
     def _token_terms(self, normalized: str) -> Iterator[tuple[str, str]]:
         """(token, matching term) of every token of a normalised text that can identify a claim."""
-        sw = self.stopwords
         for tok in normalized.split():
-            if tok in sw or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?"):
-                continue
-            term = match_term(tok)
+            term = self._term_of(tok)
             if term is not None:
                 yield tok, term
 
@@ -349,9 +353,7 @@ class ClaimIndex:
     # ---------------------------------------------------------------------------------------------------- matching
     def _term_id(self, tok: str) -> int:
         """Slow path: the term id of a token never seen before (-2 for stop words and other non-terms)."""
-        term = None
-        if not (tok in self.stopwords or tok in SPECIAL_TOKENS or len(tok) < 2 or tok in ("!", "?")):
-            term = match_term(tok)
+        term = self._term_of(tok)
         if term is None:
             tid = -2
         else:
