@@ -41,6 +41,7 @@ from streams.claims.ranking import (
     apply_choice,
     empty_pairs,
     rerank_features,
+    run_starts,
 )
 from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, validate_claim
 from streams.claims.terms import match_term
@@ -397,7 +398,8 @@ class ClaimIndex:
             self._term_w_arr = np.asarray(self._term_w, dtype=np.float64) * self._factor_of(self._term_col_arr)
             self._term_w_dirty = False
         # each (post, term) once
-        key = np.unique(doc * max(n_terms, 1) + tid)
+        key = np.sort(doc * max(n_terms, 1) + tid)
+        key = key[run_starts(key)]
         doc = key // max(n_terms, 1)
         tid = key - doc * max(n_terms, 1)
         w = self._term_w_arr[tid]
@@ -541,7 +543,7 @@ class ClaimIndex:
             pos = np.flatnonzero(score == rowmax[owner])
             # ties go to the lowest claim row (stable across runs, whatever order the product emits)
             pos = pos[np.lexsort((cov.indices[pos], owner[pos]))]
-            first = pos[np.unique(owner[pos], return_index=True)[1]]
+            first = pos[run_starts(owner[pos])]
             # the runner-up is the best similarity of any *other claim*: every spelling of the best claim is left
             # out (only claims with aliases have several rows)
             rest = sim.copy()
@@ -589,7 +591,7 @@ class ClaimIndex:
         post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
         order = np.lexsort((row, -score, post))
         post, row, score, sim, cov, cos, shared = (a[order] for a in (post, row, score, sim, cov, cos, shared))
-        start = np.flatnonzero(np.r_[True, post[1:] != post[:-1]]) if post.size else np.zeros(0, np.int64)
+        start = run_starts(post)
         rank = np.arange(post.size) - np.repeat(start, np.diff(np.r_[start, post.size]))
         keep = rank < self.rerank_k
         post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))

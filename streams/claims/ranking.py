@@ -61,6 +61,14 @@ def empty_pairs() -> dict[str, np.ndarray]:
             "claim_terms": z, "char_cos": z, "word_cos": z}
 
 
+def run_starts(keys: np.ndarray) -> np.ndarray:
+    """Index of the first element of each run of equal values in ``keys`` (in a sorted array: of each distinct
+    value). What ``np.unique(keys, return_index=True)[1]`` gives for sorted keys, without its sort."""
+    if not keys.size:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
 def apply_choice(cand: dict[str, Any], pairs: dict[str, np.ndarray], pair_score: np.ndarray | None) -> None:
     """Make each post's best candidate the pair with the highest ``pair_score`` (ties and ``None``: the ranking's
     own best, the first pair of the post), updating ``cand`` in place; the runner-up becomes the best similarity
@@ -68,14 +76,14 @@ def apply_choice(cand: dict[str, Any], pairs: dict[str, np.ndarray], pair_score:
     post = pairs["post"]
     if not post.size:
         return
-    start = np.flatnonzero(np.r_[True, post[1:] != post[:-1]])
+    start = run_starts(post)
     owner = np.repeat(np.arange(start.size), np.diff(np.r_[start, post.size]))
     if pair_score is None:
         chosen = start
     else:
         top = np.maximum.reduceat(pair_score, start)
         hit = np.flatnonzero(pair_score >= top[owner])
-        chosen = hit[np.unique(owner[hit], return_index=True)[1]]
+        chosen = hit[run_starts(owner[hit])]
     p = post[start]
     cand["char_cos"][p] = pairs["char_cos"][chosen]
     cand["word_cos"][p] = pairs["word_cos"][chosen]

@@ -1,39 +1,14 @@
-"""Feature extraction: exact character n-grams, table look-ups, normalised rows."""
+"""Feature rows: normalised blocks, key widths, word-only spaces; chain-message cues."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import CountVectorizer
 
 from streams.models.cues import FEATURE_NAMES, cue_matrix
-from streams.models.features import CodeTable, FeatureSpace, char_ngram_codes, decode_char_code
+from streams.models.features import FeatureSpace
 
 TEXTS = ["vaksin mengandung chip", "enak banget !", "", "a", "anak anak _url_ ?"]
-
-
-@pytest.mark.parametrize("ns", [(2, 3, 4), (3, 5), (1, 2)])
-def test_char_ngrams_equal_scikit_learn_char_wb(ns: tuple[int, ...]) -> None:
-    codes, docs = char_ngram_codes(TEXTS, ns)
-    for d, text in enumerate(TEXTS):
-        mine = sorted(decode_char_code(c) for c in codes[docs == d])
-        if not text.strip():
-            assert mine == []
-            continue
-        ref = CountVectorizer(analyzer="char_wb", ngram_range=(min(ns), max(ns)), lowercase=False)
-        analyze = ref.build_analyzer()
-        expected = sorted(g for g in analyze(text) if len(g) in ns and g.strip() != "")
-        assert mine == expected
-
-
-def test_hash_table_agrees_with_sorted_lookup() -> None:
-    rng = np.random.default_rng(0)
-    vocab = np.unique(rng.integers(0, 2**50, 5000))
-    table = CodeTable(vocab)
-    queries = np.concatenate([vocab[::3], rng.integers(0, 2**50, 2000)])
-    pos = np.searchsorted(vocab, queries).clip(0, vocab.size - 1)
-    expected = np.where(vocab[pos] == queries, pos, -1)
-    np.testing.assert_array_equal(table.lookup(queries), expected)
 
 
 @pytest.mark.parametrize("ns", [(2, 3, 4), (3, 5)])  # direct-address and hash-table paths
