@@ -62,7 +62,7 @@ def encode(texts: Sequence[str]) -> Encoded:
         symbols = np.where(cps < 128, _LUT[np.minimum(cps, 127)], _OTHER)
         space = np.isin(cps, WHITESPACE)
     lengths = np.fromiter((len(p) for p in padded), dtype=np.int64, count=len(padded))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    starts = np.cumsum(lengths) - lengths
     doc = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
     return Encoded(joined, symbols, starts, doc, space)
 
@@ -232,36 +232,33 @@ class WordTable:
                 raise ValueError(f"not a word unigram or bigram: {gram!r}")
         self.token_ids = token_ids
         self.n_tokens = len(token_ids)
-        self.unigram_column = np.full(self.n_tokens, -1, dtype=np.int64)
+        # every array below ends with a -1 that index -1 (not found) reads
+        self._unigram_column = np.full(self.n_tokens + 1, -1, dtype=np.int64)
         for tid, column in unigrams:
-            self.unigram_column[tid] = column
+            self._unigram_column[tid] = column
         pairs = np.array(bigrams, dtype=np.int64).reshape(-1, 3)
         self._pairs = CodeTable(pairs[:, 0] * self.n_tokens + pairs[:, 1])
-        self._pair_column = pairs[:, 2]
+        self._pair_column = np.append(pairs[:, 2], -1)
         names = list(token_ids)  # in id order
         enc = encode(names)
         first = enc.starts + 1
         exact, codes = token_codes(enc, first, first + np.array([len(t) for t in names], dtype=np.int64))
         self._codes = CodeTable(codes)
-        self._code_tid = np.flatnonzero(exact)
+        self._code_tid = np.append(np.flatnonzero(exact), -1)
 
     def lookup(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         """(text number, column) of every vocabulary uni- and bigram in the batch, repeats included."""
         starts, ends = token_bounds(enc)
         tid = np.full(starts.shape[0], -1, dtype=np.int64)
         exact, codes = token_codes(enc, starts, ends)
-        found = self._codes.lookup(codes)
-        tid[exact] = np.where(found >= 0, self._code_tid[found], -1)
+        tid[exact] = self._code_tid[self._codes.lookup(codes)]
         get = self.token_ids.get
         for i in np.flatnonzero(~exact).tolist():
             tid[i] = get(enc.text[starts[i] : ends[i]], -1)
         doc = enc.doc[starts]
-        uni = self.unigram_column[tid]
-        uni_hit = (tid >= 0) & (uni >= 0)
-        pair = (doc[1:] == doc[:-1]) & (tid[1:] >= 0) & (tid[:-1] >= 0)
-        left = np.flatnonzero(pair)
-        found = self._pairs.lookup(tid[left] * self.n_tokens + tid[left + 1])
-        bi_hit = found >= 0
-        docs = np.concatenate([doc[uni_hit], doc[left[bi_hit]]])
-        columns = np.concatenate([uni[uni_hit], self._pair_column[found[bi_hit]]])
-        return docs, columns
+        uni = self._unigram_column[tid]
+        uni_hit = uni >= 0
+        left = np.flatnonzero((doc[1:] == doc[:-1]) & (tid[1:] >= 0) & (tid[:-1] >= 0))
+        bi = self._pair_column[self._pairs.lookup(tid[left] * self.n_tokens + tid[left + 1])]
+        bi_hit = bi >= 0
+        return np.concatenate([doc[uni_hit], doc[left[bi_hit]]]), np.concatenate([uni[uni_hit], bi[bi_hit]])

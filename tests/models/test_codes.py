@@ -96,3 +96,11 @@ def test_word_table_with_no_bigrams_and_with_an_empty_batch() -> None:
     assert sorted(zip(docs.tolist(), columns.tolist())) == [(0, 0), (0, 0), (0, 1)]
     docs, columns = table.lookup(encode([""]))
     assert docs.size == 0 and columns.size == 0
+
+
+def test_an_empty_vocabulary_finds_nothing() -> None:
+    """A feature space fitted on too few texts for any word to pass ``min_df`` has no words at all."""
+    table = WordTable({})
+    docs, columns = table.lookup(encode(["vaksin mengandung chip", ""]))
+    assert docs.size == 0 and columns.size == 0
+    assert encode([]).starts.size == 0
