@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +46,9 @@ from streams.claims.ranking import (
 from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, validate_claim
 from streams.claims.terms import match_term
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
+
+if TYPE_CHECKING:
+    from streams.models.codes import BatchTokens
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,7 @@ class ClaimIndex:
         self._term_col_arr = np.zeros(0, dtype=np.int64)
         self._term_col_dirty = False
         self._tok_tid: dict[str, int] = {}  # normalised token -> term id (-2: not a term)
+        self._feature_token_terms = np.zeros(0, dtype=np.int64)  # see _token_terms_of_batch
         self._records: dict[str, dict[str, Any]] = {}
         # claim id -> its rows in the combined (main + recent) row space: one per distinct spelling (the claim
         # text, then its aliases); a claim is ranked by its best row
@@ -370,23 +374,13 @@ class ClaimIndex:
         self._tok_tid[tok] = tid
         return tid
 
-    def _post_matrices(self, normalized: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    def _post_matrices(
+        self, normalized: Sequence[str], tokens: BatchTokens | None = None
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
         """(binary post x claim-vocabulary matrix, same pattern with cosine weights w_t / ||post||, number of
         distinct terms per post)."""
         n = len(normalized)
-        get = self._tok_tid.get
-        slow = self._term_id
-        ids: list[int] = []
-        lengths = np.zeros(n, dtype=np.int64)
-        for i, text in enumerate(normalized):
-            toks = text.split()
-            row = [get(t, -1) for t in toks]
-            if -1 in row:
-                row = [r if r != -1 else slow(t) for r, t in zip(row, toks)]
-            ids.extend(row)
-            lengths[i] = len(row)
-        tid = np.asarray(ids, dtype=np.int64)
-        doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        tid, doc = self._token_terms_of_batch(normalized, tokens)
         keep = tid >= 0
         tid, doc = tid[keep], doc[keep]
         n_terms = len(self._term_ids)
@@ -417,6 +411,50 @@ class ClaimIndex:
         pw = sp.csr_matrix(((w / norms[doc]).astype(np.float32), col, indptr), shape=shape)
         return p, pw, n_terms_post
 
+    def _token_terms_of_batch(
+        self, normalized: Sequence[str], tokens: BatchTokens | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(term id, text number) of every token of the texts, in order (-2: not a term). With ``tokens`` (the
+        texts' tokens as this index's FeatureSpace read them) a token the feature vocabulary knows is mapped by
+        an array look-up, remembered per feature token; other tokens, and texts longer than the FeatureSpace
+        reads, go through the token cache."""
+        if tokens is None or self.features is None:
+            return self._token_terms_of_texts(normalized, range(len(normalized)))
+        if self._feature_token_terms.shape[0] != self.features.word_table.n_tokens + 1:
+            self._feature_token_terms = np.full(self.features.word_table.n_tokens + 1, -3, dtype=np.int64)
+        memo = self._feature_token_terms  # feature token id -> term id; -3: not looked up yet (and for id -1)
+        ftid = tokens.tid
+        tid = memo[ftid]
+        get, slow = self._tok_tid.get, self._term_id
+        for i in np.flatnonzero(tid == -3).tolist():
+            tok = tokens.token(i)
+            term = get(tok)
+            tid[i] = term = slow(tok) if term is None else term
+            if ftid[i] >= 0:
+                memo[ftid[i]] = term
+        doc = tokens.doc
+        long = [i for i, text in enumerate(normalized) if len(text) > self.features.max_chars]
+        if long:  # the tokens stop at max_chars: read these texts whole
+            cut = ~np.isin(doc, long)
+            rest_tid, rest_doc = self._token_terms_of_texts(normalized, long)
+            tid, doc = np.concatenate([tid[cut], rest_tid]), np.concatenate([doc[cut], rest_doc])
+        return tid, doc
+
+    def _token_terms_of_texts(self, normalized: Sequence[str], which: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """``_token_terms_of_batch`` for texts ``which``, through the token cache."""
+        get = self._tok_tid.get
+        slow = self._term_id
+        ids: list[int] = []
+        counts: list[int] = []
+        for i in which:
+            toks = normalized[i].split()
+            row = [get(t, -1) for t in toks]
+            if -1 in row:
+                row = [r if r != -1 else slow(t) for r, t in zip(row, toks)]
+            ids.extend(row)
+            counts.append(len(row))
+        return np.asarray(ids, dtype=np.int64), np.repeat(np.asarray(which, dtype=np.int64), counts)
+
     @property
     def uses_char_features(self) -> bool:
         """Whether matching reads the FeatureSpace rows of posts and claims (re-ranking or acceptance on them)."""
@@ -425,12 +463,14 @@ class ClaimIndex:
         )
 
     def match_normalized(
-        self, normalized: Sequence[str], threshold: float | None = None, x: sp.csr_matrix | None = None
+        self, normalized: Sequence[str], threshold: float | None = None, x: sp.csr_matrix | None = None,
+        tokens: BatchTokens | None = None,
     ) -> list[ClaimMatch | None]:
         """Best claim per normalised text, or None when it is not accepted: by the acceptance model when one is
-        configured, else (or when ``threshold`` is given) by similarity >= threshold. ``x``: the texts' rows of
-        the FeatureSpace when already computed (the Scorer's batch features); computed here when needed."""
-        cand = self.candidates(normalized, x=x)
+        configured, else (or when ``threshold`` is given) by similarity >= threshold. ``x`` and ``tokens``: the
+        texts' rows of the FeatureSpace and the tokens they were read from, when already computed (the Scorer's
+        ``transform_tokens``); the same matches either way."""
+        cand = self.candidates(normalized, x=x, tokens=tokens)
         results: list[ClaimMatch | None] = [None] * len(normalized)
         if threshold is None and self.accept_coef is not None:
             accepted = (cand["row"] >= 0) & (self.accept_probability(cand) >= self.accept_threshold)
@@ -447,7 +487,8 @@ class ClaimIndex:
         return results
 
     def candidates(
-        self, normalized: Sequence[str], x: sp.csr_matrix | None = None, pairs: bool = False
+        self, normalized: Sequence[str], x: sp.csr_matrix | None = None, pairs: bool = False,
+        tokens: BatchTokens | None = None,
     ) -> dict[str, Any]:
         """Per text: the best claim's row (-1: none shares a word), its similarity, coverage and cosine, and the
         second-best similarity. With a re-ranking model the best is chosen among the text's top candidates by it;
@@ -474,7 +515,7 @@ class ClaimIndex:
             return out
         if self._main is None and self._main_rows == 0 and len(self._row_ids):
             self._rebuild()
-        p, pw, post_terms = self._post_matrices(normalized)
+        p, pw, post_terms = self._post_matrices(normalized, tokens)
         out["post_terms"] = post_terms.astype(np.float64)
         if p.nnz == 0:
             return out

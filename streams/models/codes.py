@@ -211,6 +211,21 @@ class CodeTable:
         return out
 
 
+@dataclass(frozen=True)
+class BatchTokens:
+    """Every token of an encoded batch, as ``str.split()`` cuts each text, in text order: its offsets in
+    ``enc.text``, its text number, and its id in the ``WordTable`` that read it (-1: in no vocabulary gram)."""
+
+    enc: Encoded
+    starts: np.ndarray
+    ends: np.ndarray
+    doc: np.ndarray
+    tid: np.ndarray
+
+    def token(self, i: int) -> str:
+        return self.enc.text[self.starts[i] : self.ends[i]]
+
+
 class WordTable:
     """Columns of word unigrams and ``"a b"`` bigrams for an encoded batch, the same as one dict look-up per gram.
 
@@ -246,8 +261,8 @@ class WordTable:
         self._codes = CodeTable(codes)
         self._code_tid = np.append(np.flatnonzero(exact), -1)
 
-    def lookup(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
-        """(text number, column) of every vocabulary uni- and bigram in the batch, repeats included."""
+    def tokens(self, enc: Encoded) -> BatchTokens:
+        """The batch's tokens with their token ids."""
         starts, ends = token_bounds(enc)
         tid = np.full(starts.shape[0], -1, dtype=np.int64)
         exact, codes = token_codes(enc, starts, ends)
@@ -255,7 +270,11 @@ class WordTable:
         get = self.token_ids.get
         for i in np.flatnonzero(~exact).tolist():
             tid[i] = get(enc.text[starts[i] : ends[i]], -1)
-        doc = enc.doc[starts]
+        return BatchTokens(enc, starts, ends, enc.doc[starts], tid)
+
+    def lookup(self, tokens: BatchTokens) -> tuple[np.ndarray, np.ndarray]:
+        """(text number, column) of every vocabulary uni- and bigram among ``tokens``, repeats included."""
+        doc, tid = tokens.doc, tokens.tid
         uni = self._unigram_column[tid]
         uni_hit = uni >= 0
         left = np.flatnonzero((doc[1:] == doc[:-1]) & (tid[1:] >= 0) & (tid[:-1] >= 0))

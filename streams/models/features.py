@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from streams.models.codes import (
     DIRECT_MAX_N,
+    BatchTokens,
     CodeTable,
     DirectTable,
     WordTable,
@@ -118,12 +119,18 @@ class FeatureSpace:
 
     # ------------------------------------------------------------------------------------------------- transform
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self.transform_tokens(texts)[0]
+
+    def transform_tokens(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, BatchTokens]:
+        """The rows and the tokens they were read from (of each text's first ``max_chars`` characters): the
+        Scorer hands both to the claim index, which then needs no dict look-up per token."""
         n = len(texts)
-        if n == 0:
-            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
         texts = [t if len(t) <= self.max_chars else t[: self.max_chars] for t in texts]
         enc = encode(texts)
-        w_rows, w_cols = self.word_table.lookup(enc)
+        tokens = self.word_table.tokens(enc)
+        if n == 0:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32), tokens
+        w_rows, w_cols = self.word_table.lookup(tokens)
         codes, docs = char_ngrams(enc, self.char_ns)
         n_words = len(self.words)
         n_feat = self.n_features
@@ -154,7 +161,7 @@ class FeatureSpace:
         norm[norm == 0] = 1.0
         scale = np.resize([self.word_weight, self.char_weight], 2 * n) / norm
         data = (data * scale[seg]).astype(np.float32)
-        return sp.csr_matrix((data, cols, indptr), shape=(n, n_feat))
+        return sp.csr_matrix((data, cols, indptr), shape=(n, n_feat)), tokens
 
     # ------------------------------------------------------------------------------------------------- naming
     def feature_name(self, column: int) -> str:

@@ -138,7 +138,7 @@ class Scorer:
         t0 = time.perf_counter()
         normalized = self.normalizer.normalize_batch(texts)
         t1 = time.perf_counter()
-        x = b.features.transform(normalized)
+        x, tokens = b.features.transform_tokens(normalized)
         t2 = time.perf_counter()
         z = np.asarray(x @ self._coef, dtype=np.float64) + self._intercept
         negated = b.negation_rows(normalized)
@@ -160,7 +160,7 @@ class Scorer:
         p_plain, factors = hoax_text_parts(hp, z_short, z_long, z[:, 5], lengths, content, readable)
         p_text = p_plain * factors["relevance"] * factors["evidence"] * factors["language"]
         t4 = time.perf_counter()
-        matches = self.claims.match_normalized(normalized, x=x)  # re-ranking reuses the batch's feature rows
+        matches = self.claims.match_normalized(normalized, x=x, tokens=tokens)  # reuses the batch's rows and tokens
         t5 = time.perf_counter()
         sign = np.array([verdict_sign(m.verdict) if m is not None else 0 for m in matches], dtype=np.float64)
         similarity = np.array([m.similarity if m is not None else 0.0 for m in matches], dtype=np.float64)

@@ -264,3 +264,27 @@ def test_artifacts_without_rerank_params_load_and_rank_as_before(bundle: ModelBu
     assert all(fx is None for fx in idx._row_fx)  # no feature rows computed for old artifacts
     with pytest.raises(ValueError, match="re-run"):
         make_claim_index(_with_rerank(bundle, rerank_coef=[1.0, 2.0]))
+
+
+def test_the_feature_tokens_give_the_same_candidates_as_the_texts(bundle: ModelBundle) -> None:
+    """The Scorer hands over the tokens its FeatureSpace read; terms found through them (an array per feature
+    token, the token cache for words outside the feature vocabulary, whole texts past ``max_chars``) are the
+    same as those read from the texts."""
+    posts = ["Vaksin covid mengandung chip pelacak, sebarkan!", "minum air hangat bisa cegah corona kata grup wa",
+             "subsidi gas 3kg dihapus pemerintah?? zzqxvirusbaru", "",
+             "hari ini cuaca cerah " * 200 + "vaksin covid mengandung chip pelacak",
+             "hari ini cerah sekali", "vaksin chip"]
+    by_texts, by_tokens = make_claim_index(bundle), make_claim_index(bundle)
+    for idx in (by_texts, by_tokens):
+        idx.upsert_many(CLAIMS)
+    norm = by_texts._normalizer.normalize_batch(posts)
+    assert len(norm[4]) > bundle.features.max_chars
+    x, tokens = bundle.features.transform_tokens(norm)
+    assert (tokens.tid < 0).any()  # a word the feature vocabulary does not know
+    for _ in range(2):  # first look-ups, then remembered ones
+        a = by_tokens.candidates(norm, x=x, tokens=tokens)
+        b = by_texts.candidates(norm, x=x)
+        for key in ("row", "sim", "second", "shared", "post_terms"):
+            assert a[key].tolist() == b[key].tolist(), key
+    assert by_tokens._row_ids[a["row"][4]] == "c1"  # found by the words past max_chars
+    assert a["post_terms"][4] > 3

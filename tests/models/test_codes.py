@@ -81,7 +81,7 @@ def test_word_table_finds_exactly_the_grams_a_dict_finds() -> None:
     words = {g: i for i, g in enumerate(grams)}
     assert len(max(grams, key=len)) > MAX_N
     table = WordTable(words)
-    docs, columns = table.lookup(encode(AWKWARD))
+    docs, columns = table.lookup(table.tokens(encode(AWKWARD)))
     mine = sorted(zip(docs.tolist(), columns.tolist()))
     expected = _dict_lookup(words, AWKWARD)
     assert mine == expected
@@ -92,15 +92,15 @@ def test_word_table_finds_exactly_the_grams_a_dict_finds() -> None:
 
 def test_word_table_with_no_bigrams_and_with_an_empty_batch() -> None:
     table = WordTable({"neg_enak": 0, "neg_ramah": 1})
-    docs, columns = table.lookup(encode(["neg_enak neg_ramah neg_enak", "", "neg_lain"]))
+    docs, columns = table.lookup(table.tokens(encode(["neg_enak neg_ramah neg_enak", "", "neg_lain"])))
     assert sorted(zip(docs.tolist(), columns.tolist())) == [(0, 0), (0, 0), (0, 1)]
-    docs, columns = table.lookup(encode([""]))
+    docs, columns = table.lookup(table.tokens(encode([""])))
     assert docs.size == 0 and columns.size == 0
 
 
 def test_an_empty_vocabulary_finds_nothing() -> None:
     """A feature space fitted on too few texts for any word to pass ``min_df`` has no words at all."""
     table = WordTable({})
-    docs, columns = table.lookup(encode(["vaksin mengandung chip", ""]))
+    docs, columns = table.lookup(table.tokens(encode(["vaksin mengandung chip", ""])))
     assert docs.size == 0 and columns.size == 0
     assert encode([]).starts.size == 0

@@ -130,9 +130,9 @@ def test_claim_reranking_reuses_the_batch_feature_rows(scorer: Scorer, monkeypat
     s.score_texts(["air kelapa"])  # the claims' feature rows are built at the first match
     space = bundle.features
     calls = []
-    original = type(space).transform
+    original = type(space).transform_tokens  # (transform calls it too)
     # (the shared space only: the sentiment model's negation block is a FeatureSpace of its own)
-    monkeypatch.setattr(type(space), "transform",
+    monkeypatch.setattr(type(space), "transform_tokens",
                         lambda self, texts: (self is space and calls.append(len(texts))) or original(self, texts))
     out = s.score_texts(["air kelapa bisa menyembuhan kovid19", "hari ini cerah"])
     assert calls == [2]
