@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,6 @@ from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
 from streams.models.linear import LinearModel
 from streams.text.negation import DEFAULT_SCOPE, negation_terms_batch
-from streams.text.normalize import SPECIAL_TOKENS
-
-NON_CONTENT_TOKENS = SPECIAL_TOKENS | {"haha", "rt"}
-
 
 @dataclass
 class HoaxParams:
@@ -58,17 +54,6 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def length_gate(hp: HoaxParams, lengths: np.ndarray) -> np.ndarray:
     """The article model's share of each text's hoax probability (0 for tweets, 1 for articles)."""
     return _sigmoid(hp.gate_slope * (np.log(np.maximum(lengths, 1.0)) - np.log(hp.gate_chars)))
-
-
-def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> np.ndarray:
-    """Distinct words of each normalised text that can carry a claim: Latin letters only, two or more, not a stop
-    word, not laughter (the normaliser writes every ``wkwk``/``hahaha`` as ``haha``), ``rt`` or a placeholder."""
-    skip = frozenset(stopwords) | NON_CONTENT_TOKENS
-    return np.fromiter(
-        (len({t for t in text.split() if len(t) >= 2 and t.isascii() and t.isalpha() and t not in skip})
-         for text in normalized),
-        dtype=np.float64, count=len(normalized),
-    )
 
 
 TEXT_FACTORS = ("relevance", "evidence", "language")

@@ -28,12 +28,12 @@ from streams.models import data as D
 from streams.models.bundle import (
     HoaxParams,
     ModelBundle,
-    content_word_counts,
     hoax_text_probability,
     sentiment_rows,
     without_text_factors,
 )
 from streams.models.claim_training import fit_claim_matching, hoax_with_claims_report
+from streams.models.content import content_word_counts
 from streams.models.cues import CUE_WEIGHT_FLOOR, cue_matrix
 from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace

@@ -14,7 +14,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from streams.models.bundle import NON_CONTENT_TOKENS, ModelBundle
+from streams.models.bundle import ModelBundle
+from streams.models.content import NON_CONTENT_TOKENS
 from streams.models.cues import FEATURE_NAMES as CUE_FEATURES
 from streams.models.cues import fired_cues_batch
 

@@ -22,11 +22,11 @@ from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError
 from streams.models.bundle import (
     ModelBundle,
     TEXT_FACTORS,
-    content_word_counts,
     hoax_text_parts,
     length_gate,
     with_claim_match,
 )
+from streams.models.content import ContentWordCounter
 from streams.models.cues import cue_matrix
 from streams.scoring.explain import Explainer
 from streams.text.language import LanguageCheck, OtherLanguage, readable_mask
@@ -113,7 +113,7 @@ class Scorer:
         self._negation_coef = np.ascontiguousarray(bundle.sentiment.coef[n_feat:], dtype=np.float32)  # its own block
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
         self._explainer = Explainer.from_bundle(bundle)
-        self._stopwords = frozenset(bundle.stopwords)
+        self._content_words = ContentWordCounter(bundle.features.word_table, bundle.features.max_chars, bundle.stopwords)
         self._language = LanguageCheck(bundle.stopwords)
 
     @classmethod
@@ -155,7 +155,7 @@ class Scorer:
         z_long = b.hoax_long.platt_a * (z[:, 4] + zc[:, 1]) + b.hoax_long.platt_b
         lengths = np.fromiter((len(t) for t in normalized), dtype=np.float64, count=n)
         hp = b.hoax
-        content = content_word_counts(normalized, self._stopwords) if hp.min_content_words > 0 else None
+        content = self._content_words.counts(normalized, tokens) if hp.min_content_words > 0 else None
         # p_plain: the text models' probability before the factors, the base for a false-claim match
         p_plain, factors = hoax_text_parts(hp, z_short, z_long, z[:, 5], lengths, content, readable)
         p_text = p_plain * factors["relevance"] * factors["evidence"] * factors["language"]
