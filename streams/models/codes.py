@@ -58,7 +58,7 @@ def encode(texts: Sequence[str]) -> Encoded:
         symbols = _LUT[cps]
         space = _WS_LUT[cps]
     else:
-        cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # a lone surrogate too
         symbols = np.where(cps < 128, _LUT[np.minimum(cps, 127)], _OTHER)
         space = np.isin(cps, WHITESPACE)
     lengths = np.fromiter((len(p) for p in padded), dtype=np.int64, count=len(padded))

@@ -117,7 +117,7 @@ def _bounds(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
 def _codepoints(s: str) -> np.ndarray:
     if s.isascii():
         return np.frombuffer(s.encode("ascii"), dtype=np.uint8)
-    return np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # a lone surrogate too
 
 
 def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarray:

@@ -89,6 +89,15 @@ def test_empty_batch_and_none(scorer: Scorer) -> None:
     assert scorer.score_texts([None]).items[0].normalized == ""  # type: ignore[list-item]
 
 
+def test_a_lone_surrogate_is_scored_not_raised(scorer: Scorer) -> None:
+    """Python strings may hold half of a UTF-16 pair (a claims file read by ``json.loads``, a caller's text); the
+    batch is still scored, and the text reads as it would without it."""
+    texts = ["vaksin \ud800mengandung chip", "ok \udfff"]
+    items = scorer.score_texts(texts).items
+    plain = scorer.score_texts(["vaksin mengandung chip", "ok"]).items
+    assert [i.hoax_label for i in items] == [i.hoax_label for i in plain]
+
+
 def test_missing_models_raise_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelsMissingError, match="sigap train"):
         Scorer.load(tmp_path)
