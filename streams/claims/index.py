@@ -416,8 +416,8 @@ class ClaimIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(term id, text number) of every token of the texts, in order (-2: not a term). With ``tokens`` (the
         texts' tokens as this index's FeatureSpace read them) a token the feature vocabulary knows is mapped by
-        an array look-up, remembered per feature token; other tokens, and texts longer than the FeatureSpace
-        reads, go through the token cache."""
+        an array look-up, remembered per feature token; other tokens, and the texts ``tokens`` holds only in part,
+        go through the token cache."""
         if tokens is None or self.features is None:
             return self._token_terms_of_texts(normalized, range(len(normalized)))
         if self._feature_token_terms.shape[0] != self.features.word_table.n_tokens + 1:
@@ -433,11 +433,10 @@ class ClaimIndex:
             if ftid[i] >= 0:
                 memo[ftid[i]] = term
         doc = tokens.doc
-        long = [i for i, text in enumerate(normalized) if len(text) > self.features.max_chars]
-        if long:  # the tokens stop at max_chars: read these texts whole
-            cut = ~np.isin(doc, long)
-            rest_tid, rest_doc = self._token_terms_of_texts(normalized, long)
-            tid, doc = np.concatenate([tid[cut], rest_tid]), np.concatenate([doc[cut], rest_doc])
+        if tokens.cut:  # texts the FeatureSpace read only in part: read whole
+            kept = ~np.isin(doc, tokens.cut)
+            rest_tid, rest_doc = self._token_terms_of_texts(normalized, tokens.cut)
+            tid, doc = np.concatenate([tid[kept], rest_tid]), np.concatenate([doc[kept], rest_doc])
         return tid, doc
 
     def _token_terms_of_texts(self, normalized: Sequence[str], which: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:

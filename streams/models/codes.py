@@ -214,13 +214,16 @@ class CodeTable:
 @dataclass(frozen=True)
 class BatchTokens:
     """Every token of an encoded batch, as ``str.split()`` cuts each text, in text order: its offsets in
-    ``enc.text``, its text number, and its id in the ``WordTable`` that read it (-1: in no vocabulary gram)."""
+    ``enc.text``, its text number, and its id in the ``WordTable`` that read it (-1: in no vocabulary gram).
+    ``cut``: the texts that were encoded only in part (a FeatureSpace reads ``max_chars``), whose tokens a reader
+    of whole texts must take from the text itself."""
 
     enc: Encoded
     starts: np.ndarray
     ends: np.ndarray
     doc: np.ndarray
     tid: np.ndarray
+    cut: tuple[int, ...] = ()
 
     def token(self, i: int) -> str:
         return self.enc.text[self.starts[i] : self.ends[i]]
@@ -261,8 +264,8 @@ class WordTable:
         self._codes = CodeTable(codes)
         self._code_tid = np.append(np.flatnonzero(exact), -1)
 
-    def tokens(self, enc: Encoded) -> BatchTokens:
-        """The batch's tokens with their token ids."""
+    def tokens(self, enc: Encoded, cut: tuple[int, ...] = ()) -> BatchTokens:
+        """The batch's tokens with their token ids (``cut``: see ``BatchTokens``)."""
         starts, ends = token_bounds(enc)
         tid = np.full(starts.shape[0], -1, dtype=np.int64)
         exact, codes = token_codes(enc, starts, ends)
@@ -270,7 +273,7 @@ class WordTable:
         get = self.token_ids.get
         for i in np.flatnonzero(~exact).tolist():
             tid[i] = get(enc.text[starts[i] : ends[i]], -1)
-        return BatchTokens(enc, starts, ends, enc.doc[starts], tid)
+        return BatchTokens(enc, starts, ends, enc.doc[starts], tid, cut)
 
     def lookup(self, tokens: BatchTokens) -> tuple[np.ndarray, np.ndarray]:
         """(text number, column) of every vocabulary uni- and bigram among ``tokens``, repeats included."""

@@ -30,12 +30,11 @@ def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> 
 class ContentWordCounter:
     """``content_word_counts`` of a batch from the tokens a FeatureSpace read (``transform_tokens``): whether a
     vocabulary token is a content word is decided once, so a batch needs a string test only for tokens outside
-    the vocabulary, and texts longer than the tokens reach (``max_chars``) are read whole."""
+    the vocabulary, and the texts the tokens hold only in part (``BatchTokens.cut``) are read whole."""
 
-    def __init__(self, words: WordTable, max_chars: int, stopwords: Iterable[str]) -> None:
+    def __init__(self, words: WordTable, stopwords: Iterable[str]) -> None:
         self._skip = frozenset(stopwords) | NON_CONTENT_TOKENS
         self._words = words
-        self._max_chars = max_chars
         # by token id; the last entry, read by id -1, is False
         self._content = np.array([is_content_word(t, self._skip) for t in words.token_ids] + [False], dtype=bool)
 
@@ -53,7 +52,6 @@ class ContentWordCounter:
                 others.setdefault(int(doc[i]), set()).add(token)
         for d, words in others.items():
             counts[d] += len(words)
-        for d, text in enumerate(normalized):
-            if len(text) > self._max_chars:
-                counts[d] = len({t for t in text.split() if is_content_word(t, self._skip)})
+        for d in tokens.cut:
+            counts[d] = len({t for t in normalized[d].split() if is_content_word(t, self._skip)})
         return counts

@@ -125,9 +125,11 @@ class FeatureSpace:
         """The rows and the tokens they were read from (of each text's first ``max_chars`` characters): the
         Scorer hands both to the claim index, which then needs no dict look-up per token."""
         n = len(texts)
-        texts = [t if len(t) <= self.max_chars else t[: self.max_chars] for t in texts]
+        cut = tuple(i for i, t in enumerate(texts) if len(t) > self.max_chars)
+        if cut:
+            texts = [t[: self.max_chars] for t in texts]
         enc = encode(texts)
-        tokens = self.word_table.tokens(enc)
+        tokens = self.word_table.tokens(enc, cut)
         if n == 0:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32), tokens
         w_rows, w_cols = self.word_table.lookup(tokens)

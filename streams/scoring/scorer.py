@@ -113,7 +113,7 @@ class Scorer:
         self._negation_coef = np.ascontiguousarray(bundle.sentiment.coef[n_feat:], dtype=np.float32)  # its own block
         self._cue_coef = np.hstack([bundle.hoax_short.coef[n_feat:], bundle.hoax_long.coef[n_feat:]]).astype(np.float64)
         self._explainer = Explainer.from_bundle(bundle)
-        self._content_words = ContentWordCounter(bundle.features.word_table, bundle.features.max_chars, bundle.stopwords)
+        self._content_words = ContentWordCounter(bundle.features.word_table, bundle.stopwords)
         self._language = LanguageCheck(bundle.stopwords)
 
     @classmethod

@@ -21,9 +21,9 @@ def test_counts_from_feature_tokens_equal_counts_from_texts() -> None:
                              min_df_words=1, min_df_chars=1, max_chars=40)
     texts = ["vaksin vaksin covid zzqx zzqx", "", "haha rt _user_ yang", "kafé Vaksin chip 3 kg", "中文 測試",
              "pasar " * 10 + "vaksin covid chip baru", "zzqx covid"]
-    counter = ContentWordCounter(space.word_table, space.max_chars, STOPWORDS)
+    counter = ContentWordCounter(space.word_table, STOPWORDS)
     _, tokens = space.transform_tokens(texts)
-    assert (tokens.tid < 0).any() and len(texts[5]) > space.max_chars
+    assert (tokens.tid < 0).any() and tokens.cut == (5,)
     expected = content_word_counts(texts, STOPWORDS).tolist()
     assert counter.counts(texts, tokens).tolist() == expected == [3, 0, 0, 3, 0, 5, 2]
     assert counter.counts([], space.word_table.tokens(encode([]))).tolist() == []
