@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,14 +41,11 @@ from streams.claims.ranking import (
     apply_choice,
     empty_pairs,
     rerank_features,
-    run_starts,
 )
 from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, validate_claim
 from streams.claims.terms import match_term
+from streams.models.codes import BatchTokens, run_starts
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
-
-if TYPE_CHECKING:
-    from streams.models.codes import BatchTokens
 
 log = logging.getLogger(__name__)
 

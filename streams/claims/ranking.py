@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from streams.models.codes import run_starts
+
 # re-ranking: a post's candidates are the (at most) RERANK_K best-scored claim rows scoring at least RERANK_RATIO x
 # its best score
 RERANK_K = 5
@@ -59,14 +61,6 @@ def empty_pairs() -> dict[str, np.ndarray]:
     i = np.zeros(0, dtype=np.int64)
     return {"post": i, "row": i, "slot": i, "score_ratio": z, "sim": z, "coverage": z, "cosine": z, "shared": z,
             "claim_terms": z, "char_cos": z, "word_cos": z}
-
-
-def run_starts(keys: np.ndarray) -> np.ndarray:
-    """Index of the first element of each run of equal values in ``keys`` (in a sorted array: of each distinct
-    value). What ``np.unique(keys, return_index=True)[1]`` gives for sorted keys, without its sort."""
-    if not keys.size:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
 def apply_choice(cand: dict[str, Any], pairs: dict[str, np.ndarray], pair_score: np.ndarray | None) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from streams.models.codes import BatchTokens, WordTable
+from streams.models.codes import BatchTokens, WordTable, run_starts
 from streams.text.normalize import SPECIAL_TOKENS
 
 NON_CONTENT_TOKENS = SPECIAL_TOKENS | {"haha", "rt"}
@@ -18,13 +18,15 @@ def is_content_word(token: str, skip: frozenset[str]) -> bool:
     return len(token) >= 2 and token.isascii() and token.isalpha() and token not in skip
 
 
+def distinct_content_words(text: str, skip: frozenset[str]) -> int:
+    return len({t for t in text.split() if is_content_word(t, skip)})
+
+
 def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> np.ndarray:
     """The number of distinct content words of each normalised text."""
     skip = frozenset(stopwords) | NON_CONTENT_TOKENS
-    return np.fromiter(
-        (len({t for t in text.split() if is_content_word(t, skip)}) for text in normalized),
-        dtype=np.float64, count=len(normalized),
-    )
+    return np.fromiter((distinct_content_words(text, skip) for text in normalized), dtype=np.float64,
+                       count=len(normalized))
 
 
 class ContentWordCounter:
@@ -43,7 +45,7 @@ class ContentWordCounter:
         tid, doc = tokens.tid, tokens.doc
         hit = self._content[tid]
         key = np.sort(doc[hit] * (self._words.n_tokens + 1) + tid[hit])
-        distinct = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
+        distinct = key[run_starts(key)]
         counts = np.bincount(distinct // (self._words.n_tokens + 1), minlength=n).astype(np.float64)
         others: dict[int, set[str]] = {}
         for i in np.flatnonzero(tid < 0).tolist():
@@ -53,5 +55,5 @@ class ContentWordCounter:
         for d, words in others.items():
             counts[d] += len(words)
         for d in tokens.cut:
-            counts[d] = len({t for t in normalized[d].split() if is_content_word(t, self._skip)})
+            counts[d] = distinct_content_words(normalized[d], self._skip)
         return counts

@@ -25,6 +25,7 @@ from streams.models.codes import (
     char_ngrams,
     decode_char_code,
     encode,
+    run_starts,
 )
 
 SMALL_KEYS_MAX = int(np.iinfo(np.uint32).max)  # transform sorts (row, column) keys as uint32 up to this
@@ -143,13 +144,9 @@ class FeatureSpace:
             keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
         keys.sort()
         # one sort gives rows in order, columns in order within rows, and duplicate counts
-        if keys.size:
-            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            counts = np.diff(np.append(starts, keys.size)).astype(np.float32)
-            uniq = keys[starts]
-        else:
-            counts = np.zeros(0, np.float32)
-            uniq = keys
+        starts = run_starts(keys)
+        counts = np.diff(np.append(starts, keys.size)).astype(np.float32)
+        uniq = keys[starts]
         # segment 2r holds row r's word columns, 2r + 1 its character columns: their bounds by binary search
         seg_first = np.arange(2 * n + 1, dtype=np.int64) // 2 * n_feat + np.resize([0, n_words], 2 * n + 1)
         bounds = np.searchsorted(uniq, seg_first)
