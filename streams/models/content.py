@@ -14,12 +14,9 @@ from streams.text.normalize import SPECIAL_TOKENS
 NON_CONTENT_TOKENS = SPECIAL_TOKENS | {"haha", "rt"}
 
 
-def is_content_word(token: str, skip: frozenset[str]) -> bool:
-    return len(token) >= 2 and token.isascii() and token.isalpha() and token not in skip
-
-
 def distinct_content_words(text: str, skip: frozenset[str]) -> int:
-    return len({t for t in text.split() if is_content_word(t, skip)})
+    """(For a single token: 1 if it is a content word, else 0.)"""
+    return len({t for t in text.split() if len(t) >= 2 and t.isascii() and t.isalpha() and t not in skip})
 
 
 def content_word_counts(normalized: Sequence[str], stopwords: Iterable[str]) -> np.ndarray:
@@ -38,7 +35,7 @@ class ContentWordCounter:
         self._skip = frozenset(stopwords) | NON_CONTENT_TOKENS
         self._words = words
         # by token id; the last entry, read by id -1, is False
-        self._content = np.array([is_content_word(t, self._skip) for t in words.token_ids] + [False], dtype=bool)
+        self._content = np.array([distinct_content_words(t, self._skip) for t in words.token_ids] + [0], dtype=bool)
 
     def counts(self, normalized: Sequence[str], tokens: BatchTokens) -> np.ndarray:
         n = len(normalized)
@@ -50,7 +47,7 @@ class ContentWordCounter:
         others: dict[int, set[str]] = {}
         for i in np.flatnonzero(tid < 0).tolist():
             token = tokens.token(i)
-            if is_content_word(token, self._skip):
+            if distinct_content_words(token, self._skip):
                 others.setdefault(int(doc[i]), set()).add(token)
         for d, words in others.items():
             counts[d] += len(words)
