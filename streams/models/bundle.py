@@ -21,6 +21,7 @@ from streams.models.features import FeatureSpace
 from streams.models.linear import LinearModel
 from streams.text.negation import DEFAULT_SCOPE, negation_terms_batch
 
+
 @dataclass
 class HoaxParams:
     """How the hoax probability is put together (all recorded in the artifacts).
