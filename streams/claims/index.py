@@ -43,6 +43,7 @@ from streams.claims.ranking import (
     rerank_features,
 )
 from streams.claims.records import ClaimMatch, InvalidClaimError, claim_texts, validate_claim
+from streams.claims.term_table import TermTable
 from streams.claims.terms import match_term
 from streams.models.codes import BatchTokens, run_starts
 from streams.text.normalize import SPECIAL_TOKENS, get_normalizer
@@ -103,19 +104,11 @@ class ClaimIndex:
         # claims say little about *which* claim a post discusses)
         self._factor = np.zeros(0)
         self._factor_default = 1.0
-        self._term_w_dirty = True
         self._normalizer = get_normalizer()
         self._vocab: dict[str, int] = {}  # claim term -> column of the claim matrices
         self._vocab_terms: list[str] = []  # column -> claim term
-        # every term ever seen (claims and posts): id -> IDF weight and claim column (-1 if in no claim)
-        self._term_ids: dict[str, int] = {}
-        self._term_w: list[float] = []
-        self._term_col: list[int] = []
-        self._term_w_arr = np.zeros(0)
-        self._term_col_arr = np.zeros(0, dtype=np.int64)
-        self._term_col_dirty = False
-        self._tok_tid: dict[str, int] = {}  # normalised token -> term id (-2: not a term)
-        self._feature_token_terms = np.zeros(0, dtype=np.int64)  # see _token_terms_of_batch
+        # the terms met in posts and claims: id -> IDF weight and claim column (bounded; see TermTable)
+        self._term_table = TermTable(self._term_of, lambda t: self.idf.get(t, self.default_idf), lambda t: self._vocab.get(t, -1))
         self._records: dict[str, dict[str, Any]] = {}
         # claim id -> its rows in the combined (main + recent) row space: one per distinct spelling (the claim
         # text, then its aliases); a claim is ranked by its best row
@@ -252,14 +245,11 @@ class ClaimIndex:
         """The post's own words (normalised spelling, first occurrence, in order) whose matching term is one of
         claim row ``row``'s terms: what a reader checks a match by."""
         row_cols = set(self._row_cols[row].tolist())
-        term_col = self._term_col  # term id -> claim column (-1: in no claim)
-        tid_of = self._tok_tid.get  # (filled by the batch's _post_matrices: no stemming again)
+        table = self._term_table  # (its token cache was filled by the batch's _post_matrices: no stemming again)
         out: list[str] = []
         for tok in normalized.split():
-            tid = tid_of(tok)
-            if tid is None:
-                tid = self._term_id(tok)
-            if tid >= 0 and term_col[tid] in row_cols and tok not in out:
+            tid = table.of_token(tok)
+            if tid >= 0 and table.column(tid) in row_cols and tok not in out:
                 out.append(tok)
                 if len(out) == limit:
                     break
@@ -276,10 +266,7 @@ class ClaimIndex:
             if col is None:
                 col = self._vocab[t] = len(self._vocab)
                 self._vocab_terms.append(t)
-                tid = self._term_ids.get(t)
-                if tid is not None:
-                    self._term_col[tid] = col
-                    self._term_col_dirty = True
+                self._term_table.set_column(t, col)
             cols.append(col)
             weights.append(self.idf.get(t, self.default_idf))
         return np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=np.float64)
@@ -344,7 +331,7 @@ class ClaimIndex:
         else:
             self._factor = np.ones(len(self._vocab))
             self._factor_default = 1.0
-        self._term_w_dirty = True
+        self._term_table.factor_changed()
         self._main = self._matrices(0, n) if n else None
         self._main_rows = n
         self._recent = None
@@ -353,51 +340,29 @@ class ClaimIndex:
         self.rebuilds += 1
 
     # ---------------------------------------------------------------------------------------------------- matching
-    def _term_id(self, tok: str) -> int:
-        """Slow path: the term id of a token never seen before (-2 for stop words and other non-terms)."""
-        term = self._term_of(tok)
-        if term is None:
-            tid = -2
-        else:
-            tid = self._term_ids.get(term, -1)
-            if tid < 0:
-                tid = len(self._term_ids)
-                self._term_ids[term] = tid
-                self._term_w.append(self.idf.get(term, self.default_idf))
-                self._term_w_dirty = True
-                self._term_col.append(self._vocab.get(term, -1))
-        if len(self._tok_tid) >= 500_000:
-            self._tok_tid.clear()
-        self._tok_tid[tok] = tid
-        return tid
-
     def _post_matrices(
         self, normalized: Sequence[str], tokens: BatchTokens | None = None
     ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
         """(binary post x claim-vocabulary matrix, same pattern with cosine weights w_t / ||post||, number of
         distinct terms per post)."""
         n = len(normalized)
-        tid, doc = self._token_terms_of_batch(normalized, tokens)
+        if tokens is not None and self.features is None:
+            tokens = None
+        n_feature_tokens = self.features.word_table.n_tokens if tokens is not None else 0
+        tid, doc = self._term_table.of_batch(normalized, tokens, n_feature_tokens)
         keep = tid >= 0
         tid, doc = tid[keep], doc[keep]
-        n_terms = len(self._term_ids)
-        if self._term_col_arr.shape[0] != n_terms or self._term_col_dirty:
-            self._term_col_arr = np.asarray(self._term_col, dtype=np.int64)
-            self._term_col_dirty = False
-            self._term_w_dirty = True
-        if self._term_w_dirty or self._term_w_arr.shape[0] != n_terms:
-            self._term_w_arr = np.asarray(self._term_w, dtype=np.float64) * self._factor_of(self._term_col_arr)
-            self._term_w_dirty = False
+        n_terms = len(self._term_table)
         # each (post, term) once
         key = np.sort(doc * max(n_terms, 1) + tid)
         key = key[run_starts(key)]
         doc = key // max(n_terms, 1)
         tid = key - doc * max(n_terms, 1)
-        w = self._term_w_arr[tid]
+        w = self._term_table.weights(self._factor_of)[tid]
         n_terms_post = np.bincount(doc, minlength=n)
         norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=n))
         norms[norms == 0] = 1.0
-        col = self._term_col_arr[tid]
+        col = self._term_table.columns()[tid]
         hit = col >= 0
         doc, col, w = doc[hit], col[hit], w[hit]
         shape = (n, max(len(self._vocab), 1))
@@ -407,49 +372,6 @@ class ClaimIndex:
         p = sp.csr_matrix((np.ones(col.size, dtype=np.float32), col, indptr), shape=shape)
         pw = sp.csr_matrix(((w / norms[doc]).astype(np.float32), col, indptr), shape=shape)
         return p, pw, n_terms_post
-
-    def _token_terms_of_batch(
-        self, normalized: Sequence[str], tokens: BatchTokens | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(term id, text number) of every token of the texts, in order (-2: not a term). With ``tokens`` (the
-        texts' tokens as this index's FeatureSpace read them) a token the feature vocabulary knows is mapped by
-        an array look-up, remembered per feature token; other tokens, and the texts ``tokens`` holds only in part,
-        go through the token cache."""
-        if tokens is None or self.features is None:
-            return self._token_terms_of_texts(normalized, range(len(normalized)))
-        if self._feature_token_terms.shape[0] != self.features.word_table.n_tokens + 1:
-            self._feature_token_terms = np.full(self.features.word_table.n_tokens + 1, -3, dtype=np.int64)
-        memo = self._feature_token_terms  # feature token id -> term id; -3: not looked up yet (and for id -1)
-        ftid = tokens.tid
-        tid = memo[ftid]
-        get, slow = self._tok_tid.get, self._term_id
-        for i in np.flatnonzero(tid == -3).tolist():
-            tok = tokens.token(i)
-            term = get(tok)
-            tid[i] = term = slow(tok) if term is None else term
-            if ftid[i] >= 0:
-                memo[ftid[i]] = term
-        doc = tokens.doc
-        if tokens.cut:  # texts the FeatureSpace read only in part: read whole
-            kept = ~np.isin(doc, tokens.cut)
-            rest_tid, rest_doc = self._token_terms_of_texts(normalized, tokens.cut)
-            tid, doc = np.concatenate([tid[kept], rest_tid]), np.concatenate([doc[kept], rest_doc])
-        return tid, doc
-
-    def _token_terms_of_texts(self, normalized: Sequence[str], which: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """``_token_terms_of_batch`` for texts ``which``, through the token cache."""
-        get = self._tok_tid.get
-        slow = self._term_id
-        ids: list[int] = []
-        counts: list[int] = []
-        for i in which:
-            toks = normalized[i].split()
-            row = [get(t, -1) for t in toks]
-            if -1 in row:
-                row = [r if r != -1 else slow(t) for r, t in zip(row, toks)]
-            ids.extend(row)
-            counts.append(len(row))
-        return np.asarray(ids, dtype=np.int64), np.repeat(np.asarray(which, dtype=np.int64), counts)
 
     @property
     def uses_char_features(self) -> bool:
