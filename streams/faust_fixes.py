@@ -15,7 +15,12 @@ Second, Faust treats any jump between the last offset it read and the next one i
 compacted topic no longer has) and commits over it as if those offsets were done. After a rebalance or a seek
 the fetcher can jump over offsets that were fetched but never processed, and a worker then committed past
 them (a rebalance test lost a dozen posts). Sigap's input topics are neither compacted nor transactional, so
-their offsets have no holes: no gap is ever recorded, and the commit waits for every offset to be acknowledged.
+their offsets have no holes: no gap is recorded, and the commit waits for every offset to be acknowledged. The one
+hole they can have is at the head: records deleted by retention (a worker down or behind for longer than the
+topic keeps posts) or by delete-records. The consumer then restarts from the log's first offset, and the commit,
+waiting for the deleted ones, would never move again (acknowledged offsets piling up in memory, every restart
+reading the whole log again). On a jump the log's first offset is asked for, and when it lies past the committed
+offset the commit counts from there.
 
 Third, at the end of a rebalance Faust's recovery (`Recovery.on_recovery_completed`, or `_resume_streams` when
 there is no table) resumes the stream partitions, *then* seeks them to their committed offsets, then resumes flow
@@ -77,7 +82,23 @@ def ack_only_processed(self: Consumer, message: Message) -> bool:
     return False
 
 
-async def record_no_gap(self: Consumer, tp, offset_from: int, offset_to: int) -> None:
+async def record_only_deleted_offsets(self: Consumer, tp, offset_from: int, offset_to: int) -> None:
+    """Called by the fetch loop when the next message's offset jumps past the last one read. Offsets the log no
+    longer holds (deleted by retention while the worker was down or far behind, or by delete-records) cannot be
+    read again: the commit baseline moves to the log's first offset. Offsets still in the log were fetched over
+    and stay unacknowledged, so the commit waits for them."""
+    try:
+        log_start = (await self.earliest_offsets(tp)).get(tp)
+    except Exception as exc:  # a retriable broker fault: the jump is treated as fetched over (the safe side)
+        log.warning("could not read the first offset of %s (%r); offsets %d..%d treated as fetched over",
+                    tp, exc, offset_from, offset_to)
+        return
+    committed = self._committed_offset[tp]
+    if committed is not None and log_start is not None and log_start > committed:
+        log.warning("offsets %d..%d of %s were deleted from the log before they were read; committing from %d",
+                    committed, log_start - 1, tp, log_start)
+        self._committed_offset[tp] = log_start
+        return
     log.debug("not treating offsets %d..%d of %s as done: they were fetched over, not processed",
               offset_from, offset_to, tp)
 
@@ -158,7 +179,7 @@ async def complete_recovery_then_resume_streams(self: Recovery, generation_id: i
 def apply() -> None:
     faust.streams._CStreamIterator = None
     Consumer.ack = ack_only_processed
-    Consumer._add_gap = record_no_gap
+    Consumer._add_gap = record_only_deleted_offsets
     Consumer._new_offset = new_offset_from_the_committed_one
     Consumer.on_buffer_drop = resume_unless_paused
     Recovery._resume_streams = resume_streams_after_seek

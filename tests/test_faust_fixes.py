@@ -1,5 +1,7 @@
 from types import SimpleNamespace
 
+import pytest
+
 from streams import faust_fixes
 
 
@@ -54,7 +56,7 @@ def test_the_app_installs_the_fix():
     from faust.transport.consumer import Consumer
 
     assert Consumer.ack is faust_fixes.ack_only_processed
-    assert Consumer._add_gap is faust_fixes.record_no_gap  # no offset counts as done without being processed
+    assert Consumer._add_gap is faust_fixes.record_only_deleted_offsets  # nothing fetched over counts as done
     assert Consumer._new_offset is faust_fixes.new_offset_from_the_committed_one
     assert Consumer.on_buffer_drop is faust_fixes.resume_unless_paused
     from faust.tables.recovery import Recovery
@@ -64,6 +66,34 @@ def test_the_app_installs_the_fix():
     import faust.streams
 
     assert faust.streams._CStreamIterator is None  # the Cython iterator would bypass Consumer.ack
+
+
+class _GapConsumer:
+    def __init__(self, committed: int | None, log_start: int | Exception) -> None:
+        self._committed_offset = {("posts", 0): committed}
+        self._log_start = log_start
+
+    async def earliest_offsets(self, *tps):
+        if isinstance(self._log_start, Exception):
+            raise self._log_start
+        return {tp: self._log_start for tp in tps}
+
+
+@pytest.mark.parametrize(
+    ("committed", "log_start", "baseline"),
+    [
+        (20, 45, 45),  # offsets 20..44 were deleted before they were read: commits count from 45
+        (20, 0, 20),  # the log still holds them: fetched over, not done
+        (20, ConnectionError("broker away"), 20),  # unknown: the safe side
+        (None, 45, None),  # no committed offset known: Faust's own behaviour
+    ],
+)
+def test_a_jump_counts_only_deleted_offsets_as_gone(committed, log_start, baseline):
+    import asyncio
+
+    consumer = _GapConsumer(committed, log_start)
+    asyncio.run(faust_fixes.record_only_deleted_offsets(consumer, ("posts", 0), 21, 60))
+    assert consumer._committed_offset[("posts", 0)] == baseline
 
 
 class _Recorder:

@@ -186,3 +186,51 @@ def test_a_rebalance_mid_stream_loses_nothing(sigap_env, tmp_path):
             assert first.health()["assigned_partitions"] > 0 and second.health()["assigned_partitions"] > 0
     missing = {p["id"].encode() for p in posts} - {record.key for record in records}
     assert not missing, f"{len(missing)} posts lost across the rebalance, e.g. {sorted(missing)[:5]}"
+
+
+def _group_offsets(settings) -> dict:
+    """The worker group's committed offset and the log's end offset, per posts partition."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    topic = f"{settings.topic_prefix}posts"
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=settings.app_id,
+                             enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        end = consumer.end_offsets(partitions)
+        return {tp: (consumer.committed(tp), end[tp]) for tp in partitions}
+    finally:
+        consumer.close()
+
+
+def test_posts_deleted_before_the_worker_read_them_do_not_stop_its_commits(sigap_env, tmp_path):
+    """Retention (or delete-records) removed posts the stopped worker had not read yet: the next worker starts at
+    the log's first offset, scores what is left, and commits it, instead of waiting forever for the deleted ones
+    (and reading the whole log again at every restart)."""
+    from kafka import KafkaAdminClient
+
+    settings, env = sigap_env
+    produce_posts(settings, make_posts(160, seed=11, prefix="read"))
+    with WorkerProcess(env, tmp_path / "first.log") as worker:
+        worker.wait_ready()
+        read_until(settings, "posts.scored", lambda rs: len(rs) >= 160, timeout=90)
+    before = _group_offsets(settings)
+    assert all(committed == end for committed, end in before.values()), before
+    produce_posts(settings, make_posts(480, seed=12, prefix="unread"))
+    delete_to = {tp: committed + (end - committed) // 2 for tp, (committed, end) in _group_offsets(settings).items()}
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        admin.delete_records(delete_to)
+    finally:
+        admin.close()
+    survivors = {record.key for record in read_all(settings, "posts") if record.key.startswith(b"unread")}
+    assert 0 < len(survivors) < 480
+    with WorkerProcess(env, tmp_path / "second.log") as worker:
+        worker.wait_ready()
+        scored = read_until(settings, "posts.scored", lambda rs: survivors <= {r.key for r in rs}, timeout=90)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(c != e for c, e in _group_offsets(settings).values()):
+            time.sleep(0.5)
+    assert survivors <= {record.key for record in scored}
+    after = _group_offsets(settings)
+    assert all(committed == end for committed, end in after.values()), f"commits stopped: {after}"
