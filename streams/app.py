@@ -52,6 +52,9 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_every=settings.batch_size,
         broker_commit_interval=1.0,
         table_cleanup_interval=60.0,
+        # an in-memory table is rebuilt from its changelog's start whenever a partition becomes active, so a standby
+        # copy would never be used: it would only double the cluster's state in memory and re-read every changelog
+        table_standby_replicas=0,
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         logging_config=None,

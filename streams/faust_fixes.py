@@ -45,6 +45,11 @@ messages in order, so this needs out-of-order acknowledgements to bite; the chec
 (When Faust knows no committed offset — a new consumer group, or one committed at 0 — the original behaviour
 remains.)
 
+Fifth, table keys: Faust's in-memory store drops, once recovery after a rebalance completes, the keys of
+partitions no longer assigned, but it learns a key's partition only from changelog replay, so a worker kept the
+state of every partition it had ever written to (memory, `sigap_issues_active`, and a key deleted elsewhere while
+the partition was away could return with it). Here a table write also records the key's partition in the store.
+
 Applied once, on import of the app; checked by `tests/integration/test_scoring_worker.py` (stop, kill, restart,
 rebalance) and `tests/test_faust_fixes.py`.
 """
@@ -56,6 +61,7 @@ import logging
 
 import faust.streams
 from faust.tables.recovery import Recovery
+from faust.tables.table import Table
 from faust.transport.consumer import Consumer
 from faust.types.tuples import Message, ack_lock
 from mode.utils.futures import notify
@@ -63,6 +69,8 @@ from mode.utils.futures import notify
 log = logging.getLogger(__name__)
 
 _original_ack = Consumer.ack
+_original_on_key_set = Table.on_key_set
+_original_on_key_del = Table.on_key_del
 _original_new_offset = Consumer._new_offset
 
 
@@ -176,6 +184,25 @@ async def complete_recovery_then_resume_streams(self: Recovery, generation_id: i
     self.log.info("Worker ready")
 
 
+def on_key_set_remembering_partition(self: Table, key, value) -> None:
+    """`Table.on_key_set` that also tells an in-memory store which partition the key was written to, so that the
+    store forgets it once that partition has moved to another worker (it learns partitions only from changelog
+    replay otherwise)."""
+    _original_on_key_set(self, key, value)
+    key_partition = getattr(self.data, "_key_partition", None)
+    if key_partition is not None:
+        partition = self.partition_for_key(key)
+        if partition is not None:
+            key_partition[key] = partition
+
+
+def on_key_del_forgetting_partition(self: Table, key) -> None:
+    _original_on_key_del(self, key)
+    key_partition = getattr(self.data, "_key_partition", None)
+    if key_partition is not None:
+        key_partition.pop(key, None)
+
+
 def apply() -> None:
     faust.streams._CStreamIterator = None
     Consumer.ack = ack_only_processed
@@ -184,3 +211,5 @@ def apply() -> None:
     Consumer.on_buffer_drop = resume_unless_paused
     Recovery._resume_streams = resume_streams_after_seek
     Recovery.on_recovery_completed = complete_recovery_then_resume_streams
+    Table.on_key_set = on_key_set_remembering_partition
+    Table.on_key_del = on_key_del_forgetting_partition

@@ -59,6 +59,11 @@ def test_the_app_installs_the_fix():
     assert Consumer._add_gap is faust_fixes.record_only_deleted_offsets  # nothing fetched over counts as done
     assert Consumer._new_offset is faust_fixes.new_offset_from_the_committed_one
     assert Consumer.on_buffer_drop is faust_fixes.resume_unless_paused
+    from faust.tables.table import Table
+
+    assert Table.on_key_set is faust_fixes.on_key_set_remembering_partition
+    assert Table.on_key_del is faust_fixes.on_key_del_forgetting_partition
+    assert streams.app.app.conf.table_standby_replicas == 0  # an in-memory standby would never be used
     from faust.tables.recovery import Recovery
 
     assert Recovery._resume_streams is faust_fixes.resume_streams_after_seek
@@ -66,6 +71,21 @@ def test_the_app_installs_the_fix():
     import faust.streams
 
     assert faust.streams._CStreamIterator is None  # the Cython iterator would bypass Consumer.ack
+
+
+def test_a_key_written_live_is_remembered_with_its_partition_until_deleted(monkeypatch):
+    """Faust's in-memory store drops, after a rebalance, the keys of partitions no longer assigned, but knew the
+    partition only of keys it had read from the changelog."""
+    calls = []
+    monkeypatch.setattr(faust_fixes, "_original_on_key_set", lambda table, key, value: calls.append(("set", key)))
+    monkeypatch.setattr(faust_fixes, "_original_on_key_del", lambda table, key: calls.append(("del", key)))
+    table = SimpleNamespace(data=SimpleNamespace(_key_partition={}), partition_for_key=lambda key: 3)
+    faust_fixes.on_key_set_remembering_partition(table, "p3:issue-a", b"{}")
+    assert table.data._key_partition == {"p3:issue-a": 3} and calls == [("set", "p3:issue-a")]
+    faust_fixes.on_key_del_forgetting_partition(table, "p3:issue-a")
+    assert table.data._key_partition == {} and calls[-1] == ("del", "p3:issue-a")
+    other_store = SimpleNamespace(data={}, partition_for_key=lambda key: 3)  # a store that does not track partitions
+    faust_fixes.on_key_set_remembering_partition(other_store, "k", b"{}")
 
 
 class _GapConsumer:
