@@ -317,6 +317,7 @@ class ClaimIndex:
         self._row_slot_arr = np.asarray(self._row_slot, dtype=np.int64)
         self._has_aliases = len(self._row_of) < len(self._row_slot)
         self._row_multi = np.zeros(0, dtype=bool)
+        self._compact_vocabulary()
         n = len(self._row_ids)
         if self.claim_idf and n:
             # document frequency among claims (a word in several spellings of one claim counts once)
@@ -338,6 +339,19 @@ class ClaimIndex:
         self._alive = np.fromiter((c.size > 0 for c in self._row_cols), dtype=bool, count=n)
         self._row_len_cache = np.zeros(0)
         self.rebuilds += 1
+
+    def _compact_vocabulary(self) -> None:
+        """Renumber the claim columns to the terms live rows use, once most columns belong to claims that were
+        replaced or deleted, so that the vocabulary does not grow with the claims topic's churn."""
+        used = np.unique(np.concatenate(self._row_cols)) if self._row_cols else np.zeros(0, dtype=np.int64)
+        if len(self._vocab) <= max(1024, 2 * used.size):
+            return
+        new_of_old = np.full(len(self._vocab), -1, dtype=np.int64)
+        new_of_old[used] = np.arange(used.size)
+        self._row_cols = [new_of_old[cols] for cols in self._row_cols]
+        self._vocab_terms = [self._vocab_terms[c] for c in used.tolist()]
+        self._vocab = {term: c for c, term in enumerate(self._vocab_terms)}
+        self._term_table.renumber_columns(new_of_old)
 
     # ---------------------------------------------------------------------------------------------------- matching
     def _post_matrices(

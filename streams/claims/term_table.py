@@ -144,6 +144,13 @@ class TermTable:
             self._column[tid] = column
             self._factored_upto = min(self._factored_upto, tid)
 
+    def renumber_columns(self, new_of_old: np.ndarray) -> None:
+        """The claim columns were renumbered (``new_of_old[old]``; -1: no claim uses the term any more)."""
+        column = self._column[: len(self._ids)]
+        used = column >= 0
+        column[used] = new_of_old[column[used]]
+        self._factored_upto = 0
+
     def factor_changed(self) -> None:
         """The claim-collection factors were recomputed: every weight is recomputed at the next ``weights``."""
         self._factored_upto = 0

@@ -288,3 +288,31 @@ def test_the_feature_tokens_give_the_same_candidates_as_the_texts(bundle: ModelB
             assert a[key].tolist() == b[key].tolist(), key
     assert by_tokens._row_ids[a["row"][4]] == "c1"  # found by the words past max_chars
     assert a["post_terms"][4] > 3
+
+
+def test_claim_churn_does_not_grow_the_vocabulary_and_matches_as_a_fresh_index(bundle: ModelBundle) -> None:
+    """Claims replaced and deleted over time leave their words behind; a rebuild renumbers the columns to the
+    words live claims use, and the index then matches exactly as one built from the live claims alone."""
+    letters = "abcdefghijklmnoprstuwy"
+
+    def word(n: int) -> str:
+        return "".join(letters[(n // len(letters) ** k) % len(letters)] for k in range(4)) + "ku"
+
+    churned = make_claim_index(bundle)
+    churned.upsert_many(CLAIMS)
+    for i in range(3000):  # a stream of short-lived claims, each with words of its own
+        churned.upsert({"id": f"tmp-{i}", "claim": f"{word(3 * i)} {word(3 * i + 1)} menyebabkan {word(3 * i + 2)}",
+                        "verdict": "hoax"})
+        churned.delete(f"tmp-{i - 5}")
+    live = churned.ids()
+    assert len(live) == len(CLAIMS) + 5 and churned.rebuilds > 10
+    assert len(churned._vocab) < 2 * 1024  # 9,000 words went through it
+    churned.upsert_many([])  # a rebuild now: the claim-collection weights are a snapshot taken at each rebuild
+    fresh = make_claim_index(bundle)
+    fresh.upsert_many([churned.get(cid) for cid in live])
+    posts = ["vaksin covid mengandung chip pelacak", "minum air hangat cegah corona", "subsidi gas 3 kg dihapus",
+             f"awas {word(3 * 2998)} {word(3 * 2998 + 1)} menyebabkan {word(3 * 2998 + 2)}", "hari ini cerah"]
+    got, want = churned.match(posts), fresh.match(posts)
+    assert [m.claim_id if m else None for m in got] == [m.claim_id if m else None for m in want]
+    assert [m.claim_id if m else None for m in got][:4] == ["c1", "c2", "c3", "tmp-2998"]
+    assert [m.similarity for m in got if m] == pytest.approx([m.similarity for m in want if m], abs=1e-4)
