@@ -25,7 +25,7 @@ TERMS_PER_POST = 3
 def _readable_token(token: str) -> bool:
     """Words and numbers are named; ``!``, ``?``, the link and mention placeholders (the cues ``exclaim``,
     ``question`` and ``url`` stand for them), ``rt`` and laughter are not: they say nothing about the content."""
-    return token not in NON_CONTENT_TOKENS and any(ch.isalnum() for ch in token)
+    return token not in NON_CONTENT_TOKENS and (token.isalnum() or any(ch.isalnum() for ch in token))
 
 
 class WordEntries(NamedTuple):
@@ -46,10 +46,18 @@ class Explainer:
         self.n_words = len(words)
         self.limit = limit
         self._vocab = np.empty(self.n_words, dtype=object)
+        self._vocab[list(words.values())] = list(words)
+        readable = {}  # per token: the vocabulary's bigrams are pairs of its ~30k tokens
         self._readable = np.zeros(self.n_words, dtype=bool)
         for term, column in words.items():
-            self._vocab[column] = term
-            self._readable[column] = all(_readable_token(token) for token in term.split())
+            for token in term.split():
+                ok = readable.get(token)
+                if ok is None:
+                    ok = readable[token] = _readable_token(token)
+                if not ok:
+                    break
+            else:
+                self._readable[column] = True
         # softmax is unchanged by a shift common to every class, so a word's pull towards a class is its weight
         # for that class minus its mean weight over all classes
         coef = np.asarray(sentiment_coef[: self.n_words], dtype=np.float64)
