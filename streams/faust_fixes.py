@@ -66,6 +66,8 @@ from faust.transport.consumer import Consumer
 from faust.types.tuples import Message, ack_lock
 from mode.utils.futures import notify
 
+from streams import metrics
+
 log = logging.getLogger(__name__)
 
 _original_ack = Consumer.ack
@@ -105,6 +107,7 @@ async def record_only_deleted_offsets(self: Consumer, tp, offset_from: int, offs
     if committed is not None and log_start is not None and log_start > committed:
         log.warning("offsets %d..%d of %s were deleted from the log before they were read; committing from %d",
                     committed, log_start - 1, tp, log_start)
+        metrics.input_records_deleted_unread.labels(topic=tp.topic).inc(log_start - committed)
         self._committed_offset[tp] = log_start
         return
     log.debug("not treating offsets %d..%d of %s as done: they were fetched over, not processed",

@@ -89,6 +89,12 @@ issue_posts = Counter(
     ["outcome"], registry=REGISTRY,
 )
 ISSUE_POST_OUTCOMES = ("counted", "late", "duplicate", "invalid")
+input_records_deleted_unread = Counter(
+    "sigap_input_records_deleted_unread",
+    "Records of an input topic deleted from the log (retention, delete-records) before this worker read them: "
+    "posts never scored.",
+    ["topic"], registry=REGISTRY,
+)
 escalation_detection_seconds = Histogram(
     "sigap_escalation_detection_seconds",
     "Event time from an issue's first post to each level it reached (how early responders were told), by level.",

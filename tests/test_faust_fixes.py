@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 import pytest
+from faust.types import TP
 
 from streams import faust_fixes
 
@@ -88,9 +89,12 @@ def test_a_key_written_live_is_remembered_with_its_partition_until_deleted(monke
     faust_fixes.on_key_set_remembering_partition(other_store, "k", b"{}")
 
 
+_GAP_TP = TP("gap-test.posts", 0)
+
+
 class _GapConsumer:
     def __init__(self, committed: int | None, log_start: int | Exception) -> None:
-        self._committed_offset = {("posts", 0): committed}
+        self._committed_offset = {_GAP_TP: committed}
         self._log_start = log_start
 
     async def earliest_offsets(self, *tps):
@@ -111,9 +115,16 @@ class _GapConsumer:
 def test_a_jump_counts_only_deleted_offsets_as_gone(committed, log_start, baseline):
     import asyncio
 
+    from streams.metrics import REGISTRY
+
+    def deleted() -> float:
+        return REGISTRY.get_sample_value("sigap_input_records_deleted_unread_total", {"topic": _GAP_TP.topic}) or 0.0
+
+    before = deleted()
     consumer = _GapConsumer(committed, log_start)
-    asyncio.run(faust_fixes.record_only_deleted_offsets(consumer, ("posts", 0), 21, 60))
-    assert consumer._committed_offset[("posts", 0)] == baseline
+    asyncio.run(faust_fixes.record_only_deleted_offsets(consumer, _GAP_TP, 21, 60))
+    assert consumer._committed_offset[_GAP_TP] == baseline
+    assert deleted() - before == (baseline - committed if baseline != committed else 0)  # posts never scored
 
 
 class _Recorder:

@@ -44,6 +44,7 @@ COUNTERS = {
     "sigap_issue_clock_written_records_total": set(),
     "sigap_posts_labelled_total": {"model", "label"},
     "sigap_issue_posts_total": {"outcome"},
+    "sigap_input_records_deleted_unread_total": {"topic"},  # extension (README, "Metrics")
     "sigap_notify_events_total": {"outcome"},  # `sigap notify`, job sigap-notify
     "sigap_notify_retries_total": set(),
 }

@@ -231,6 +231,11 @@ def test_posts_deleted_before_the_worker_read_them_do_not_stop_its_commits(sigap
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(c != e for c, e in _group_offsets(settings).values()):
             time.sleep(0.5)
+        metrics = worker.metrics()
     assert survivors <= {record.key for record in scored}
+    deleted = sum(delete_to[tp] - committed for tp, (committed, _) in before.items())
+    counted = re.search(rf'^sigap_input_records_deleted_unread_total\{{topic="{settings.topic_prefix}posts"\}} '
+                        rf'([\d.]+)$', metrics, re.M)
+    assert counted and float(counted.group(1)) == deleted == 480 - len(survivors)  # counted, never silent
     after = _group_offsets(settings)
     assert all(committed == end for committed, end in after.values()), f"commits stopped: {after}"
