@@ -92,23 +92,42 @@ def ack_only_processed(self: Consumer, message: Message) -> bool:
     return False
 
 
+LOG_START_TIMEOUT_SECONDS = 15.0
+LOG_START_ATTEMPTS = 8
+LOG_START_RETRY_SECONDS = 1.0  # doubled after each failed attempt, at most 30 s
+_log_start_checks: set[asyncio.Task] = set()  # running checks (a task nobody references may be collected)
+
+
 async def record_only_deleted_offsets(self: Consumer, tp, offset_from: int, offset_to: int) -> None:
     """Called by the fetch loop when the next message's offset jumps past the last one read. Offsets the log no
     longer holds (deleted by retention while the worker was down or far behind, or by delete-records) cannot be
     read again: the commit baseline moves to the log's first offset. Offsets still in the log were fetched over
-    and stay unacknowledged, so the commit waits for them."""
-    try:
-        log_start = (await self.earliest_offsets(tp)).get(tp)
-    except Exception as exc:  # a retriable broker fault: the jump is treated as fetched over (the safe side)
-        log.warning("could not read the first offset of %s (%r); offsets %d..%d treated as fetched over",
-                    tp, exc, offset_from, offset_to)
+    and stay unacknowledged, so the commit waits for them. The broker is asked in the background: the fetch loop
+    never waits for it (a worker once sat for minutes on that request, with nothing delivered)."""
+    check = asyncio.ensure_future(_commit_from_log_start(self, tp, offset_from, offset_to))
+    _log_start_checks.add(check)
+    check.add_done_callback(_log_start_checks.discard)
+
+
+async def _commit_from_log_start(consumer: Consumer, tp, offset_from: int, offset_to: int) -> None:
+    for attempt in range(LOG_START_ATTEMPTS):
+        try:
+            log_start = (await asyncio.wait_for(consumer.earliest_offsets(tp), LOG_START_TIMEOUT_SECONDS)).get(tp)
+            break
+        except Exception as exc:  # retriable: a broker slow to answer or away; commits wait meanwhile
+            log.warning("could not read the first offset of %s (%r), attempt %d of %d", tp, exc, attempt + 1,
+                        LOG_START_ATTEMPTS)
+            await asyncio.sleep(min(LOG_START_RETRY_SECONDS * 2**attempt, 30.0))
+    else:
+        log.error("offsets %d..%d of %s treated as fetched over: the log's first offset could not be read",
+                  offset_from, offset_to, tp)
         return
-    committed = self._committed_offset[tp]
+    committed = consumer._committed_offset[tp]
     if committed is not None and log_start is not None and log_start > committed:
         log.warning("offsets %d..%d of %s were deleted from the log before they were read; committing from %d",
                     committed, log_start - 1, tp, log_start)
         metrics.input_records_deleted_unread.labels(topic=tp.topic).inc(log_start - committed)
-        self._committed_offset[tp] = log_start
+        consumer._committed_offset[tp] = log_start
         return
     log.debug("not treating offsets %d..%d of %s as done: they were fetched over, not processed",
               offset_from, offset_to, tp)

@@ -1,3 +1,4 @@
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -93,14 +94,24 @@ _GAP_TP = TP("gap-test.posts", 0)
 
 
 class _GapConsumer:
-    def __init__(self, committed: int | None, log_start: int | Exception) -> None:
+    def __init__(self, committed: int | None, log_start: int | Exception | None) -> None:
         self._committed_offset = {_GAP_TP: committed}
         self._log_start = log_start
+        self.asked = 0
 
     async def earliest_offsets(self, *tps):
+        self.asked += 1
+        if self._log_start is None:  # a broker that never answers
+            await asyncio.Event().wait()
         if isinstance(self._log_start, Exception):
             raise self._log_start
         return {tp: self._log_start for tp in tps}
+
+
+async def _jump(consumer: _GapConsumer) -> None:
+    """The fetch loop's call returns at once; the check runs in the background."""
+    await asyncio.wait_for(faust_fixes.record_only_deleted_offsets(consumer, _GAP_TP, 21, 60), timeout=0.1)
+    await asyncio.gather(*faust_fixes._log_start_checks)
 
 
 @pytest.mark.parametrize(
@@ -112,19 +123,28 @@ class _GapConsumer:
         (None, 45, None),  # no committed offset known: Faust's own behaviour
     ],
 )
-def test_a_jump_counts_only_deleted_offsets_as_gone(committed, log_start, baseline):
-    import asyncio
-
+def test_a_jump_counts_only_deleted_offsets_as_gone(committed, log_start, baseline, monkeypatch):
     from streams.metrics import REGISTRY
+
+    monkeypatch.setattr(faust_fixes, "LOG_START_RETRY_SECONDS", 0.001)
 
     def deleted() -> float:
         return REGISTRY.get_sample_value("sigap_input_records_deleted_unread_total", {"topic": _GAP_TP.topic}) or 0.0
 
     before = deleted()
     consumer = _GapConsumer(committed, log_start)
-    asyncio.run(faust_fixes.record_only_deleted_offsets(consumer, _GAP_TP, 21, 60))
+    asyncio.run(_jump(consumer))
     assert consumer._committed_offset[_GAP_TP] == baseline
     assert deleted() - before == (baseline - committed if baseline != committed else 0)  # posts never scored
+    assert consumer.asked == (faust_fixes.LOG_START_ATTEMPTS if isinstance(log_start, Exception) else 1)
+
+
+def test_a_broker_that_does_not_answer_never_holds_up_the_fetch_loop(monkeypatch):
+    monkeypatch.setattr(faust_fixes, "LOG_START_TIMEOUT_SECONDS", 0.01)
+    monkeypatch.setattr(faust_fixes, "LOG_START_RETRY_SECONDS", 0.001)
+    consumer = _GapConsumer(20, None)
+    asyncio.run(_jump(consumer))  # _jump's own timeout fails the test if the fetch loop had to wait
+    assert consumer.asked == faust_fixes.LOG_START_ATTEMPTS and consumer._committed_offset[_GAP_TP] == 20
 
 
 class _Recorder:
@@ -178,8 +198,6 @@ class _Recorder:
 
 
 def test_stream_partitions_resume_only_after_the_seek_and_the_queue_clear():
-    import asyncio
-
     for method in (faust_fixes.complete_recovery_then_resume_streams, faust_fixes.resume_streams_after_seek):
         recorder = _Recorder()
         asyncio.run(method(recorder.recovery, generation_id=5))
@@ -190,8 +208,6 @@ def test_stream_partitions_resume_only_after_the_seek_and_the_queue_clear():
 
 
 def test_nothing_is_resumed_when_another_rebalance_began():
-    import asyncio
-
     for method in (faust_fixes.complete_recovery_then_resume_streams, faust_fixes.resume_streams_after_seek):
         recorder = _Recorder(generation=6)
         asyncio.run(method(recorder.recovery, generation_id=5))
