@@ -19,8 +19,9 @@ their offsets have no holes: no gap is recorded, and the commit waits for every 
 hole they can have is at the head: records deleted by retention (a worker down or behind for longer than the
 topic keeps posts) or by delete-records. The consumer then restarts from the log's first offset, and the commit,
 waiting for the deleted ones, would never move again (acknowledged offsets piling up in memory, every restart
-reading the whole log again). On a jump the log's first offset is asked for, and when it lies past the committed
-offset the commit counts from there.
+reading the whole log again). On a jump the log's first offset is asked for (in the background, so delivery
+goes on), and when it lies past the committed offset the commit counts from there, and the deleted records are
+counted in `sigap_input_records_deleted_unread_total`.
 
 Third, at the end of a rebalance Faust's recovery (`Recovery.on_recovery_completed`, or `_resume_streams` when
 there is no table) resumes the stream partitions, *then* seeks them to their committed offsets, then resumes flow

@@ -108,7 +108,9 @@ class ClaimIndex:
         self._vocab: dict[str, int] = {}  # claim term -> column of the claim matrices
         self._vocab_terms: list[str] = []  # column -> claim term
         # the terms met in posts and claims: id -> IDF weight and claim column (bounded; see TermTable)
-        self._term_table = TermTable(self._term_of, lambda t: self.idf.get(t, self.default_idf), lambda t: self._vocab.get(t, -1))
+        self._term_table = TermTable(
+            self._term_of, lambda t: self.idf.get(t, self.default_idf), lambda t: self._vocab.get(t, -1)
+        )
         self._records: dict[str, dict[str, Any]] = {}
         # claim id -> its rows in the combined (main + recent) row space: one per distinct spelling (the claim
         # text, then its aliases); a claim is ranked by its best row

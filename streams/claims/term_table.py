@@ -77,7 +77,9 @@ class TermTable:
         self._column[tid] = self._column_of(term)
         return tid
 
-    def of_batch(self, normalized: Sequence[str], tokens: BatchTokens | None, n_feature_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    def of_batch(
+        self, normalized: Sequence[str], tokens: BatchTokens | None, n_feature_tokens: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(term id, text number) of every token of the texts, in order. With ``tokens`` (the texts' tokens as
         the FeatureSpace read them; ids below ``n_feature_tokens``) a token of the feature vocabulary is mapped
         by an array look-up; other tokens, and the texts ``tokens`` holds only in part, go through the token

@@ -62,7 +62,8 @@ def test_a_stream_of_new_words_keeps_the_table_bounded_and_matches_unchanged(wit
         want = reference.candidates(norm, x=x, tokens=tokens)
         for key in ("row", "sim", "second", "shared", "post_terms", "coverage", "cosine"):
             assert got[key].tolist() == want[key].tolist(), (b, key)
-        assert bounded.match_normalized(norm, x=x, tokens=tokens) == reference.match_normalized(norm, x=x, tokens=tokens)
+        matches = bounded.match_normalized(norm, x=x, tokens=tokens)
+        assert matches == reference.match_normalized(norm, x=x, tokens=tokens)
         sizes.append(len(bounded._term_table))
     batch_terms = 10 * 9  # at most every token of a batch is a new term
     assert max(sizes) <= 40 + batch_terms
