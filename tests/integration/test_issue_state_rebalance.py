@@ -3,21 +3,19 @@ owns and forgets those that moved to another worker; no worker keeps a standby c
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 
 from tests.support.kafka import produce_posts, read_until
 from tests.support.posts import make_posts
-from tests.support.worker import WorkerProcess
+from tests.support.worker import WorkerProcess, metric_sum
 
 pytestmark = pytest.mark.kafka
 
 
 def _issues_held(worker: WorkerProcess) -> float:
-    found = re.search(r"^sigap_issues_active ([\d.e+]+)$", worker.metrics(), re.M)
-    return float(found.group(1)) if found else 0.0
+    return metric_sum(worker.metrics(), "sigap_issues_active ")
 
 
 def _settled(read, timeout: float = 60.0) -> float:
