@@ -4,6 +4,7 @@ new words without changing any match."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 import string
 
 import numpy as np
@@ -41,7 +42,7 @@ def test_weights_follow_the_claim_columns() -> None:
     assert table.weights(factor_of).tolist() == [10.0, 10.0]
 
 
-def _new_words() -> itertools.product:
+def _new_words() -> Iterator[str]:
     return ("zq" + "".join(letters) for letters in itertools.product(string.ascii_lowercase, repeat=3))
 
 
