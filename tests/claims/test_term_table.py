@@ -4,8 +4,8 @@ new words without changing any match."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 import string
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
