@@ -6,6 +6,7 @@ import base64
 import re
 import signal
 import time
+import warnings
 from collections import Counter
 
 import orjson
@@ -225,13 +226,21 @@ def test_posts_deleted_before_the_worker_read_them_do_not_stop_its_commits(sigap
         admin.close()
     survivors = {record.key for record in read_all(settings, "posts") if record.key.startswith(b"unread")}
     assert 0 < len(survivors) < 480
-    with WorkerProcess(env, tmp_path / "second.log") as worker:
-        worker.wait_ready()
-        scored = read_until(settings, "posts.scored", lambda rs: survivors <= {r.key for r in rs}, timeout=90)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(c != e for c, e in _group_offsets(settings).values()):
-            time.sleep(0.5)
-        metrics = worker.metrics()
+    for attempt in (1, 2):
+        with WorkerProcess(env, tmp_path / f"second-{attempt}.log") as worker:
+            worker.wait_ready()
+            scored = read_until(settings, "posts.scored", lambda rs: survivors <= {r.key for r in rs}, timeout=60)
+            if attempt == 1 and not metric_sum(worker.metrics(), "sigap_posts_consumed_total"):
+                # aiokafka sometimes never fetches again after resetting out-of-range offsets (aio-libs/aiokafka
+                # #718; seen here in 2 of 9 full-suite runs): nothing consumed at all. Not what this test is about,
+                # and a restart fetches; the commit fix below must still hold then.
+                warnings.warn("the worker fetched nothing after the offset reset (aiokafka #718); restarted once")
+                continue
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and any(c != e for c, e in _group_offsets(settings).values()):
+                time.sleep(0.5)
+            metrics = worker.metrics()
+            break
     assert survivors <= {record.key for record in scored}
     deleted = sum(delete_to[tp] - committed for tp, (committed, _) in before.items())
     counted = metric_sum(metrics, f'sigap_input_records_deleted_unread_total{{topic="{settings.topic_prefix}posts"}} ')
