@@ -73,6 +73,9 @@ def test_the_app_installs_the_fix():
     import faust.streams
 
     assert faust.streams._CStreamIterator is None  # the Cython iterator would bypass Consumer.ack
+    from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+
+    assert AIOKafkaConsumerThread.getmany is faust_fixes.getmany_of_active_partitions_only
 
 
 def test_a_key_written_live_is_remembered_with_its_partition_until_deleted(monkeypatch):
@@ -255,3 +258,79 @@ def test_the_commit_moves_over_contiguous_acknowledgements_from_the_committed_of
     assert faust_fixes.new_offset_from_the_committed_one(consumer, tp) == 12
     assert consumer._acked[tp] == [13]  # the rest waits for 12
     assert faust_fixes.new_offset_from_the_committed_one(_offsets(None, [0, 1]), tp) == 2
+
+
+class _BufferedRecords:
+    """aiokafka's PartitionRecords as FetchResult reads them: an iterator whose next_fetch_offset advances."""
+
+    def __init__(self, first: int, count: int) -> None:
+        self.next_fetch_offset = first
+        self._end = first + count
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        if self.next_fetch_offset >= self._end:
+            raise StopIteration
+        self.next_fetch_offset += 1
+        return self.next_fetch_offset - 1
+
+
+class _PartitionState:
+    """aiokafka's TopicPartitionState as FetchResult reads and moves it."""
+
+    paused = False
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+
+    def consumed_to(self, position: int) -> None:
+        self.position = position
+
+
+def _aiokafka_fetcher(buffered: dict) -> tuple:
+    """A real aiokafka Fetcher (its `fetched_records` and FetchResult) holding records already fetched, and the
+    partitions' states."""
+    from aiokafka.consumer.fetcher import Fetcher, FetchResult
+
+    states = {tp: _PartitionState(records.next_fetch_offset) for tp, records in buffered.items()}
+    assignment = SimpleNamespace(active=True, state_value=states.__getitem__)
+    fetcher = Fetcher.__new__(Fetcher)
+    fetcher._loop = asyncio.get_running_loop()
+    fetcher._closed = False
+    fetcher._fetch_waiters = set()
+    fetcher._wait_consume_future = None
+    fetcher._subscriptions = SimpleNamespace(reassignment_in_progress=False, is_assigned=lambda tp: True)
+    fetcher._records = {tp: FetchResult(tp, assignment=assignment, partition_records=records, backoff=0)
+                        for tp, records in buffered.items()}
+    return fetcher, states
+
+
+def test_a_fetch_waiting_when_every_partition_is_paused_returns_none_of_their_records(monkeypatch):
+    """At the end of recovery the changelogs are paused before the streams resume. A fetch call made while the
+    changelog was active and still waiting then must not take the (paused) posts partition's records out of
+    aiokafka's buffer: Faust would drop them as not active, with aiokafka's position already past them."""
+    posts, changelog = TP("posts", 3), TP("app-issue-state-changelog", 3)
+
+    async def scenario():
+        fetcher, states = _aiokafka_fetcher({posts: _BufferedRecords(45, 30)})
+
+        async def faust_fetch(thread, active_partitions, timeout):  # what Faust's _fetch_records does
+            return await fetcher.fetched_records(active_partitions, timeout=timeout, max_records=500)
+
+        monkeypatch.setattr(faust_fixes, "_original_thread_getmany", faust_fetch)
+        active = {changelog}  # Faust's live set: the changelog being read, posts paused
+        call = asyncio.ensure_future(faust_fixes.getmany_of_active_partitions_only(None, active, timeout=0.3))
+        await asyncio.sleep(0.05)
+        active.discard(changelog)  # recovery done: the changelog paused, the streams not resumed yet
+        for waiter in list(fetcher._fetch_waiters):  # a fetch response arriving wakes the waiting call
+            fetcher._notify(waiter)
+        returned, position = await call, states[posts].position
+        active.add(posts)  # the streams resume
+        after_resume = await faust_fixes.getmany_of_active_partitions_only(None, active, timeout=0.3)
+        return returned, position, after_resume
+
+    returned, position, after_resume = asyncio.run(scenario())
+    assert returned == {} and position == 45  # left in the buffer, the position not moved past them
+    assert after_resume == {posts: list(range(45, 75))}  # delivered once the partition is active

@@ -21,7 +21,9 @@ def free_port() -> int:
 
 
 class WorkerProcess:
-    def __init__(self, env: dict[str, str], log_path: Path, web_port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, web_port: int | None = None,
+                 module: str = "streams.cli.main") -> None:
+        self.module = module  # tests.support.slow_recovery_worker injects a delay
         self.web_port = web_port or free_port()
         self.env = {**os.environ, **env, "SIGAP_WEB_PORT": str(self.web_port)}
         self.log_path = log_path
@@ -30,7 +32,7 @@ class WorkerProcess:
     def start(self) -> WorkerProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli.main", "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", self.module, "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         return self
 
