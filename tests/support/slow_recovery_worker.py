@@ -1,18 +1,16 @@
 """`sigap worker` whose recovery waits between seeking the stream partitions to their committed offsets and
 resuming them, as a loaded machine may: the worker's first fetch after the seek then lands while every partition
-is paused. Run as `python -m tests.support.slow_recovery_worker worker`; the pause is SIGAP_TEST_SEEK_HOLD_SECONDS
-(0.5 s by default)."""
+is paused. Run as `python -m tests.support.slow_recovery_worker worker`."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 
 from faust.transport.consumer import Consumer
 
 _perform_seek = Consumer.perform_seek
-HOLD_SECONDS = float(os.environ.get("SIGAP_TEST_SEEK_HOLD_SECONDS", "0.5"))
+HOLD_SECONDS = 0.5
 
 
 async def perform_seek_then_hold(self: Consumer) -> None:
