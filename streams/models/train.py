@@ -39,6 +39,7 @@ from streams.models.cues import FEATURE_NAMES as CUE_NAMES
 from streams.models.features import FeatureSpace
 from streams.models.intervals import macro_f1_ci
 from streams.models.linear import LinearModel, fit_platt, fit_temperature
+from streams.models.negation_probes import NEGATION_EVALUATION
 from streams.models.phatic import PHATIC_EVALUATION, phatic_posts
 from streams.models.report import baseline_report, metrics
 from streams.models.reproduce import training_environment
@@ -246,6 +247,16 @@ def train_all(
         sent_eval[name] = metrics(gold, pred, labels)
         sent_eval[name]["macro_f1_ci95"] = macro_f1_ci(gold, pred, labels, seed=cfg.seed)
         sent_eval[name]["ece"] = round(_ece(proba, np.array([labels.index(g) for g in gold])), 4)
+    probe_gold = [label for label, _ in NEGATION_EVALUATION]
+    probe_proba = sentiment.predict_proba(
+        sentiment_rows(space, negation, cfg.negation_scope, normalize_batch([text for _, text in NEGATION_EVALUATION]))
+    )
+    probe_pred = [labels[i] for i in probe_proba.argmax(1)]
+    sent_eval["negation_authored"] = {
+        **metrics(probe_gold, probe_pred, labels),
+        "right_by_label": {l: sum(g == p == l for g, p in zip(probe_gold, probe_pred)) for l in labels},
+        "n_by_label": {l: probe_gold.count(l) for l in labels},
+    }
     sent_eval["train_rows"] = len(sent_texts)
     sent_eval["train_rows_smsa"] = n_smsa_kept
     sent_eval["removed_near_duplicates"] = int(dup.sum())

@@ -11,6 +11,7 @@ import pytest
 
 from streams.models import data as D
 from streams.models.bundle import ModelBundle
+from streams.models.negation_probes import NEGATION_EVALUATION
 from streams.models.artifacts import sha256_bytes
 from streams.models.reproduce import compare_artifacts
 from streams.models.report import format_report
@@ -36,6 +37,10 @@ def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) 
     assert report["hoax"]["tweets_unseen_topics"]["n"] == 600
     assert report["hoax"]["tweets_with_claim_match"]["known_claim"]["n"] == 600
     assert "sentiment" in format_report(report)
+    probes = report["sentiment"]["negation_authored"]
+    assert probes["n"] == len(NEGATION_EVALUATION) == sum(probes["n_by_label"].values())
+    assert sum(probes["right_by_label"].values()) == round(probes["accuracy"] * probes["n"] / 100)
+    assert "authored posts with a negation" in format_report(report)
     evaluation = json.loads((out / "evaluation.json").read_text())
     assert evaluation["versions"] == bundle.versions
 
@@ -145,3 +150,25 @@ def test_shipped_evaluation_report_meets_floors() -> None:
     assert report["claims"]["no_match_when_none"] >= 95.0
     assert report["claims"]["right_claim_first"] >= 80.0
     assert report["hoax"]["tweets_unseen_topics"]["split"].startswith("GroupKFold")
+
+
+def test_the_shipped_negation_figure_is_what_the_shipped_model_gives() -> None:
+    """The authored negation posts (held out) are scored by the shipped sentiment model as the report says."""
+    from streams.models.report import metrics
+
+    report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]["negation_authored"]
+    bundle = ModelBundle.load(SHIPPED)
+    proba = bundle.sentiment.predict_proba(bundle.sentiment_rows(normalize_batch([t for _, t in NEGATION_EVALUATION])))
+    pred = [D.SENTIMENT_LABELS[i] for i in proba.argmax(1)]
+    assert metrics([label for label, _ in NEGATION_EVALUATION], pred, D.SENTIMENT_LABELS)["macro_f1"] == report["macro_f1"]
+
+
+def test_the_negation_probes_are_not_near_duplicates_of_training_sentences() -> None:
+    """Held out means worded apart: no probe is within the near-duplicate threshold that training applies to the
+    evaluation sentences, against any SmSA or NusaX training sentence."""
+    from streams.models.train import NEAR_DUP_THRESHOLD
+
+    train = normalize_batch(D.load_rows("smsa_train").texts + D.load_rows("nusax_train").texts)
+    probes = normalize_batch([t for _, t in NEGATION_EVALUATION])
+    assert not D.near_duplicate_mask(probes, train, NEAR_DUP_THRESHOLD).any()
+    assert {label for label, _ in NEGATION_EVALUATION} == set(D.SENTIMENT_LABELS)
