@@ -70,7 +70,7 @@ def format_report(report: dict[str, Any]) -> str:
         order = ("positive", "negative", "neutral")
         of = " / ".join(str(probes["n_by_label"][lab]) for lab in order)
         rows.append(("sentiment", f"authored posts with a negation (held out), n={probes['n']}", "macro-F1",
-                     f"{probes['macro_f1']:.1f}", "-", "-", "-"))
+                     f"{probes['macro_f1']:.1f}", _ci(probes), "-", "-"))
         rows.append(("sentiment", f"  right of {of}: positive / negative / neutral", "count",
                      " / ".join(str(probes["right_by_label"][lab]) for lab in order), "-", "-", "-"))
     rows.append(("hoax", f"news, stratified 5-fold CV, n={h['news_heldout']['n']}", "macro-F1",

@@ -241,22 +241,16 @@ def train_all(
     for name, texts, gold in (
         ("smsa_valid", norm["smsa_va"], smsa_va.labels),
         ("nusax_valid", norm["nusax_va"], nusax_va.labels),
+        ("negation_authored", normalize_batch([text for _, text in NEGATION_EVALUATION]),
+         [label for label, _ in NEGATION_EVALUATION]),
     ):
         proba = sentiment.predict_proba(sentiment_rows(space, negation, cfg.negation_scope, texts))
         pred = [labels[i] for i in proba.argmax(1)]
         sent_eval[name] = metrics(gold, pred, labels)
         sent_eval[name]["macro_f1_ci95"] = macro_f1_ci(gold, pred, labels, seed=cfg.seed)
         sent_eval[name]["ece"] = round(_ece(proba, np.array([labels.index(g) for g in gold])), 4)
-    probe_gold = [label for label, _ in NEGATION_EVALUATION]
-    probe_proba = sentiment.predict_proba(
-        sentiment_rows(space, negation, cfg.negation_scope, normalize_batch([text for _, text in NEGATION_EVALUATION]))
-    )
-    probe_pred = [labels[i] for i in probe_proba.argmax(1)]
-    sent_eval["negation_authored"] = {
-        **metrics(probe_gold, probe_pred, labels),
-        "right_by_label": {l: sum(g == p == l for g, p in zip(probe_gold, probe_pred)) for l in labels},
-        "n_by_label": {l: probe_gold.count(l) for l in labels},
-    }
+        sent_eval[name]["right_by_label"] = {lab: sum(g == p == lab for g, p in zip(gold, pred)) for lab in labels}
+        sent_eval[name]["n_by_label"] = {lab: list(gold).count(lab) for lab in labels}
     sent_eval["train_rows"] = len(sent_texts)
     sent_eval["train_rows_smsa"] = n_smsa_kept
     sent_eval["removed_near_duplicates"] = int(dup.sum())
