@@ -11,8 +11,8 @@ import pytest
 
 from streams.models import data as D
 from streams.models.bundle import ModelBundle
-from streams.models.negation_probes import NEGATION_EVALUATION
 from streams.models.artifacts import sha256_bytes
+from streams.models.negation_probes import NEGATION_EVALUATION
 from streams.models.reproduce import compare_artifacts
 from streams.models.report import format_report
 from streams.models.train import TrainConfig, train_all
@@ -126,6 +126,12 @@ def test_a_fit_ends_at_the_same_model_whatever_vector_width_the_cpu_sums_with() 
     assert np.abs(wide - narrow).max() < 1e-3
 
 
+def _sentiment(bundle: ModelBundle, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The bundle's sentiment probabilities and labels for raw texts."""
+    proba = bundle.sentiment.predict_proba(bundle.sentiment_rows(normalize_batch(texts)))
+    return proba, [D.SENTIMENT_LABELS[i] for i in proba.argmax(1)]
+
+
 def test_sentiment_quality_floor_on_held_out_sentences() -> None:
     """SmSA valid and NusaX valid were never trained on (near-duplicates of them were removed from training)."""
     from sklearn.metrics import f1_score
@@ -133,8 +139,7 @@ def test_sentiment_quality_floor_on_held_out_sentences() -> None:
     bundle = ModelBundle.load(SHIPPED)
     for name, floor in (("smsa_valid", 0.82), ("nusax_valid", 0.78)):
         rows = D.load_rows(name)
-        proba = bundle.sentiment.predict_proba(bundle.sentiment_rows(normalize_batch(rows.texts)))
-        pred = [D.SENTIMENT_LABELS[i] for i in proba.argmax(1)]
+        proba, pred = _sentiment(bundle, rows.texts)
         assert f1_score(rows.labels, pred, average="macro") >= floor, name
         assert np.allclose(proba.sum(1), 1.0)
 
@@ -158,8 +163,7 @@ def test_the_shipped_negation_figure_is_what_the_shipped_model_gives() -> None:
 
     report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]["negation_authored"]
     bundle = ModelBundle.load(SHIPPED)
-    proba = bundle.sentiment.predict_proba(bundle.sentiment_rows(normalize_batch([t for _, t in NEGATION_EVALUATION])))
-    pred = [D.SENTIMENT_LABELS[i] for i in proba.argmax(1)]
+    _, pred = _sentiment(bundle, [text for _, text in NEGATION_EVALUATION])
     assert metrics([label for label, _ in NEGATION_EVALUATION], pred, D.SENTIMENT_LABELS)["macro_f1"] == report["macro_f1"]
 
 
