@@ -1,11 +1,20 @@
-"""Authored posts with a negation, for measuring how the sentiment model reads "tidak", "belum", "kurang"...
+"""Posts about public services with a negation, for measuring how the sentiment model reads "tidak", "belum"...
 
 SmSA and NusaX are mostly reviews and comments; a humas team mostly reads posts about public services, where relief
-is often said by negating a complaint ("Air PDAM sudah tidak keruh lagi") and a complaint by negating praise ("Harga
-beras tidak terjangkau lagi"). ``NEGATION_EVALUATION`` holds 42 such posts written by the Sigap team: 15
-positive (a complaint word negated), 15 negative (praise negated, or a complaint that contains a negator) and 12
-neutral (plain information that happens to contain a negator). None of them trains a model; ``sigap train`` reports the
-sentiment model's macro-F1 and right answers per label on them (docs/models.md, "Sentiment and negation").
+is often said by negating a complaint ("Air PDAM sudah tidak keruh lagi") and a complaint by negating praise or a
+service ("Laporan kami tidak ditanggapi"). Three sets, each positive / negative / neutral (plain information that
+happens to contain a negator), none of which trains a model; ``sigap train`` reports the sentiment model's macro-F1
+and right answers per label on each (docs/models.md, "Sentiment and negation"):
+
+- ``NEGATION_EVALUATION`` (42): written by the author of the composed training rows
+  (``streams.models.service_posts``), so it shares that author's phrasing and flatters them;
+- ``NEGATION_DEV`` (72): written by another session of the team, from a brief only; read while the composed rows
+  were written;
+- ``NEGATION_HELD_OUT`` (72): written by a third session from the same brief, scored only once the composed rows
+  were final. This is the honest figure.
+
+Training drops every training sentence and composed row within the near-duplicate threshold of any of these
+posts, as it does for SmSA and NusaX valid.
 """
 
 from __future__ import annotations
@@ -54,3 +63,160 @@ NEGATION_EVALUATION: tuple[tuple[str, str], ...] = (
     ("neutral", "Bukan hari libur nasional, kantor tetap buka seperti biasa"),
     ("neutral", "Untuk pengambilan tidak harus datang sendiri, boleh diwakilkan dengan surat kuasa"),
 )
+
+# Written by another session of the team from the brief only; a development set (see above).
+NEGATION_DEV: tuple[tuple[str, str], ...] = (
+    ("positive", "Puji Tuhan, air PDAM di Kota Kupang sekarang nda keruh lagi, bisa langsung dipakai masak 🙏"),
+    ("positive", "Perpanjang SIM di Satpas Polresta Malang cuma 40 menit, gak ada calo yg nawarin macem2. Mantap!"),
+    ("positive", "Jalan Raya Parung yang dulu penuh lubang sekarang mulus, gak bikin was-was lagi kalau lewat malam."),
+    ("positive", "Antrean di Puskesmas Sukajadi ternyata tidak panjang, pelayanannya cepat dan perawatnya ramah sekali."),
+    ("positive", "Bukan main cepatnya petugas PLN di Medan Baru, lapor jam 9 malam, jam 10 listrik sudah nyala lagi."),
+    ("positive", "Belum pernah bikin paspor secepat ini. Datang sesuai jadwal M-Paspor, satu jam kelar. Imigrasi Surabaya keren 👍"),
+    ("positive", "Berobat pakai BPJS di RSUD Dr. Soetomo tidak dipersulit sama sekali, semua prosedur dijelaskan dengan sabar."),
+    ("positive", "Sekarang ke kantor naik TransJakarta, gak perlu lagi desak-desakan di angkot dan bayar mahal. #NaikBusAja"),
+    ("positive", "Musim hujan tahun ini Kelurahan Cipinang Melayu tidak kebanjiran lagi sejak tanggulnya ditinggikan. Lega banget rasanya."),
+    ("positive", "Harga beras di Pasar Kosambi udah ga semahal bulan lalu, ibu-ibu bisa napas dikit 😊"),
+    ("positive", "Sampah di depan gang udah gak numpuk lagi, truk DLH datang rutin tiap Selasa dan Jumat."),
+    ("positive", "Urus KTP elektronik di Disdukcapil Sleman tanpa pungli, tanpa ribet, langsung jadi hari itu juga."),
+    ("positive", "Lampu lalu lintas di simpang Dago sekarang nggak error lagi, macetnya jauh berkurang. Makasih Dishub Bandung!"),
+    ("positive", "KRL pagi ini tepat waktu dan tidak sesak seperti biasanya, perjalanan ke Bogor jadi nyaman."),
+    ("positive", "Dulu sinyal di desa kami di Kabupaten Sikka susah banget, sejak ada BTS baru gak putus-putus lagi. Anak-anak bisa belajar online."),
+    ("positive", "Bansos PKH tahap ini cair tepat waktu, nggak pakai potongan apa pun. Semoga terus begini."),
+    ("positive", "Taman Bungkul sekarang bersih, ngga ada lagi sampah berserakan. Enak buat ajak anak main sore-sore."),
+    ("positive", "Tak perlu lagi antre dari subuh buat daftar poli, sekarang cukup lewat aplikasi Mobile JKN. Praktis sekali."),
+    ("positive", "Pelayanan SPKT Polres Bantul tidak pernah mengecewakan. Lapor kehilangan dompet, dibantu dengan ramah dan cepat."),
+    ("positive", "Izin usaha lewat OSS beres dalam sehari, enggak perlu bolak-balik ke kantor dinas. Salut!"),
+    ("positive", "Pasca banjir kemarin, bantuan BPBD Kabupaten Bandung datang cepat sekali. Warga gak dibiarkan berjuang sendirian 🙏"),
+    ("positive", "Minyak goreng di warung dekat rumah sudah ndak langka lagi, harganya juga wajar."),
+    ("positive", "Guru-guru di SDN 3 Denpasar gak pernah pilih kasih, anak saya jadi semangat berangkat sekolah tiap hari."),
+    ("positive", "Kereta Argo Bromo Anggrek hari ini bersih, AC dingin, dan tidak terlambat semenit pun. Puas!"),
+    ("positive", "Jalan ke Pantai Parangtritis sudah diperbaiki, dari Jogja kurang dari sejam sampai, ga ada lagi jalan bergelombang."),
+    ("positive", "Pelayanan Samsat Keliling di Makassar bukan cuma cepat, petugasnya juga sopan. Bayar pajak motor 10 menit beres."),
+    ("negative", "Udah tiga minggu air PDAM di Perumahan Griya Asri mati total, laporan gak ditanggapi sama sekali. Kami bayar tiap bulan loh!"),
+    ("negative", "Petugas loket Disdukcapil tidak ramah, ditanya baik-baik malah dijawab ketus."),
+    ("negative", "Jalan Raya Cikampek yang berlubang belum juga diperbaiki, sudah dua pengendara jatuh minggu ini."),
+    ("negative", "Bansos kami belum juga cair padahal nama sudah masuk DTKS sejak tahun lalu. Harus nunggu sampai kapan?"),
+    ("negative", "PLN tolong jangan padamkan listrik tiap sore terus dong, usaha laundry saya rugi terus 😤"),
+    ("negative", "Pelayanan IGD RSUD ini kurang tanggap, pasien sesak napas dibiarkan menunggu hampir dua jam."),
+    ("negative", "Harga beras premium di Pasar Induk Caringin udah gak masuk akal, gaji segini ga cukup buat makan sebulan."),
+    ("negative", "Sinyal di Kecamatan Ciwidey ngga ada sama sekali sejak kemarin, kerja remote jadi berantakan."),
+    ("negative", "Sampah di TPS Jalan Kaliurang sudah seminggu tidak diangkut, baunya sampai ke rumah warga. #DLHSleman"),
+    ("negative", "Ujian praktik SIM di Satpas ini nggak masuk akal, saya gagal tanpa penjelasan, yang lewat calo malah langsung lulus."),
+    ("negative", "KRL arah Bekasi telat lagi 30 menit tanpa pengumuman apa pun. Penumpang numpuk di peron Manggarai."),
+    ("negative", "Laporan banjir kami ke BPBD tak kunjung ditindaklanjuti, warga Dayeuhkolot masih mengungsi di masjid."),
+    ("negative", "Bus Trans Semarang koridor 2 jarang banget lewat, nunggu sejam belum datang juga. Kapan dibenahi?"),
+    ("negative", "Bayar iuran BPJS tiap bulan, pas berobat disuruh beli obat sendiri karena katanya tidak ditanggung. Terus buat apa?"),
+    ("negative", "Internet rumah mati dari kemarin, teknisi dijanjiin datang tapi enggak muncul-muncul. Pelayanannya payah."),
+    ("negative", "Lapor motor hilang ke polsek malah disuruh balik besok, katanya bukan prioritas. Kecewa berat."),
+    ("negative", "Harga cabai dan minyak goreng naik lagi, pemerintah jangan cuma diam dong."),
+    ("negative", "Lampu jalan di sepanjang Jalan Soekarno-Hatta Palembang mati semua, gelap gulita dan rawan begal. Kurang perhatian banget."),
+    ("negative", "Puskesmas katanya buka jam 8, jam 9 dokternya belum datang. Antrean udah mengular."),
+    ("negative", "Trotoar baru di pusat kota udah retak-retak padahal belum setahun dibangun. Kualitasnya asal-asalan."),
+    ("negative", "Sekolah negeri kok masih minta sumbangan seragam dan buku yg ga jelas rinciannya. Katanya gratis?"),
+    ("negative", "Pengurusan PBG di dinas ini berbelit-belit, sudah tiga bulan berkas saya ndak ada kabar."),
+    ("negative", "Kereta lokal kemarin AC-nya nggak nyala, panas banget, petugas cuma bilang sabar."),
+    ("negative", "Taman kota di Cirebon sekarang kumuh, wahana bermain rusak dan gak pernah dirawat."),
+    ("negative", "Antre solar di SPBU Pekanbaru sampai 3 jam, stok nda pernah cukup. Sopir truk pada ngeluh semua."),
+    ("negative", "Pasar hasil revitalisasi sepi karena lokasinya kurang strategis, pedagang malah rugi. Perencanaannya gimana sih?"),
+    ("neutral", "Kantor Disdukcapil Kota Bogor tidak melayani perekaman KTP-el pada hari Minggu. Silakan datang Senin–Jumat pukul 08.00–15.00."),
+    ("neutral", "Pendaftaran PPDB SMP Negeri Kota Yogyakarta belum dibuka, jadwal resminya akan diumumkan minggu depan."),
+    ("neutral", "Jangan lupa bawa fotokopi KK dan akta kelahiran saat mendaftar ke sekolah ya."),
+    ("neutral", "Min, KRL hari ini gak berhenti di Stasiun Pondok Jati ya? Mau mastiin aja sebelum berangkat."),
+    ("neutral", "Pemeliharaan jaringan listrik di Kecamatan Tampan, Pekanbaru, dilaksanakan besok pukul 09.00–14.00. Pelanggan di luar area tersebut tidak terdampak."),
+    ("neutral", "Apakah pembuatan paspor di Kantor Imigrasi Medan bisa tanpa janji temu lewat aplikasi?"),
+    ("neutral", "Jadwal pembagian bansos beras tahap III di Kabupaten Garut belum ditetapkan, nanti diinfokan lewat RT masing-masing."),
+    ("neutral", "Selama perbaikan jembatan, kendaraan berat tidak diperbolehkan melintas di Jalan Ahmad Yani Banjarmasin. Gunakan jalur alternatif via Jalan Gatot Subroto."),
+    ("neutral", "Gan, kalau bayar tagihan PDAM lewat minimarket ada biaya admin gak ya?"),
+    ("neutral", "Peserta BPJS yang belum mengaktifkan NIK sebagai nomor kepesertaan bisa datang ke kantor cabang terdekat dengan membawa KTP."),
+    ("neutral", "Pengangkutan sampah di Kecamatan Coblong tidak dilakukan pada hari libur nasional, warga diimbau menyimpan sampah hingga hari berikutnya."),
+    ("neutral", "Ada yg tau Samsat Keliling minggu ini mangkal di mana? Kemarin di alun-alun ngga ada."),
+    ("neutral", "Mulai 1 Juli, pembayaran tiket bus Trans Jogja tidak lagi menerima uang tunai. Gunakan kartu uang elektronik atau QRIS."),
+    ("neutral", "Warga terdampak banjir yang belum didata bisa melapor ke posko di kantor Kelurahan Kampung Melayu sampai Jumat."),
+    ("neutral", "Sekadar info, Pasar Beringharjo tutup lebih awal hari ini, jangan datang di atas jam 3 sore ya."),
+    ("neutral", "Harga acuan beras medium untuk zona 1 tidak mengalami perubahan bulan ini, tetap Rp12.500 per kg."),
+    ("neutral", "Nomor antrean online Puskesmas Kecamatan Cakung tidak berlaku jika pasien datang terlambat lebih dari 30 menit."),
+    ("neutral", "Bang, izin keramaian buat acara nikahan ngurusnya ke polsek atau polres ya? Belum pernah ngurus nih."),
+    ("neutral", "Pengaduan gangguan air PDAM Tirta Nadi bisa disampaikan melalui call center 24 jam, tidak harus datang ke kantor."),
+    ("neutral", "Pak RT, pendaftaran program seragam sekolah gratis dari pemkot udah ditutup atau belum ya?"),
+)
+
+# Written by a third session from the same brief; held out until the composed rows were final (see above).
+NEGATION_HELD_OUT: tuple[tuple[str, str], ...] = (
+    ("positive", "Petugas Bandara YIA sigap bantu penumpang lansia, gak ada yang dicuekin. Bangga sama bandara Jogja!"),
+    ("positive", "Alhamdulillah, semenjak pipa induk di Perumnas Klender diganti, air PDAM udah gak pernah mati lagi. Makasih @pamjaya 🙏"),
+    ("positive", "Truk sampah DLH sekarang datang tiap pagi, gang rumah saya tidak bau lagi. Terima kasih!"),
+    ("positive", "Jangan ragu berobat ke Puskesmas Kecamatan Gambir, dokternya teliti dan obatnya lengkap. Recommended!"),
+    ("positive", "Izin usaha lewat OSS kelar dalam sehari, tidak perlu ketemu siapa-siapa apalagi bayar macam-macam. Praktis."),
+    ("positive", "Tak terhitung jasa tim Damkar Depok malam tadi. Rumah tetangga kami selamat berkat kalian."),
+    ("positive", "Bansos PKH bulan ini cair tepat waktu dan utuh, tanpa potongan apa pun dari pendamping. Semoga begini terus."),
+    ("positive", "Bikin SIM A di Satpas Polres Sleman cuma sejam, tanpa calo, tanpa amplop. Salut!"),
+    ("positive", "Gas melon di pangkalan dekat rumah sekarang nggak pernah kosong lagi, antre pun cuma sebentar."),
+    ("positive", "Lapor motor hilang di Polsek Tebet ternyata nggak dipersulit. Petugasnya responsif bgt, dua hari kemudian motornya ketemu 🙏"),
+    ("positive", "TransJakarta sore ini ga desak-desakan. Nyaman!"),
+    ("positive", "Jalan Lintas Sumatera ruas Lahat sekarang mulus, tidak ada lagi lubang yang bikin motor oleng. Akhirnya!"),
+    ("positive", "Ngurus SPT di KPP Pratama Bekasi sekarang bukan lagi hal yang bikin deg-degan, petugasnya bantu isi sampai beres."),
+    ("positive", "Urus KTP-el yang hilang di Disdukcapil Makassar, gak perlu bolak-balik, sehari langsung jadi. Mantap!"),
+    ("positive", "Taman Bungkul sekarang bersih, ndak ada lagi sampah berserakan. Enak buat jogging pagi, rek."),
+    ("positive", "Belum pernah saya dilayani sebaik ini di kantor kelurahan. Ibu petugasnya sabar sekali membantu lansia seperti saya."),
+    ("positive", "Perpanjang paspor di Kanim Surabaya ternyata tidak ribet. Petugasnya sabar jelasin satu-satu ke bapak saya yang udah sepuh."),
+    ("positive", "PPDB zonasi tahun ini ndak bikin pusing, sistemnya lancar dan pengumumannya jelas. Matur nuwun Disdik Kota Semarang."),
+    ("positive", "Listrik di desa kami sudah tiga bulan tak pernah padam. Terima kasih PLN UP3 Kupang."),
+    ("positive", "Antre di Puskesmas Cilandak ga sampe 15 menit. Cepet bgt 👍"),
+    ("positive", "Hujan deras semalaman dan Kampung Melayu nggak kebanjiran sama sekali. Normalisasi kalinya beneran kerasa."),
+    ("positive", "Pelayanan RSUD dr. Soetomo buat pasien BPJS tidak kalah sama rumah sakit swasta. Perawatnya ramah, kamarnya bersih."),
+    ("positive", "Dulu sinyal di kampung kami susah, sekarang udah ga putus-putus lagi sejak ada BTS baru. Anak-anak bisa belajar daring dgn lancar."),
+    ("positive", "Sumpah KRL pagi ini enggak telat sedetik pun, nyampe kantor tepat waktu 😭🙌"),
+    ("positive", "Harga minyak goreng di Pasar Beringharjo udah ngga semahal bulan lalu, lega buat kami pedagang gorengan."),
+    ("positive", "Pasca gempa, rumah kami di Cianjur dibangun ulang tanpa biaya sepeser pun. Tukangnya cekatan, bahannya bagus, dan pendampingnya rutin datang mengecek. Kami sekeluarga tak henti bersyukur atas bantuan pemerintah dan para relawan."),
+    ("negative", "Puskesmas di kecamatan kami ndak ada dokter jaga malam. Warga yang sakit harus dibawa ke kota, 40 km jauhnya."),
+    ("negative", "Antre BPJS dari subuh, jam 11 baru dipanggil, diperiksa dokter cuma 2 menit. Gak manusiawi."),
+    ("negative", "Sudah lapor kehilangan ke Polsek dua minggu lalu, tak ada tindak lanjut sama sekali."),
+    ("negative", "Parkir liar di Alun-alun dibiarin, jukirnya galak, gak pernah ngasih karcis. Pemda tutup mata?"),
+    ("negative", "Angkot Cicaheum–Ciroyom ngetem lama bgt, ga mau jalan kalau belum penuh. Capek."),
+    ("negative", "Katanya sekolah negeri gratis, tapi uang seragam sama 'sumbangan gedung' tetap ditarik. Tidak transparan sama sekali."),
+    ("negative", "Sampah depan Pasar Bersehati Manado numpuk berhari-hari, baunya sampe ke jalan. Nda ada yang urus kah?"),
+    ("negative", "Lubang di Jl. Raya Bogor km 30 setahun belum diperbaiki juga. Nunggu ada korban dulu?"),
+    ("negative", "Bukan pelayanan namanya kalau warga disuruh balik besok terus tanpa kejelasan."),
+    ("negative", "Call center 112 ditelepon berkali-kali nggak diangkat. Percuma ada nomor darurat."),
+    ("negative", "Bansos beras buat warga RT 05 Kelurahan Sukamaju sampai sekarang belum nyampe, padahal RT sebelah udah dari minggu lalu."),
+    ("negative", "Listrik padam lagi tanpa pemberitahuan, kulkas isi dagangan rusak semua. #PLNPadamLagi"),
+    ("negative", "Tarif tol naik, jalan tetap rusak. Enggak sebanding."),
+    ("negative", "Petugas pemeriksaan bagasi di bandara kurang sopan, koper penumpang dilempar-lempar. Kecewa."),
+    ("negative", "Pengungsi longsor di Banjarnegara sudah sebulan lebih masih tidur di tenda, huntara belum juga dibangun, air bersih pun harus antre berjam-jam. Kurang perhatian banget dari pemda, tolong jangan cuma datang pas kamera nyala."),
+    ("negative", "Ruang tunggu Pelabuhan Tanjung Perak panas, AC mati, toiletnya tidak terawat. Memalukan untuk pelabuhan sebesar itu."),
+    ("negative", "Sinyal di sekitar Stasiun Manggarai parah, mau pesan ojol aja nggak bisa."),
+    ("negative", "Bus Trans Semarang koridor 4 jadwalnya gak bisa dipegang, kadang sejam ga lewat satu pun."),
+    ("negative", "KRL gangguan lagi, penumpang dibiarkan nunggu sejam, pengumuman di peron gak jelas sama sekali."),
+    ("negative", "LPG 3 kg di warung sini tembus 30 ribu, ngga sesuai HET. Pengawasannya ke mana?"),
+    ("negative", "Pemkot kurang tanggap soal rob di Semarang Utara. Udah seminggu air masuk rumah, bantuan belum kelihatan."),
+    ("negative", "Udah 3 hari air PDAM di Perumahan Griya Asri gak ngalir. Lapor ke call center cuma dijawab 'sedang dicek', besoknya ditelepon lagi jawabannya sama. Mandi pakai air galon. @pdam_tirtanadi tolong lah!"),
+    ("negative", "Petugas loket Disdukcapil tidak ramah, ditanya baik-baik malah dijutekin."),
+    ("negative", "Internet IndiHome mati dari kemarin, teknisi belum datang-datang. WFH jadi kacau balau."),
+    ("negative", "Beras medium di Pasar Induk Cipinang udah 15 ribu sekilo, ga kejangkau buat kami buruh harian."),
+    ("negative", "Urus izin keramaian aja dipersulit, katanya harus ada 'uang rokok'. Jangan ngaku bebas pungli deh."),
+    ("neutral", "Jangan lupa membawa KK asli dan fotokopi KTP saat mengurus kepesertaan BPJS Kesehatan di kantor cabang."),
+    ("neutral", "Besok bukan hari libur nasional, jadi kantor Samsat dan kelurahan tetap buka seperti biasa."),
+    ("neutral", "Selama cuti bersama Lebaran, layanan paspor di Kanim Jakarta Selatan tidak buka. Layanan kembali normal tanggal 15."),
+    ("neutral", "Pemberitahuan: aplikasi PLN Mobile tidak dapat diakses pukul 00.00–04.00 WIB karena pemeliharaan sistem."),
+    ("neutral", "Jadwal pencairan BLT tahap berikutnya belum diumumkan oleh Dinas Sosial."),
+    ("neutral", "Kak, bus DAMRI ke Bandara Kualanamu jam 5 pagi ada ngga sih?"),
+    ("neutral", "Peserta seleksi yang berkasnya kurang lengkap akan dihubungi panitia melalui email paling lambat Jumat."),
+    ("neutral", "Tiket kereta mudik belum bisa dipesan di aplikasi, penjualannya mulai H-45 sebelum Lebaran."),
+    ("neutral", "Taman Kota Lumintang ditutup sementara untuk renovasi. Pengunjung diimbau tidak memasuki area proyek."),
+    ("neutral", "Posko kelurahan masih menerima bantuan logistik untuk korban banjir Demak. Mohon tidak mengirim pakaian bekas yang sudah tidak layak pakai."),
+    ("neutral", "Mau tanya, bayar PBB bisa lewat minimarket atau nggak ya?"),
+    ("neutral", "Min, angkot rute 07 hari ini gak beroperasi ya karena ada aksi di depan balai kota? @dishub_kota"),
+    ("neutral", "Gan, SIM yang lewat masa berlakunya sebulan masih bisa diperpanjang atau enggak? Belum sempat ke Satpas nih."),
+    ("neutral", "Besok kantor imigrasi ga buka ya?"),
+    ("neutral", "Pendaftaran PPDB SMA Jawa Timur tahap 2 belum dibuka. Jadwal resmi akan diumumkan minggu depan melalui laman dinas."),
+    ("neutral", "Untuk sementara, penyeberangan Ketapang–Gilimanuk tidak melayani truk golongan besar akibat gelombang tinggi."),
+    ("neutral", "Kantor Dukcapil Kota Palu nda buka hari Sabtu, pelayanan cuma Senin sampe Jumat ya."),
+    ("neutral", "Pengurusan Kartu Identitas Anak dapat dilakukan tanpa menghadirkan anak, cukup orang tua membawa akta kelahiran dan KK."),
+    ("neutral", "Pengangkutan sampah di Kecamatan Coblong ditiadakan pada hari raya. Warga diimbau tidak menaruh sampah di TPS hingga Senin."),
+    ("neutral", "Ujian praktik SIM C di Polres Malang Jumat ini ndak dibuka, dialihkan ke hari Senin."),
+)
+
+# as `sigap train` reports them
+NEGATION_SETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "negation_authored": NEGATION_EVALUATION, "negation_dev": NEGATION_DEV, "negation_held_out": NEGATION_HELD_OUT,
+}

@@ -65,12 +65,18 @@ def format_report(report: dict[str, Any]) -> str:
     rows.append(("sentiment", f"NusaX valid, near-dups removed from train, n={s['nusax_valid']['n']}", "macro-F1",
                  f"{s['nusax_valid']['macro_f1']:.1f}", _ci(s['nusax_valid']),
                  _fmt(base.get("sentiment_nusax_valid")), "78"))
-    probes = s.get("negation_authored")
-    if probes:
+    for key, what in (
+        ("negation_authored", "posts with a negation, by the rows' author"),
+        ("negation_dev", "posts with a negation, by another author (dev)"),
+        ("negation_held_out", "posts with a negation, by a third author (held out)"),
+    ):
+        probes = s.get(key)
+        if not probes:
+            continue
         order = ("positive", "negative", "neutral")
         of = " / ".join(str(probes["n_by_label"][lab]) for lab in order)
-        rows.append(("sentiment", f"authored posts with a negation (held out), n={probes['n']}", "macro-F1",
-                     f"{probes['macro_f1']:.1f}", _ci(probes), "-", "-"))
+        rows.append(("sentiment", f"{what}, n={probes['n']}", "macro-F1", f"{probes['macro_f1']:.1f}", _ci(probes),
+                     "-", "-"))
         rows.append(("sentiment", f"  right of {of}: positive / negative / neutral", "count",
                      " / ".join(str(probes["right_by_label"][lab]) for lab in order), "-", "-", "-"))
     rows.append(("hoax", f"news, stratified 5-fold CV, n={h['news_heldout']['n']}", "macro-F1",

@@ -12,7 +12,7 @@ import pytest
 from streams.models import data as D
 from streams.models.bundle import ModelBundle
 from streams.models.artifacts import sha256_bytes
-from streams.models.negation_probes import NEGATION_EVALUATION
+from streams.models.negation_probes import NEGATION_HELD_OUT, NEGATION_SETS
 from streams.models.reproduce import compare_artifacts
 from streams.models.report import format_report
 from streams.models.train import TrainConfig, train_all
@@ -37,10 +37,13 @@ def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) 
     assert report["hoax"]["tweets_unseen_topics"]["n"] == 600
     assert report["hoax"]["tweets_with_claim_match"]["known_claim"]["n"] == 600
     assert "sentiment" in format_report(report)
-    probes = report["sentiment"]["negation_authored"]
-    assert probes["n"] == len(NEGATION_EVALUATION) == sum(probes["n_by_label"].values())
-    assert sum(probes["right_by_label"].values()) == round(probes["accuracy"] * probes["n"] / 100)
-    assert "authored posts with a negation" in format_report(report)
+    for key, posts in NEGATION_SETS.items():
+        probes = report["sentiment"][key]
+        assert probes["n"] == len(posts) == sum(probes["n_by_label"].values())
+        assert sum(probes["right_by_label"].values()) == round(probes["accuracy"] * probes["n"] / 100)
+    assert "by a third author (held out)" in format_report(report)
+    composed = report["sentiment"]["service_posts"]
+    assert composed["rows"] + composed["removed_near_duplicates"] == 3 * TrainConfig().sentiment_service_posts
     evaluation = json.loads((out / "evaluation.json").read_text())
     assert evaluation["versions"] == bundle.versions
 
@@ -157,22 +160,45 @@ def test_shipped_evaluation_report_meets_floors() -> None:
     assert report["hoax"]["tweets_unseen_topics"]["split"].startswith("GroupKFold")
 
 
-def test_the_shipped_negation_figure_is_what_the_shipped_model_gives() -> None:
-    """The authored negation posts (held out) are scored by the shipped sentiment model as the report says."""
+def test_the_shipped_negation_figures_are_what_the_shipped_model_gives() -> None:
+    """The three sets of posts with a negation (held out) are scored by the shipped sentiment model as the report
+    says."""
     from streams.models.report import metrics
 
-    report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]["negation_authored"]
+    report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]
     bundle = ModelBundle.load(SHIPPED)
-    _, pred = _sentiment(bundle, [text for _, text in NEGATION_EVALUATION])
-    assert metrics([label for label, _ in NEGATION_EVALUATION], pred, D.SENTIMENT_LABELS)["macro_f1"] == report["macro_f1"]
+    for key, posts in NEGATION_SETS.items():
+        _, pred = _sentiment(bundle, [text for _, text in posts])
+        gold = [label for label, _ in posts]
+        assert metrics(gold, pred, D.SENTIMENT_LABELS)["macro_f1"] == report[key]["macro_f1"], key
 
 
-def test_the_negation_probes_are_not_near_duplicates_of_training_sentences() -> None:
-    """Held out means worded apart: no probe is within the near-duplicate threshold that training applies to the
-    evaluation sentences, against any SmSA or NusaX training sentence."""
+def test_relief_said_with_a_negation_reads_positive() -> None:
+    """The held-out posts, written by an author who never saw the composed training rows: before those rows the
+    shipped model got 7 of their 26 relief posts right ("... nda keruh lagi" read as a complaint), macro-F1 56.5."""
+    from streams.models.report import metrics
+
+    bundle = ModelBundle.load(SHIPPED)
+    _, pred = _sentiment(bundle, [text for _, text in NEGATION_HELD_OUT])
+    gold = [label for label, _ in NEGATION_HELD_OUT]
+    assert sum(g == p == "positive" for g, p in zip(gold, pred)) >= 13
+    assert metrics(gold, pred, D.SENTIMENT_LABELS)["macro_f1"] >= 70.0
+
+
+def test_the_shipped_model_never_trained_near_an_evaluation_post() -> None:
+    """Held out means worded apart: the shipped sentiment model was trained without the SmSA and NusaX training
+    sentences within the near-duplicate threshold of any evaluation sentence, the negation posts included (one
+    held-out question about a DAMRI bus has "Pelayanan bus DAMRI sangat baik" as a neighbour)."""
     from streams.models.train import NEAR_DUP_THRESHOLD
 
     train = normalize_batch(D.load_rows("smsa_train").texts + D.load_rows("nusax_train").texts)
-    probes = normalize_batch([t for _, t in NEGATION_EVALUATION])
-    assert not D.near_duplicate_mask(probes, train, NEAR_DUP_THRESHOLD).any()
-    assert {label for label, _ in NEGATION_EVALUATION} == set(D.SENTIMENT_LABELS)
+    valid = normalize_batch(D.load_rows("smsa_valid").texts + D.load_rows("nusax_valid").texts)
+    posts = [text for probes in NEGATION_SETS.values() for text in normalize_batch([t for _, t in probes])]
+    near_valid = D.near_duplicate_mask(train, valid, NEAR_DUP_THRESHOLD)
+    near_either = near_valid | D.near_duplicate_mask(train, posts, NEAR_DUP_THRESHOLD)
+    assert near_either.sum() > near_valid.sum()
+    report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]
+    assert report["removed_near_duplicates"] == near_either.sum()
+    assert report["train_rows"] == len(train) - near_either.sum()
+    for probes in NEGATION_SETS.values():
+        assert {label for label, _ in probes} == set(D.SENTIMENT_LABELS)
