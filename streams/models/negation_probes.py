@@ -2,7 +2,7 @@
 
 SmSA and NusaX are mostly reviews and comments; a humas team mostly reads posts about public services, where relief
 is often said by negating a complaint ("Air PDAM sudah tidak keruh lagi") and a complaint by negating praise or a
-service ("Laporan kami tidak ditanggapi"). Three sets, each positive / negative / neutral (plain information that
+service ("Laporan kami tidak ditanggapi"). Four sets, each positive / negative / neutral (plain information that
 happens to contain a negator), none of which trains a model; ``sigap train`` reports the sentiment model's macro-F1
 and right answers per label on each (docs/models.md, "Sentiment and negation"):
 
@@ -11,10 +11,12 @@ and right answers per label on each (docs/models.md, "Sentiment and negation"):
 - ``NEGATION_DEV`` (72): written by another session of the team, from a brief only; read while the composed rows
   were written;
 - ``NEGATION_HELD_OUT`` (72): written by a third session from the same brief, scored only once the composed rows
-  were final. This is the honest figure.
+  were final. This is the honest figure;
+- ``NEGATION_DISASTER`` (80): written by a fourth session from a brief about disasters and the days after them
+  (relief, distress and notices), also held out until the composed rows were final.
 
-Training drops every training sentence and composed row within the near-duplicate threshold of any of these
-posts, as it does for SmSA and NusaX valid.
+Training leaves every training sentence and composed row within the near-duplicate threshold of any of these posts
+out of the sentiment rows, as it does with SmSA and NusaX valid.
 """
 
 from __future__ import annotations
@@ -216,7 +218,93 @@ NEGATION_HELD_OUT: tuple[tuple[str, str], ...] = (
     ("neutral", "Ujian praktik SIM C di Polres Malang Jumat ini ndak dibuka, dialihkan ke hari Senin."),
 )
 
+# Written by a fourth session from a brief about floods, landslides, earthquakes and haze and the days after them;
+# held out: scored only once the composed rows were final.
+NEGATION_DISASTER: tuple[tuple[str, str], ...] = (
+    ("positive", "Alhamdulillah air di Perumahan Pondok Gede Permai sudah surut, rumah kami nggak kebanjiran lagi 🙏"),
+    ("positive", "Mahasiswa relawan datang bersihin lumpur di rumah-rumah Cawang. Kerja bareng seharian, capeknya hilang lihat semangat mereka 💙"),
+    ("positive", "Kabar baik dari Semarang: Kaligawe sudah tidak tergenang, Trans Semarang jalan normal lagi."),
+    ("positive", "Terima kasih ibu-ibu dapur umum Muhammadiyah di Konawe. Seminggu penuh kami tinggal di pengungsian, tapi tidak pernah sekali pun kelaparan, selalu ada nasi hangat, sayur, dan teh manis tiap pagi 🤍"),
+    ("positive", "Evakuasi warga Tagulandang lancar, tidak ada satu pun yang tertinggal di pulau. Hebat tim BPBD Sulut 👏"),
+    ("positive", "Bandara Sam Ratulangi dibuka kembali, abu Gunung Ruang tidak lagi mengganggu penerbangan. Akhirnya bisa pulang ke Manado!"),
+    ("positive", "Jembatan darurat di Sigi sudah bisa dilewati motor, anak sekolah tak harus nyeberang sungai pakai tali lagi 🙌"),
+    ("positive", "Lewotobi turun ke Waspada, kami boleh pulang! 🙏"),
+    ("positive", "Alhamdulillah jalur Puncak udah gak ditutup lagi, longsornya udah beres. Akhirnya bisa pulang ke Cianjur ketemu emak 🥹"),
+    ("positive", "Salut buat relawan ACT dan Baznas, dapur umum di Garut ga pernah kehabisan makanan. Kalian luar biasa 💪"),
+    ("positive", "Listrik di Kampung Melayu udah nyala lagi sejak subuh ⚡ Malam ini ngga gelap-gelapan lagi, makasih PLN!"),
+    ("positive", "Ngga kebayang kalau BPBD telat sedikit aja, tapi syukur seluruh warga bantaran Ciliwung di Kampung Pulo sempat dievakuasi dengan selamat."),
+    ("positive", "Akhirnya kualitas udara di Palangka Raya bukan lagi kategori berbahaya. Bisa buka jendela tanpa takut sesak 😮‍💨"),
+    ("positive", "Setelah lima hari padam, listrik di Aceh Tamiang hidup juga. Malam ini bocah-bocah enggak takut gelap lagi ❤️"),
+    ("positive", "Sekolah di Kabupaten Agam mulai aktif Senin ini, jalan ke sekolah sudah bersih dari material banjir bandang. Semangat adik-adik! 📚"),
+    ("positive", "Puji Tuhan, gempa tadi pagi di Ambon tidak merusak rumah warga di Passo. Semua keluarga aman."),
+    ("positive", "Jalan Trans Sulawesi Palu–Donggala tidak terputus lagi setelah material longsor dibersihkan alat berat. Terima kasih PUPR dan TNI!"),
+    ("positive", "Air bersih dari tangki PMI sudah sampai di Desa Tanjung Sari, Lampung Selatan. Terima kasih banyak, sangat membantu!"),
+    ("positive", "Ndak nyangka, sembako dari Kodim sampai ke Dusun Kalibening cuma dalam sehari. Matur nuwun Pak TNI 🙏"),
+    ("positive", "Syukurlah gempa tadi malam di Cianjur tidak menimbulkan korban jiwa. Warga Cugenang tetap waspada ya 🙏"),
+    ("positive", "Anak-anak di pengungsian Lumajang udah gak perlu tidur di tenda lagi, huntara sudah jadi. Haru banget 😭❤️"),
+    ("positive", "Makasih Basarnas 🙏🙏 tetangga kami yang tertimbun longsor di Sumedang ditemukan selamat tanpa luka serius."),
+    ("positive", "Warga Sumberwuluh mulai kembali ke rumah masing-masing, nggak perlu ngungsi di balai desa lagi. Semoga cepat pulih 🙏 #Semeru"),
+    ("positive", "Belum pernah saya lihat bantuan secepat ini. Baru tiga jam banjir, relawan PMI sudah antar nasi bungkus ke Gang Mawar, Samarinda."),
+    ("positive", "Kunci huntap buat korban gempa Lombok Utara sudah diserahkan, rumahnya kokoh dan rapi 😭🙏 #LombokBangkit"),
+    ("positive", "Hari ini SD Negeri 2 Batu Ampar masuk lagi, murid-murid tak lagi belajar di tenda darurat. Bersyukur sekali."),
+    ("positive", "Air PDAM di Kota Palu sudah mengalir normal. Kami tidak perlu lagi antre jeriken di masjid tiap pagi. Terima kasih petugas!"),
+    ("positive", "Rob di Muara Angke udah surut, gang depan rumah gak becek lagi, warung ibu bisa buka hari ini 😊"),
+    ("positive", "Langit Pekanbaru biru lagi, ga ada asap 🥰 #RiauBebasAsap"),
+    ("positive", "Alhamdulillah rumah nenek di Bengkulu selamat, airnya tak sampai masuk ke dalam. Lega sekali dengarnya."),
+    ("negative", "Sudah seminggu di pengungsian Sigi, toilet cuma dua untuk 300 orang. Jijik dan sedih 😔"),
+    ("negative", "Tenda pengungsian di lapangan Cianjur bocor semua pas hujan semalam, anak saya demam. Tolong lah 🙏"),
+    ("negative", "Jalan ke desa kami di Bandung Barat masih tertimbun longsor, belum ada alat berat dikirim. Ibu hamil gimana mau ke puskesmas??"),
+    ("negative", "Udah dua minggu air belum surut di Kampung Baru, Samarinda. Nyamuk di mana-mana, sampah numpuk 🤢"),
+    ("negative", "Listrik masih padam di Tanjung Priok, udah dua hari ga bisa ngecas hp buat kabarin keluarga 😩"),
+    ("negative", "Respons BPBD lambat banget. Air udah sepinggang di Cipinang Melayu, perahu karet baru datang jam 11 malam. Parah."),
+    ("negative", "Air bersih ga ada sama sekali di posko Desa Pasirlangu. Anak-anak mulai gatal-gatal 😢"),
+    ("negative", "Jangan cuma foto-foto bagi sembako terus pergi, Pak Dewan. Warga Sampang masih kebanjiran dan butuh perahu!"),
+    ("negative", "Data penerima bantuan kacau, rumah yang nggak kena gempa malah dapat, kami yang rusak berat tidak terdata. Sukabumi kok gini sih."),
+    ("negative", "Posko Tulungagung ngga ada susu bayi. Tolong 😭"),
+    ("negative", "HP mati, sinyal hilang, jembatan putus. Desa kami di Pamona kayak diisolasi, gak ada yang peduli."),
+    ("negative", "Ga ngerti lagi. Banjir bandang Luwu Utara menghanyutkan rumah kami, janji relokasi sampai sekarang cuma omongan."),
+    ("negative", "Pompa air di Pluit rusak pas hujan deras, rumah-rumah tenggelam lagi. Ke mana aja pengelolanya??"),
+    ("negative", "Kenapa bantuan cuma dibagi ke RT yang dekat kantor lurah? RT 05 Bukit Duri nggak kebagian apa-apa. Gak adil!"),
+    ("negative", "Mata perih, dada sesak, langit kuning di Palembang. Seminggu lebih asap belum ada tanda-tanda hilang 😷"),
+    ("negative", "Kesel bgt, barang sumbangan warganet malah dijual di pasar Kupang, padahal korban Seroja di Adonara masih kelaparan 😡"),
+    ("negative", "Ngungsi di Stadion Maguwoharjo udah empat hari, belum pernah ada tenaga kesehatan yang cek lansia di sini."),
+    ("negative", "Sudah sebulan sejak banjir di Konawe Utara, sawah masih penuh pasir dan ndak ada yang bantu bersihkan."),
+    ("negative", "Asap karhutla di Jambi makin parah, batuk anak saya enggak sembuh-sembuh 😷 #JambiBerasap"),
+    ("negative", "Pengungsi di Candipuro dikasih nasi basi dari dapur umum. Kok tega sih, kami ini manusia juga."),
+    ("negative", "Bantuan nda sampai ke pulau kami, semua tertahan di Ternate. Torang di sini so susah skali."),
+    ("negative", "Dari kemarin lapor ke nomor darurat, tak seorang pun datang ke rumah kami yang retak di Mamuju."),
+    ("negative", "Kantor desa nyuruh tunggu terus. Beras bantuan katanya numpuk di gudang tapi tak kunjung dibagi. Ada apa sih? #Garut"),
+    ("negative", "Rob masuk rumah lagi di Tambak Lorok, tiap bulan begini dan tidak ada solusi dari pemkot."),
+    ("negative", "Sudah tiga hari banjir di Dayeuhkolot, bantuan belum juga datang. Kami makan seadanya, anak-anak mulai sakit, dan tidak ada petugas kelurahan yang mampir ke gang kami 😞"),
+    ("negative", "Air setinggi lutut masih merendam SD di Medan Maimun, anak-anak gak bisa sekolah udah lima hari 😞"),
+    ("negative", "Mau ngungsi tapi gimana, tanpa kendaraan dan jalan ke Padang tertutup longsor. Kami terjebak di Lembah Anai 😭"),
+    ("negative", "Gempa susulan terus-terusan, kami takut masuk rumah tapi di luar tidak ada terpal. Tidur di bawah pohon kelapa di Majene."),
+    ("negative", "Rumah ambruk dihantam longsor di Banjarnegara, yang datang bukan bantuan tapi petugas survei berkali-kali."),
+    ("negative", "Abu Merapi menutup semua sayur di ladang, panen gagal total, dan tak ada ganti rugi yang dulu dijanjikan."),
+    ("neutral", "Tinggi muka air Bendung Katulampa pukul 14.00 WIB: 80 cm, status Siaga 3. Belum ada pemberitahuan lanjutan untuk wilayah hilir."),
+    ("neutral", "Mulai besok Posko Induk Kabupaten Sigi pindah ke Kantor Bupati, bukan lagi di Lapangan Bora."),
+    ("neutral", "Berdasarkan surat edaran Disdik, sekolah di Kabupaten Bekasi tidak ada kegiatan belajar besok, Kamis 4 Maret."),
+    ("neutral", "Info: Jalan Raya Cianjur–Sukabumi KM 12 belum bisa dilalui truk. Kendaraan besar silakan lewat jalur Ciranjang."),
+    ("neutral", "Jembatan Kali Bekasi arah Tambun udah dibuka belum?"),
+    ("neutral", "Relawan yang mau bantu dapur umum di Masjid Raya Baiturrahman ga usah daftar online, langsung lapor ke koordinator di lokasi."),
+    ("neutral", "Pengungsi dari Sumberwuluh boleh ambil bantuan di posko lain atau harus di posko masing-masing?"),
+    ("neutral", "Pengumuman: distribusi air bersih ke Kelurahan Talise tidak dilakukan hari Minggu, dilanjutkan Senin pukul 08.00."),
+    ("neutral", "Jalur Lembang–Subang sementara diberlakukan satu arah dan belum dibuka dua arah sampai pembersihan selesai. Ikuti arahan petugas."),
+    ("neutral", "Mau nanya, penerbangan ke Ternate besok ada yg dibatalin gak ya karena abu Gunung Ibu?"),
+    ("neutral", "Kualitas udara Pontianak pagi ini: ISPU 98, kategori sedang. Data diperbarui tiap jam di situs DLH Kalbar."),
+    ("neutral", "Kartu BPJS yang hanyut kebawa banjir bisa dicetak ulang di mana ya? Enggak ada fotokopinya soalnya."),
+    ("neutral", "Gempa M4,8 terasa di Pasaman Barat pukul 03.12 WIB. Menurut BMKG tidak berpotensi tsunami. #InfoGempa"),
+    ("neutral", "BMKG memprakirakan rob di pesisir Jakarta Utara tanggal 14–17. Kendaraan sebaiknya tidak diparkir dekat tanggul."),
+    ("neutral", "Posko Balai Kota Bogor tidak menerima pakaian bekas ya. Yang dibutuhkan selimut baru dan makanan bayi."),
+    ("neutral", "Mohon jangan parkir kendaraan di depan posko BPBD Kota Bima, area itu dipakai untuk bongkar muat logistik."),
+    ("neutral", "Buat yang nanya, posko kesehatan di GOR Sidoarjo buka 24 jam, nggak perlu bawa surat rujukan."),
+    ("neutral", "Pelabuhan Merak pukul 10.00: kapal ke Bakauheni belum diberangkatkan menunggu cuaca, jadwal berikutnya akan diumumkan ASDP."),
+    ("neutral", "Pengungsi yang belum terdata silakan daftar ke posko Kantor Kecamatan Cugenang, bawa KK atau KTP."),
+    ("neutral", "Donasi uang bisa disalurkan lewat rekening resmi BPBD Kabupaten Sumedang, bukan rekening pribadi yang beredar di grup WA."),
+)
+
 # as `sigap train` reports them
 NEGATION_SETS: dict[str, tuple[tuple[str, str], ...]] = {
     "negation_authored": NEGATION_EVALUATION, "negation_dev": NEGATION_DEV, "negation_held_out": NEGATION_HELD_OUT,
+    "negation_disaster": NEGATION_DISASTER,
 }

@@ -69,6 +69,7 @@ def format_report(report: dict[str, Any]) -> str:
         ("negation_authored", "posts with a negation, by the rows' author"),
         ("negation_dev", "posts with a negation, by another author (dev)"),
         ("negation_held_out", "posts with a negation, by a third author (held out)"),
+        ("negation_disaster", "disaster posts, by a fourth author (held out)"),
     ):
         probes = s.get(key)
         if not probes:

@@ -208,15 +208,11 @@ def train_all(
         )
     }
 
-    # ---- sentiment training set: SmSA train + NusaX train minus near-duplicates of any evaluation sentence
+    # ---- sentiment training set: SmSA train + NusaX train minus near-duplicates of either valid split
     sent_texts = norm["smsa_tr"] + norm["nusax_tr"]
     sent_labels = smsa_tr.labels + nusax_tr.labels
-    negation_sets = {
-        name: (normalize_batch([text for _, text in posts]), [label for label, _ in posts])
-        for name, posts in NEGATION_SETS.items()
-    }
-    eval_texts = norm["smsa_va"] + norm["nusax_va"] + [t for texts, _ in negation_sets.values() for t in texts]
-    dup = D.near_duplicate_mask(sent_texts, eval_texts, NEAR_DUP_THRESHOLD)
+    valid_texts = norm["smsa_va"] + norm["nusax_va"]
+    dup = D.near_duplicate_mask(sent_texts, valid_texts, NEAR_DUP_THRESHOLD)
     keep = np.flatnonzero(~dup)
     sent_texts = [sent_texts[i] for i in keep]
     sent_labels = [sent_labels[i] for i in keep]
@@ -237,10 +233,21 @@ def train_all(
         negation = FeatureSpace.fit(negation_terms_batch(sent_texts, cfg.negation_scope), char_ns=(), bigrams=False,
                                     word_weight=cfg.negation_weight)
     x_sent = sentiment_rows(space, negation, cfg.negation_scope, sent_texts)
+    # the posts with a negation are evaluation sentences too: their neighbours leave the sentiment rows (only those:
+    # the feature space and the hoax models, never scored on these posts, keep them). One mask per kind of evaluation
+    # text, since the mask weighs n-grams by their IDF over the texts it is given.
+    negation_sets = {
+        name: (normalize_batch([text for _, text in posts]), [label for label, _ in posts])
+        for name, posts in NEGATION_SETS.items()
+    }
+    negation_texts = [t for texts, _ in negation_sets.values() for t in texts]
+    near_negation = D.near_duplicate_mask(sent_texts, negation_texts, NEAR_DUP_THRESHOLD)
+    x_sent, y_sent = x_sent[~near_negation], y_sent[~near_negation]
     # composed rows join every fold's training (never its evaluation), apart from any evaluation sentence
     composed = service_posts(cfg.sentiment_service_posts, cfg.seed) if cfg.sentiment_service_posts else []
     composed_texts = normalize_batch([text for _, text in composed])
-    composed_dup = D.near_duplicate_mask(composed_texts, eval_texts, NEAR_DUP_THRESHOLD)
+    composed_dup = (D.near_duplicate_mask(composed_texts, valid_texts, NEAR_DUP_THRESHOLD)
+                    | D.near_duplicate_mask(composed_texts, negation_texts, NEAR_DUP_THRESHOLD))
     kept = np.flatnonzero(~composed_dup)
     x_composed = sentiment_rows(space, negation, cfg.negation_scope, [composed_texts[i] for i in kept])
     y_composed = np.array([labels.index(composed[i][0]) for i in kept], dtype=int)
@@ -271,9 +278,10 @@ def train_all(
         sent_eval[name]["ece"] = round(_ece(proba, np.array([labels.index(g) for g in gold])), 4)
         sent_eval[name]["right_by_label"] = {lab: sum(g == p == lab for g, p in zip(gold, pred)) for lab in labels}
         sent_eval[name]["n_by_label"] = {lab: list(gold).count(lab) for lab in labels}
-    sent_eval["train_rows"] = len(sent_texts)
+    sent_eval["train_rows"] = len(y_sent)
     sent_eval["train_rows_smsa"] = n_smsa_kept
     sent_eval["removed_near_duplicates"] = int(dup.sum())
+    sent_eval["removed_near_negation_posts"] = int(near_negation.sum())
     sent_eval["service_posts"] = {"rows": len(kept), "weight": cfg.sentiment_service_weight,
                                   "removed_near_duplicates": int(composed_dup.sum())}
     sent_eval["temperature"] = round(sentiment.temperature, 4)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from streams.models.negation_probes import NEGATION_DEV, NEGATION_EVALUATION, NEGATION_HELD_OUT
+from streams.models.negation_probes import NEGATION_SETS
 from streams.models.service_posts import service_posts
 from streams.text import normalize_batch
 from streams.text.negation import NEGATORS
@@ -37,5 +37,5 @@ def test_the_same_negated_word_is_relief_or_complaint_by_its_polarity() -> None:
 
 def test_no_evaluation_post_is_composed_verbatim() -> None:
     composed = {text.lower() for _, text in service_posts(5000, seed=1)}
-    for _, text in NEGATION_EVALUATION + NEGATION_DEV + NEGATION_HELD_OUT:
-        assert text.lower() not in composed
+    for posts in NEGATION_SETS.values():
+        assert not {text.lower() for _, text in posts} & composed

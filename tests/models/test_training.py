@@ -12,7 +12,7 @@ import pytest
 from streams.models import data as D
 from streams.models.bundle import ModelBundle
 from streams.models.artifacts import sha256_bytes
-from streams.models.negation_probes import NEGATION_HELD_OUT, NEGATION_SETS
+from streams.models.negation_probes import NEGATION_DISASTER, NEGATION_HELD_OUT, NEGATION_SETS
 from streams.models.reproduce import compare_artifacts
 from streams.models.report import format_report
 from streams.models.train import TrainConfig, train_all
@@ -174,31 +174,34 @@ def test_the_shipped_negation_figures_are_what_the_shipped_model_gives() -> None
 
 
 def test_relief_said_with_a_negation_reads_positive() -> None:
-    """The held-out posts, written by an author who never saw the composed training rows: before those rows the
-    shipped model got 7 of their 26 relief posts right ("... nda keruh lagi" read as a complaint), macro-F1 56.5."""
+    """Two held-out sets, written by authors who never saw the composed training rows. Before those rows the shipped
+    model got 7 of the 26 relief posts of one right ("... nda keruh lagi" read as a complaint, macro-F1 56.5) and 6
+    of the 30 of the other, about disasters (57.4)."""
     from streams.models.report import metrics
 
     bundle = ModelBundle.load(SHIPPED)
-    _, pred = _sentiment(bundle, [text for _, text in NEGATION_HELD_OUT])
-    gold = [label for label, _ in NEGATION_HELD_OUT]
-    assert sum(g == p == "positive" for g, p in zip(gold, pred)) >= 13
-    assert metrics(gold, pred, D.SENTIMENT_LABELS)["macro_f1"] >= 70.0
+    for posts, relief_floor in ((NEGATION_HELD_OUT, 13), (NEGATION_DISASTER, 15)):
+        _, pred = _sentiment(bundle, [text for _, text in posts])
+        gold = [label for label, _ in posts]
+        assert sum(g == p == "positive" for g, p in zip(gold, pred)) >= relief_floor
+        assert metrics(gold, pred, D.SENTIMENT_LABELS)["macro_f1"] >= 70.0
 
 
 def test_the_shipped_model_never_trained_near_an_evaluation_post() -> None:
     """Held out means worded apart: the shipped sentiment model was trained without the SmSA and NusaX training
-    sentences within the near-duplicate threshold of any evaluation sentence, the negation posts included (one
-    held-out question about a DAMRI bus has "Pelayanan bus DAMRI sangat baik" as a neighbour)."""
+    sentences within the near-duplicate threshold of any evaluation sentence, the negation posts included (a held-out
+    question about a DAMRI bus has "Pelayanan bus DAMRI sangat baik" as a neighbour)."""
     from streams.models.train import NEAR_DUP_THRESHOLD
 
     train = normalize_batch(D.load_rows("smsa_train").texts + D.load_rows("nusax_train").texts)
     valid = normalize_batch(D.load_rows("smsa_valid").texts + D.load_rows("nusax_valid").texts)
     posts = [text for probes in NEGATION_SETS.values() for text in normalize_batch([t for _, t in probes])]
     near_valid = D.near_duplicate_mask(train, valid, NEAR_DUP_THRESHOLD)
-    near_either = near_valid | D.near_duplicate_mask(train, posts, NEAR_DUP_THRESHOLD)
-    assert near_either.sum() > near_valid.sum()
+    near_posts = D.near_duplicate_mask([t for t, near in zip(train, near_valid) if not near], posts, NEAR_DUP_THRESHOLD)
+    assert near_posts.any()
     report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]
-    assert report["removed_near_duplicates"] == near_either.sum()
-    assert report["train_rows"] == len(train) - near_either.sum()
+    assert report["removed_near_duplicates"] == near_valid.sum()
+    assert report["removed_near_negation_posts"] == near_posts.sum()
+    assert report["train_rows"] == len(train) - near_valid.sum() - near_posts.sum()
     for probes in NEGATION_SETS.values():
         assert {label for label, _ in probes} == set(D.SENTIMENT_LABELS)
