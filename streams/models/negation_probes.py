@@ -303,8 +303,10 @@ NEGATION_DISASTER: tuple[tuple[str, str], ...] = (
     ("neutral", "Donasi uang bisa disalurkan lewat rekening resmi BPBD Kabupaten Sumedang, bukan rekening pribadi yang beredar di grup WA."),
 )
 
-# as `sigap train` reports them
-NEGATION_SETS: dict[str, tuple[tuple[str, str], ...]] = {
-    "negation_authored": NEGATION_EVALUATION, "negation_dev": NEGATION_DEV, "negation_held_out": NEGATION_HELD_OUT,
-    "negation_disaster": NEGATION_DISASTER,
+# as `sigap train` reports them: key -> (title in its table, posts)
+NEGATION_SETS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "negation_authored": ("posts with a negation, by the rows' author", NEGATION_EVALUATION),
+    "negation_dev": ("posts with a negation, by another author (dev)", NEGATION_DEV),
+    "negation_held_out": ("posts with a negation, by a third author (held out)", NEGATION_HELD_OUT),
+    "negation_disaster": ("disaster posts, by a fourth author (held out)", NEGATION_DISASTER),
 }

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from streams.models import data as D
+from streams.models.negation_probes import NEGATION_SETS
 
 
 def metrics(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
@@ -65,12 +66,7 @@ def format_report(report: dict[str, Any]) -> str:
     rows.append(("sentiment", f"NusaX valid, near-dups removed from train, n={s['nusax_valid']['n']}", "macro-F1",
                  f"{s['nusax_valid']['macro_f1']:.1f}", _ci(s['nusax_valid']),
                  _fmt(base.get("sentiment_nusax_valid")), "78"))
-    for key, what in (
-        ("negation_authored", "posts with a negation, by the rows' author"),
-        ("negation_dev", "posts with a negation, by another author (dev)"),
-        ("negation_held_out", "posts with a negation, by a third author (held out)"),
-        ("negation_disaster", "disaster posts, by a fourth author (held out)"),
-    ):
+    for key, (what, _) in NEGATION_SETS.items():
         probes = s.get(key)
         if not probes:
             continue

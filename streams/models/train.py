@@ -238,7 +238,7 @@ def train_all(
     # text, since the mask weighs n-grams by their IDF over the texts it is given.
     negation_sets = {
         name: (normalize_batch([text for _, text in posts]), [label for label, _ in posts])
-        for name, posts in NEGATION_SETS.items()
+        for name, (_, posts) in NEGATION_SETS.items()
     }
     negation_texts = [t for texts, _ in negation_sets.values() for t in texts]
     near_negation = D.near_duplicate_mask(sent_texts, negation_texts, NEAR_DUP_THRESHOLD)

@@ -37,5 +37,5 @@ def test_the_same_negated_word_is_relief_or_complaint_by_its_polarity() -> None:
 
 def test_no_evaluation_post_is_composed_verbatim() -> None:
     composed = {text.lower() for _, text in service_posts(5000, seed=1)}
-    for posts in NEGATION_SETS.values():
+    for _, posts in NEGATION_SETS.values():
         assert not {text.lower() for _, text in posts} & composed

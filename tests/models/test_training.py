@@ -37,7 +37,7 @@ def test_quick_training_writes_loadable_artifacts(quick_run: tuple[Path, dict]) 
     assert report["hoax"]["tweets_unseen_topics"]["n"] == 600
     assert report["hoax"]["tweets_with_claim_match"]["known_claim"]["n"] == 600
     assert "sentiment" in format_report(report)
-    for key, posts in NEGATION_SETS.items():
+    for key, (_, posts) in NEGATION_SETS.items():
         probes = report["sentiment"][key]
         assert probes["n"] == len(posts) == sum(probes["n_by_label"].values())
         assert sum(probes["right_by_label"].values()) == round(probes["accuracy"] * probes["n"] / 100)
@@ -166,7 +166,7 @@ def test_the_shipped_negation_figures_are_what_the_shipped_model_gives() -> None
 
     report = json.loads((SHIPPED / "evaluation.json").read_text())["sentiment"]
     bundle = ModelBundle.load(SHIPPED)
-    for key, posts in NEGATION_SETS.items():
+    for key, (_, posts) in NEGATION_SETS.items():
         _, pred = _sentiment(bundle, [text for _, text in posts])
         gold = [label for label, _ in posts]
         assert metrics(gold, pred, D.SENTIMENT_LABELS)["macro_f1"] == report[key]["macro_f1"], key
@@ -194,7 +194,7 @@ def test_the_shipped_model_never_trained_near_an_evaluation_post() -> None:
 
     train = normalize_batch(D.load_rows("smsa_train").texts + D.load_rows("nusax_train").texts)
     valid = normalize_batch(D.load_rows("smsa_valid").texts + D.load_rows("nusax_valid").texts)
-    posts = [text for probes in NEGATION_SETS.values() for text in normalize_batch([t for _, t in probes])]
+    posts = [text for _, probes in NEGATION_SETS.values() for text in normalize_batch([t for _, t in probes])]
     near_valid = D.near_duplicate_mask(train, valid, NEAR_DUP_THRESHOLD)
     near_posts = D.near_duplicate_mask([t for t, near in zip(train, near_valid) if not near], posts, NEAR_DUP_THRESHOLD)
     assert near_posts.any()
@@ -202,5 +202,5 @@ def test_the_shipped_model_never_trained_near_an_evaluation_post() -> None:
     assert report["removed_near_duplicates"] == near_valid.sum()
     assert report["removed_near_negation_posts"] == near_posts.sum()
     assert report["train_rows"] == len(train) - near_valid.sum() - near_posts.sum()
-    for probes in NEGATION_SETS.values():
+    for _, probes in NEGATION_SETS.values():
         assert {label for label, _ in probes} == set(D.SENTIMENT_LABELS)
