@@ -79,7 +79,9 @@ class TrainConfig:
     # topics 71.22 -> 71.08, ordinary posts flagged 14.6 -> 13.6 %; empty, laughter-only and link-only posts
     # stop reading as hoaxes)
     min_content_words: float = 3.0
-    short_with_news: bool = False  # the post (short-text) hoax model also learns from the news articles
+    # the post (short-text) hoax model also learns from the news articles, as rows of this weight; 0: tweets only
+    # (with weight 1: tweets on unseen topics 71.2 -> 70.5; docs/models.md, "Hoax tweets", for weights in between)
+    short_news_weight: float = 0.0
     folds: int = 5
     # logistic regression tolerance: tight, so that every fit ends at the optimum whatever path the CPU's rounding
     # takes there (1e-5 left the sentiment figure 0.12 apart between an AVX-512 and an AVX2 machine; ~4 min to train)
@@ -127,6 +129,19 @@ def apply_cue_floors(est, n_text_features: int) -> None:
     for name, floor in CUE_WEIGHT_FLOOR.items():
         j = n_text_features + CUE_NAMES.index(name)
         est.coef_[0, j] = max(float(est.coef_[0, j]), floor)
+
+
+def fit_post_model(cfg: TrainConfig, x_tweets: sp.spmatrix, y_tweets: np.ndarray, x_news: sp.spmatrix,
+                   y_news: np.ndarray, n_text_features: int):
+    """The post (short-text) hoax model: tweets, plus the news articles as rows of ``cfg.short_news_weight`` (none
+    at 0), then the chain-message cue floors (the article model keeps what articles taught it)."""
+    if cfg.short_news_weight > 0:
+        weight = np.r_[np.ones(x_tweets.shape[0]), np.full(x_news.shape[0], cfg.short_news_weight)]
+        model = _fit_lr(cfg.hoax_short_c, cfg, sp.vstack([x_tweets, x_news]), np.r_[y_tweets, y_news], weight)
+    else:
+        model = _fit_lr(cfg.hoax_short_c, cfg, x_tweets, y_tweets)
+    apply_cue_floors(model, n_text_features)
+    return model
 
 
 _EMOJI = ("😡", "😤", "😭", "🙏", "👍", "😂", "🎉", "👏", "😊", "🔥", "😢", "🇮🇩")
@@ -311,12 +326,8 @@ def train_all(
         x_news = hoax_design(fold_space, news_texts, cues_news[news_idx], 1.0)
         x_sent = fold_space.transform([sent_texts[i] for i in sent_idx])
         n_feat = fold_space.n_features
-        if cfg.short_with_news:
-            m_short = _fit_lr(cfg.hoax_short_c, cfg, sp.vstack([x_tw, x_news]), np.r_[y_tw[tw_idx], y_news[news_idx]])
-        else:
-            m_short = _fit_lr(cfg.hoax_short_c, cfg, x_tw, y_tw[tw_idx])
+        m_short = fit_post_model(cfg, x_tw, y_tw[tw_idx], x_news, y_news[news_idx], n_feat)
         m_long = _fit_lr(cfg.hoax_long_c, cfg, x_news, y_news[news_idx])
-        apply_cue_floors(m_short, fold_space.n_features)  # posts; the news model keeps what articles taught it
         x_rel = sp.vstack([x_tw[:, :n_feat], x_news[:, :n_feat], x_sent])
         n_ord = len(sent_idx)
         if cfg.relevance_augment:

@@ -18,13 +18,10 @@ PREFIX = "neg_"
 DEFAULT_SCOPE = 3
 
 
-def negation_terms(normalized: str, scope: int = DEFAULT_SCOPE) -> str:
-    """The ``scope`` words after each negator, prefixed ``neg_``, space-separated ("" when nothing is negated).
-    A negator starts a new scope; a scope break ends one."""
-    words = normalized.split()
-    if NEGATORS.isdisjoint(words):  # most texts
-        return ""
-    terms = []
+def governed(words: Sequence[str], scope: int = DEFAULT_SCOPE) -> list[bool]:
+    """For each word, whether a negator governs it: the ``scope`` words after a negator. A negator starts a new
+    scope; a scope break ends one; negators and scope breaks are never governed themselves."""
+    flags = []
     left = 0
     for word in words:
         if word in NEGATORS:
@@ -32,9 +29,19 @@ def negation_terms(normalized: str, scope: int = DEFAULT_SCOPE) -> str:
         elif word in SCOPE_BREAKS:
             left = 0
         elif left:
-            terms.append(PREFIX + word)
             left -= 1
-    return " ".join(terms)
+            flags.append(True)
+            continue
+        flags.append(False)
+    return flags
+
+
+def negation_terms(normalized: str, scope: int = DEFAULT_SCOPE) -> str:
+    """The words a negator governs (``governed``), prefixed ``neg_``, space-separated ("" when nothing is negated)."""
+    words = normalized.split()
+    if NEGATORS.isdisjoint(words):  # most texts
+        return ""
+    return " ".join(PREFIX + word for word, flag in zip(words, governed(words, scope)) if flag)
 
 
 def negation_terms_batch(normalized: Sequence[str], scope: int = DEFAULT_SCOPE) -> list[str]:

@@ -4,6 +4,7 @@ models meet quality floors on splits they never trained on."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +128,39 @@ def test_a_fit_ends_at_the_same_model_whatever_vector_width_the_cpu_sums_with() 
     narrow = _decisions_with({"NPY_DISABLE_CPU_FEATURES": " ".join(wide_features), "OPENBLAS_CORETYPE": "Haswell"})
     # (measured here: 2.5e-5 apart in float64 with tolerance 1e-8; 0.019 in float32 with 1e-5, the old recipe)
     assert np.abs(wide - narrow).max() < 1e-3
+
+
+def test_the_post_model_takes_the_news_rows_at_their_weight() -> None:
+    """0 leaves the news rows out, 1 fits them as ordinary rows, a weight in between lands elsewhere; the
+    chain-message cue floors hold in every case."""
+    import scipy.sparse as sp
+
+    from streams.models.cues import CUE_WEIGHT_FLOOR
+    from streams.models.cues import FEATURE_NAMES as CUE_NAMES
+    from streams.models.train import _fit_lr, fit_post_model
+
+    rng = np.random.default_rng(0)
+    n_text = 30
+    width = n_text + len(CUE_NAMES)
+    x_tweets = sp.random(200, width, density=0.2, format="csr", random_state=1)
+    x_news = sp.random(80, width, density=0.2, format="csr", random_state=2)
+    y_tweets, y_news = rng.integers(0, 2, 200), rng.integers(0, 2, 80)
+    cfg = TrainConfig(tol=1e-10)
+
+    def coef(weight: float) -> np.ndarray:
+        return fit_post_model(replace(cfg, short_news_weight=weight), x_tweets, y_tweets, x_news, y_news, n_text).coef_
+
+    tweets_only = _fit_lr(cfg.hoax_short_c, cfg, x_tweets, y_tweets).coef_
+    stacked = _fit_lr(cfg.hoax_short_c, cfg, sp.vstack([x_tweets, x_news]), np.r_[y_tweets, y_news]).coef_
+    text = slice(0, n_text)  # the cue columns are raised to their floors afterwards
+    assert np.allclose(coef(0)[:, text], tweets_only[:, text])
+    assert np.allclose(coef(1)[:, text], stacked[:, text], atol=1e-5)
+    between = coef(0.3)[:, text]
+    assert not np.allclose(between, tweets_only[:, text], atol=1e-3)
+    assert not np.allclose(between, stacked[:, text], atol=1e-3)
+    for weight in (0, 0.3, 1):
+        for name, floor in CUE_WEIGHT_FLOOR.items():
+            assert coef(weight)[0, n_text + CUE_NAMES.index(name)] >= floor
 
 
 def _sentiment(bundle: ModelBundle, texts: list[str]) -> tuple[np.ndarray, list[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.text.negation import negation_terms, negation_terms_batch
+from streams.text.negation import governed, negation_terms, negation_terms_batch
 from streams.text.normalize import normalize_batch
 
 
@@ -31,3 +31,10 @@ def test_nothing_negated_gives_no_terms() -> None:
 def test_slang_negators_are_read_after_normalisation() -> None:
     normalized = normalize_batch(["gak enak bgt", "ga ramah", "nggak bagus"])
     assert negation_terms_batch(normalized, scope=1) == ["neg_enak", "neg_ramah", "neg_bagus"]
+
+
+def test_governed_flags_each_word_a_negator_governs() -> None:
+    words = "air tidak keruh lagi tapi bau tanpa henti".split()
+    assert governed(words, scope=2) == [False, False, True, True, False, False, False, True]
+    assert governed(words, scope=1) == [False, False, True, False, False, False, False, True]
+    assert governed([], scope=3) == []
