@@ -3,9 +3,10 @@
     python experiments/sentiment_negation_variants.py [--variants shipped,mask] [--composer-seeds 20240601,1]
                                                       [--no-cv] [--posts FILE.jsonl ...]
 
-Rebuilds ``train_all``'s sentiment rows (SmSA + NusaX train minus near-duplicates of SmSA/NusaX valid and of the
-negation sets, the composed public-service posts at their weight, the shared feature space) and fits one logistic
-regression per variant, with the shipped ``C`` and solver tolerance 1e-6, which reproduces the shipped figures.
+Builds the sentiment rows from the texts ``train.sentiment_texts`` chooses, as ``train_all`` does (SmSA + NusaX
+train minus near-duplicates of SmSA/NusaX valid and of the negation sets, the composed public-service posts at their
+weight, the shared feature space) and fits one logistic regression per variant, with the shipped ``C`` and solver
+tolerance 1e-6, which reproduces the shipped figures.
 Printed per variant and composer seed: macro-F1 of 3-fold CV on the natural training rows (composed rows join
 every fold's training), SmSA valid, NusaX valid, every negation set (right positive / negative / neutral), how
 many posts of each ``--posts`` file are labelled negative, and the negative probability of a few relief posts.
@@ -42,9 +43,7 @@ if str(ROOT) not in sys.path:
 
 from streams.models import data as D  # noqa: E402
 from streams.models.features import FeatureSpace  # noqa: E402
-from streams.models.negation_probes import NEGATION_SETS  # noqa: E402
-from streams.models.service_posts import service_posts  # noqa: E402
-from streams.models.train import NEAR_DUP_THRESHOLD, TrainConfig, fit_space  # noqa: E402
+from streams.models.train import SentimentTexts, TrainConfig, fit_space, sentiment_texts  # noqa: E402
 from streams.text.negation import NEGATORS, governed, negation_terms_batch  # noqa: E402
 from streams.text.normalize import normalize_batch  # noqa: E402
 
@@ -72,41 +71,31 @@ def without_negated(normalized: str, scope: int) -> str:
 
 
 class SentimentRows:
-    """The shipped sentiment training and evaluation texts, built once."""
+    """``sigap train``'s sentiment texts (``train.sentiment_texts``) and shared feature space, built once; the
+    composed posts per composer seed."""
 
     def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
-        smsa_tr, smsa_va = D.load_rows("smsa_train"), D.load_rows("smsa_valid")
-        nusax_tr, nusax_va = D.load_rows("nusax_train"), D.load_rows("nusax_valid")
+        smsa_tr, nusax_tr = D.load_rows("smsa_train"), D.load_rows("nusax_train")
+        self.train_texts = normalize_batch(smsa_tr.texts + nusax_tr.texts)
+        self.train_labels = smsa_tr.labels + nusax_tr.labels
+        self.valid = {name: (normalize_batch(rows.texts), rows.labels)
+                      for name, rows in (("smsa_valid", D.load_rows("smsa_valid")),
+                                         ("nusax_valid", D.load_rows("nusax_valid")))}
+        chosen = self.texts_for(cfg.seed)
         news, tweets = D.load_rows("hoax_news"), D.load_rows("hoax_tweets")
-        texts = normalize_batch(smsa_tr.texts + nusax_tr.texts)
-        labels = smsa_tr.labels + nusax_tr.labels
-        self.evaluation = {
-            "smsa_valid": (normalize_batch(smsa_va.texts), smsa_va.labels),
-            "nusax_valid": (normalize_batch(nusax_va.texts), nusax_va.labels),
-        }
-        self.valid_texts = self.evaluation["smsa_valid"][0] + self.evaluation["nusax_valid"][0]
-        near_valid = D.near_duplicate_mask(texts, self.valid_texts, NEAR_DUP_THRESHOLD)
-        texts = [t for t, d in zip(texts, near_valid) if not d]
-        labels = [lab for lab, d in zip(labels, near_valid) if not d]
-        self.space = fit_space(texts + normalize_batch(news.texts) + normalize_batch(tweets.texts))
-        negation_sets = {
-            name: (normalize_batch([text for _, text in posts]), [label for label, _ in posts])
-            for name, (_, posts) in NEGATION_SETS.items()
-        }
-        self.negation_texts = [t for texts_, _ in negation_sets.values() for t in texts_]
-        near_negation = D.near_duplicate_mask(texts, self.negation_texts, NEAR_DUP_THRESHOLD)
-        self.texts = [t for t, d in zip(texts, near_negation) if not d]
-        self.y = np.array([D.SENTIMENT_LABELS.index(lab) for lab, d in zip(labels, near_negation) if not d])
-        self.evaluation.update(negation_sets)
+        self.space = fit_space(chosen.texts + normalize_batch(news.texts) + normalize_batch(tweets.texts))
+        self.texts = [t for t, near in zip(chosen.texts, chosen.near_negation) if not near]
+        self.y = np.array([D.SENTIMENT_LABELS.index(label)
+                           for label, near in zip(chosen.labels, chosen.near_negation) if not near])
+        self.evaluation = chosen.evaluation
+
+    def texts_for(self, composer_seed: int) -> SentimentTexts:
+        return sentiment_texts(self.cfg, self.train_texts, self.train_labels, self.valid, composer_seed)
 
     def composed(self, seed: int) -> tuple[list[str], np.ndarray]:
-        posts = service_posts(self.cfg.sentiment_service_posts, seed)
-        texts = normalize_batch([text for _, text in posts])
-        near = (D.near_duplicate_mask(texts, self.valid_texts, NEAR_DUP_THRESHOLD)
-                | D.near_duplicate_mask(texts, self.negation_texts, NEAR_DUP_THRESHOLD))
-        kept = np.flatnonzero(~near)
-        return [texts[i] for i in kept], np.array([D.SENTIMENT_LABELS.index(posts[i][0]) for i in kept])
+        composed = self.texts_for(seed).composed
+        return [text for _, text in composed], np.array([D.SENTIMENT_LABELS.index(label) for label, _ in composed])
 
 
 def run_variant(data: SentimentRows, name: str, seed: int, tol: float, cv: bool,

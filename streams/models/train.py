@@ -192,6 +192,60 @@ def fit_space(texts: Sequence[str]) -> FeatureSpace:
     return FeatureSpace.fit(texts, min_df_words=2, min_df_chars=3, char_ns=(2, 3, 4), word_weight=1.0, char_weight=0.5)
 
 
+@dataclass(frozen=True)
+class SentimentTexts:
+    """The sentiment model's normalised texts: what it trains on and what it is evaluated on."""
+
+    texts: list[str]  # the training sentences minus near-duplicates of the valid splits (the feature space reads all)
+    labels: list[str]
+    kept: np.ndarray  # their indices among the training sentences given
+    removed: int  # near-duplicates of the valid splits left out
+    near_negation: np.ndarray  # per text: near a negation-set post, so left out of the sentiment rows (only)
+    composed: list[tuple[str, str]]  # (label, normalised text): composed service posts near no evaluation text
+    composed_removed: int
+    evaluation: dict[str, tuple[list[str], list[str]]]  # name -> (texts, gold labels): the valid splits, then every
+    # negation set
+
+
+def sentiment_texts(
+    cfg: TrainConfig,
+    train_texts: Sequence[str],
+    train_labels: Sequence[str],
+    valid: dict[str, tuple[list[str], list[str]]],
+    composer_seed: int | None = None,
+) -> SentimentTexts:
+    """Which normalised training sentences and composed posts the sentiment model learns from, apart from every
+    evaluation text (``valid``: name -> (texts, labels), and the negation sets). One near-duplicate mask per kind of
+    evaluation text, since the mask weighs n-grams by their IDF over the texts it is given. ``composer_seed``: the
+    composed posts' seed (default: the training seed)."""
+    valid_texts = [t for texts, _ in valid.values() for t in texts]
+    dup = D.near_duplicate_mask(train_texts, valid_texts, NEAR_DUP_THRESHOLD)
+    kept = np.flatnonzero(~dup)
+    texts = [train_texts[i] for i in kept]
+    # the posts with a negation are evaluation texts too: their neighbours leave the sentiment rows (only those: the
+    # feature space and the hoax models, never scored on these posts, keep them)
+    negation_sets = {
+        name: (normalize_batch([text for _, text in posts]), [label for label, _ in posts])
+        for name, (_, posts) in NEGATION_SETS.items()
+    }
+    negation_texts = [t for set_texts, _ in negation_sets.values() for t in set_texts]
+    seed = cfg.seed if composer_seed is None else composer_seed
+    posts = service_posts(cfg.sentiment_service_posts, seed) if cfg.sentiment_service_posts else []
+    posts_texts = normalize_batch([text for _, text in posts])
+    composed_dup = (D.near_duplicate_mask(posts_texts, valid_texts, NEAR_DUP_THRESHOLD)
+                    | D.near_duplicate_mask(posts_texts, negation_texts, NEAR_DUP_THRESHOLD))
+    return SentimentTexts(
+        texts=texts,
+        labels=[train_labels[i] for i in kept],
+        kept=kept,
+        removed=int(dup.sum()),
+        near_negation=D.near_duplicate_mask(texts, negation_texts, NEAR_DUP_THRESHOLD),
+        composed=[(posts[i][0], posts_texts[i]) for i in np.flatnonzero(~composed_dup)],
+        composed_removed=int(composed_dup.sum()),
+        evaluation={**valid, **negation_sets},
+    )
+
+
 # ------------------------------------------------------------------------------------------------------ training
 def train_all(
     data_dir: Path | None = None,
@@ -224,15 +278,14 @@ def train_all(
     }
 
     # ---- sentiment training set: SmSA train + NusaX train minus near-duplicates of either valid split
-    sent_texts = norm["smsa_tr"] + norm["nusax_tr"]
-    sent_labels = smsa_tr.labels + nusax_tr.labels
-    valid_texts = norm["smsa_va"] + norm["nusax_va"]
-    dup = D.near_duplicate_mask(sent_texts, valid_texts, NEAR_DUP_THRESHOLD)
-    keep = np.flatnonzero(~dup)
-    sent_texts = [sent_texts[i] for i in keep]
-    sent_labels = [sent_labels[i] for i in keep]
+    sentiment_set = sentiment_texts(
+        cfg, norm["smsa_tr"] + norm["nusax_tr"], smsa_tr.labels + nusax_tr.labels,
+        {"smsa_valid": (norm["smsa_va"], smsa_va.labels), "nusax_valid": (norm["nusax_va"], nusax_va.labels)},
+    )
+    sent_texts, sent_labels, keep = sentiment_set.texts, sentiment_set.labels, sentiment_set.kept
     n_smsa_kept = int(np.sum(keep < len(smsa_tr)))
-    log.info("sentiment training rows: %d (removed %d near-duplicates of the evaluation sentences)", len(keep), int(dup.sum()))
+    log.info("sentiment training rows: %d (removed %d near-duplicates of the evaluation sentences)", len(keep),
+             sentiment_set.removed)
 
     # ---- one shared feature space, fitted on every training text (never on evaluation sentences)
     space = fit_space(sent_texts + norm["news"] + norm["tweets"])
@@ -247,28 +300,16 @@ def train_all(
     if cfg.negation_weight > 0:  # its vocabulary from the sentiment training sentences only
         negation = FeatureSpace.fit(negation_terms_batch(sent_texts, cfg.negation_scope), char_ns=(), bigrams=False,
                                     word_weight=cfg.negation_weight)
-    x_sent = sentiment_rows(space, negation, cfg.negation_scope, sent_texts)
-    # the posts with a negation are evaluation sentences too: their neighbours leave the sentiment rows (only those:
-    # the feature space and the hoax models, never scored on these posts, keep them). One mask per kind of evaluation
-    # text, since the mask weighs n-grams by their IDF over the texts it is given.
-    negation_sets = {
-        name: (normalize_batch([text for _, text in posts]), [label for label, _ in posts])
-        for name, (_, posts) in NEGATION_SETS.items()
-    }
-    negation_texts = [t for texts, _ in negation_sets.values() for t in texts]
-    near_negation = D.near_duplicate_mask(sent_texts, negation_texts, NEAR_DUP_THRESHOLD)
-    x_sent, y_sent = x_sent[~near_negation], y_sent[~near_negation]
-    # composed rows join every fold's training (never its evaluation), apart from any evaluation sentence
-    composed = service_posts(cfg.sentiment_service_posts, cfg.seed) if cfg.sentiment_service_posts else []
-    composed_texts = normalize_batch([text for _, text in composed])
-    composed_dup = (D.near_duplicate_mask(composed_texts, valid_texts, NEAR_DUP_THRESHOLD)
-                    | D.near_duplicate_mask(composed_texts, negation_texts, NEAR_DUP_THRESHOLD))
-    kept = np.flatnonzero(~composed_dup)
-    x_composed = sentiment_rows(space, negation, cfg.negation_scope, [composed_texts[i] for i in kept])
-    y_composed = np.array([labels.index(composed[i][0]) for i in kept], dtype=int)
+    near_negation = sentiment_set.near_negation
+    x_sent = sentiment_rows(space, negation, cfg.negation_scope, sent_texts)[~near_negation]
+    y_sent = y_sent[~near_negation]
+    # composed rows join every fold's training (never its evaluation)
+    composed = sentiment_set.composed
+    x_composed = sentiment_rows(space, negation, cfg.negation_scope, [text for _, text in composed])
+    y_composed = np.array([labels.index(label) for label, _ in composed], dtype=int)
 
     def fit_sentiment(rows: np.ndarray):
-        weight = np.r_[np.ones(len(rows)), np.full(len(kept), cfg.sentiment_service_weight)]
+        weight = np.r_[np.ones(len(rows)), np.full(len(composed), cfg.sentiment_service_weight)]
         return _fit_lr(cfg.sentiment_c, cfg, sp.vstack([x_sent[rows], x_composed]), np.r_[y_sent[rows], y_composed],
                        weight)
 
@@ -281,11 +322,7 @@ def train_all(
     sentiment = LinearModel.from_sklearn(est, labels)
     sentiment = LinearModel(sentiment.coef, sentiment.intercept, labels, temperature=fit_temperature(oof_logits, y_sent))
     sent_eval = {}
-    for name, texts, gold in (
-        ("smsa_valid", norm["smsa_va"], smsa_va.labels),
-        ("nusax_valid", norm["nusax_va"], nusax_va.labels),
-        *((name, texts, gold) for name, (texts, gold) in negation_sets.items()),
-    ):
+    for name, (texts, gold) in sentiment_set.evaluation.items():
         proba = sentiment.predict_proba(sentiment_rows(space, negation, cfg.negation_scope, texts))
         pred = [labels[i] for i in proba.argmax(1)]
         sent_eval[name] = metrics(gold, pred, labels)
@@ -295,10 +332,10 @@ def train_all(
         sent_eval[name]["n_by_label"] = {lab: list(gold).count(lab) for lab in labels}
     sent_eval["train_rows"] = len(y_sent)
     sent_eval["train_rows_smsa"] = n_smsa_kept
-    sent_eval["removed_near_duplicates"] = int(dup.sum())
+    sent_eval["removed_near_duplicates"] = sentiment_set.removed
     sent_eval["removed_near_negation_posts"] = int(near_negation.sum())
-    sent_eval["service_posts"] = {"rows": len(kept), "weight": cfg.sentiment_service_weight,
-                                  "removed_near_duplicates": int(composed_dup.sum())}
+    sent_eval["service_posts"] = {"rows": len(composed), "weight": cfg.sentiment_service_weight,
+                                  "removed_near_duplicates": sentiment_set.composed_removed}
     sent_eval["temperature"] = round(sentiment.temperature, 4)
     report["sentiment"] = sent_eval
 
