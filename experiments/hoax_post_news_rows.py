@@ -35,11 +35,11 @@ if str(ROOT) not in sys.path:
 from streams.models import data as D  # noqa: E402
 from streams.models.cues import cue_matrix  # noqa: E402
 from streams.models.train import (  # noqa: E402
-    NEAR_DUP_THRESHOLD,
     TrainConfig,
     fit_post_model,
     fit_space,
     hoax_design,
+    sentiment_texts,
     train_all,
     tweet_groups,
 )
@@ -48,11 +48,12 @@ from streams.text.normalize import normalize_batch  # noqa: E402
 
 def post_model_alone(weights: list[float], splits: list[str], cfg: TrainConfig) -> None:
     smsa_tr, nusax_tr = D.load_rows("smsa_train"), D.load_rows("nusax_train")
-    valid = normalize_batch(D.load_rows("smsa_valid").texts + D.load_rows("nusax_valid").texts)
+    valid = {name: (normalize_batch(rows.texts), rows.labels)
+             for name, rows in (("smsa_valid", D.load_rows("smsa_valid")), ("nusax_valid", D.load_rows("nusax_valid")))}
+    # the ordinary sentences every fold's feature space reads, as in train_all
+    sentences = sentiment_texts(cfg, normalize_batch(smsa_tr.texts + nusax_tr.texts), smsa_tr.labels + nusax_tr.labels,
+                                valid).texts
     news, tweets = D.load_rows("hoax_news"), D.load_rows("hoax_tweets")
-    sentences = normalize_batch(smsa_tr.texts + nusax_tr.texts)
-    sentences = [t for t, near in zip(sentences, D.near_duplicate_mask(sentences, valid, NEAR_DUP_THRESHOLD))
-                 if not near]
     norm_tw, norm_news = normalize_batch(tweets.texts), normalize_batch(news.texts)
     cues_tw, cues_news = cue_matrix(tweets.texts, norm_tw), cue_matrix(news.texts, norm_news)
     y_tw = np.array([int(label == "hoax") for label in tweets.labels])
