@@ -2,6 +2,7 @@
 
     python experiments/sentiment_negation_variants.py [--variants shipped,mask] [--composer-seeds 20240601,1]
                                                       [--no-cv] [--posts FILE.jsonl ...]
+    python experiments/sentiment_negation_variants.py --cost
 
 Builds the sentiment rows from the texts ``train.sentiment_texts`` chooses, as ``train_all`` does (SmSA + NusaX
 train minus near-duplicates of SmSA/NusaX valid and of the negation sets, the composed public-service posts at their
@@ -19,7 +20,8 @@ Variants (none is shipped; docs/models.md, "Sentiment and negation", gives the f
 * ``mask`` — removed from the shared features' text altogether (word and character blocks);
 * ``mask_vocab_composed`` — both of the last and the first.
 
-Masking means a second transform of the shared features for every post with a negator, so scoring would pay it.
+Masking means a second transform of the shared features for every post with a negator, so scoring would pay it;
+``--cost`` measures how much on the scoring benchmark's posts.
 Takes ~40 s per variant and seed (2 cores).
 """
 
@@ -146,6 +148,38 @@ def run_variant(data: SentimentRows, name: str, seed: int, tol: float, cv: bool,
     return f"{name} composer seed {seed}: " + ", ".join(figures)
 
 
+def masking_cost(batches: int = 10, batch_size: int = 500) -> None:
+    """What masking would add to scoring: the shipped Scorer on ``benchmarks/bench_scoring.py``'s posts (10,000
+    claims), and after each batch the shared features' transform of its posts with a negator, masked."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_scoring import build_claims, build_posts
+
+    from streams.scoring import Scorer
+
+    scorer = Scorer.load(None, claims=[])
+    scorer.claims.upsert_many(build_claims(10_000, 0))
+    posts = build_posts(batch_size * (batches + 1), 0)
+    scorer.score_texts(posts[:batch_size])  # first-call costs out of the measurement
+    scope = scorer.bundle.negation_scope
+    scoring = masked = 0.0
+    negated = 0
+    for k in range(1, batches + 1):
+        batch = posts[k * batch_size: (k + 1) * batch_size]
+        started = time.perf_counter()
+        scorer.score_texts(batch)
+        scored = time.perf_counter()
+        normalized = scorer.normalizer.normalize_batch(batch)
+        which = [t for t in normalized if not NEGATORS.isdisjoint(t.split())]
+        begun = time.perf_counter()
+        scorer.bundle.features.transform([without_negated(t, scope) for t in which])
+        scoring += scored - started
+        masked += time.perf_counter() - begun
+        negated += len(which)
+    n = batches * batch_size
+    print(f"scoring {1e6 * scoring / n:.1f} us/post; the masked transform of the {100 * negated / n:.0f} % of posts "
+          f"with a negator would add {1e6 * masked / n:.1f} us/post", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated: " + ", ".join(VARIANTS))
@@ -153,7 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tol", type=float, default=1e-6)
     parser.add_argument("--no-cv", action="store_true", help="skip the 3-fold CV (3x faster)")
     parser.add_argument("--posts", nargs="*", default=[], help="JSONL posts files ('text'): how many read negative")
+    parser.add_argument("--cost", action="store_true", help="only measure what masking would add to scoring")
     args = parser.parse_args(argv)
+    if args.cost:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_scoring import pin_one_core  # as the benchmark measures: one core
+
+        pin_one_core()
+        masking_cost()
+        return 0
     names = args.variants.split(",")
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from experiments import hoax_post_news_rows, sentiment_negation_variants
@@ -28,3 +30,13 @@ def test_an_unknown_variant_is_refused(capsys: pytest.CaptureFixture[str]) -> No
         sentiment_negation_variants.main(["--variants", "shipped,no_such_variant"])
     assert done.value.code == 2
     assert "no_such_variant" in capsys.readouterr().err
+
+
+def test_the_masking_cost_is_measured_on_the_benchmark_posts(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        monkeypatch.setenv(var, "1")  # the benchmark module pins these on import; undone after the test
+    sentiment_negation_variants.masking_cost(batches=1, batch_size=50)
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"scoring [\d.]+ us/post; the masked transform of the \d+ % of posts with a negator would add "
+                        r"[\d.]+ us/post\n", out), out
