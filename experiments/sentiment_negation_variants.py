@@ -84,6 +84,7 @@ class SentimentRows:
         self.valid = {name: (normalize_batch(rows.texts), rows.labels)
                       for name, rows in (("smsa_valid", D.load_rows("smsa_valid")),
                                          ("nusax_valid", D.load_rows("nusax_valid")))}
+        self._composed: dict[int, tuple[list[str], np.ndarray]] = {}
         chosen = self.texts_for(cfg.seed)
         news, tweets = D.load_rows("hoax_news"), D.load_rows("hoax_tweets")
         self.space = fit_space(chosen.texts + normalize_batch(news.texts) + normalize_batch(tweets.texts))
@@ -93,11 +94,16 @@ class SentimentRows:
         self.evaluation = chosen.evaluation
 
     def texts_for(self, composer_seed: int) -> SentimentTexts:
-        return sentiment_texts(self.cfg, self.train_texts, self.train_labels, self.valid, composer_seed)
+        chosen = sentiment_texts(self.cfg, self.train_texts, self.train_labels, self.valid, composer_seed)
+        self._composed[composer_seed] = ([text for _, text in chosen.composed],
+                                         np.array([D.SENTIMENT_LABELS.index(label) for label, _ in chosen.composed]))
+        return chosen
 
     def composed(self, seed: int) -> tuple[list[str], np.ndarray]:
-        composed = self.texts_for(seed).composed
-        return [text for _, text in composed], np.array([D.SENTIMENT_LABELS.index(label) for label, _ in composed])
+        """The composed posts' texts and label indices for a composer seed (chosen once per seed: ~6 s)."""
+        if seed not in self._composed:
+            self.texts_for(seed)
+        return self._composed[seed]
 
 
 def run_variant(data: SentimentRows, name: str, seed: int, tol: float, cv: bool,
@@ -111,10 +117,13 @@ def run_variant(data: SentimentRows, name: str, seed: int, tol: float, cv: bool,
     n_words = len(data.space.words)
 
     def rows(texts: list[str]) -> sp.csr_matrix:
-        shared = data.space.transform(texts)
-        if mask:
-            masked = data.space.transform([without_negated(t, scope) for t in texts])
-            shared = masked if mask == "all" else sp.hstack([masked[:, :n_words], shared[:, n_words:]], format="csr")
+        masked = data.space.transform([without_negated(t, scope) for t in texts]) if mask else None
+        if mask == "all":
+            shared = masked
+        else:
+            shared = data.space.transform(texts)
+            if mask == "words":
+                shared = sp.hstack([masked[:, :n_words], shared[:, n_words:]], format="csr")
         return sp.hstack([shared, negation.transform(negation_terms_batch(texts, scope))], format="csr")
 
     x, x_composed = rows(data.texts), rows(composed_texts)
