@@ -26,6 +26,7 @@ from streams.models.codes import (
     decode_char_code,
     encode,
     run_starts,
+    sort_row_keys,
 )
 
 SMALL_KEYS_MAX = int(np.iinfo(np.uint32).max)  # transform sorts (row, column) keys as uint32 up to this
@@ -139,10 +140,11 @@ class FeatureSpace:
         n_feat = self.n_features
         pos = self.table.lookup(codes)
         hit = pos >= 0
+        key_rows = np.concatenate([w_rows, docs[hit]])
         keys = np.concatenate([w_rows * n_feat + w_cols, docs[hit] * n_feat + (pos[hit] + n_words)])
         if n * n_feat <= SMALL_KEYS_MAX:
             keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
-        keys.sort()
+        keys = sort_row_keys(keys, key_rows, n)
         # one sort gives rows in order, columns in order within rows, and duplicate counts
         starts = run_starts(keys)
         counts = np.diff(np.append(starts, keys.size)).astype(np.float32)

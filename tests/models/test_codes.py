@@ -14,6 +14,7 @@ from streams.models.codes import (
     char_ngram_codes,
     decode_char_code,
     encode,
+    sort_row_keys,
     token_bounds,
 )
 
@@ -49,6 +50,19 @@ def test_hash_table_agrees_with_sorted_lookup() -> None:
     pos = np.searchsorted(vocab, queries).clip(0, vocab.size - 1)
     expected = np.where(vocab[pos] == queries, pos, -1)
     np.testing.assert_array_equal(table.lookup(queries), expected)
+
+
+@pytest.mark.parametrize(("n_rows", "dtype"), [(1, np.uint32), (7, np.int64), (8, np.uint32), (500, np.uint32),
+                                               (500, np.int64), (70_000, np.int64)])
+def test_row_keys_sort_as_one_global_sort_would(n_rows: int, dtype: type) -> None:
+    rng = np.random.default_rng(n_rows)
+    n_cols = 1_000
+    rows = rng.integers(0, n_rows, 20 * n_rows)
+    rows[: n_rows // 2] = n_rows - 1  # a crowded last row; some rows stay empty
+    keys = (rows * n_cols + rng.integers(0, n_cols, rows.size)).astype(dtype)  # with duplicate keys
+    got = sort_row_keys(keys.copy(), rows, n_rows)
+    assert got.dtype == keys.dtype
+    np.testing.assert_array_equal(got, np.sort(keys))
 
 
 def test_whitespace_is_every_code_point_str_split_cuts_on() -> None:
