@@ -32,43 +32,24 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from streams.models import data as D  # noqa: E402
-from streams.models.cues import cue_matrix  # noqa: E402
-from streams.models.train import (  # noqa: E402
-    TrainConfig,
-    fit_post_model,
-    fit_space,
-    hoax_design,
-    sentiment_texts,
-    train_all,
-    tweet_groups,
-)
-from streams.text.normalize import normalize_batch  # noqa: E402
+from experiments.hoax_data import HoaxData  # noqa: E402
+from streams.models.train import TrainConfig, fit_post_model, fit_space, hoax_design, train_all  # noqa: E402
 
 
 def post_model_alone(weights: list[float], splits: list[str], cfg: TrainConfig) -> None:
-    smsa_tr, nusax_tr = D.load_rows("smsa_train"), D.load_rows("nusax_train")
-    valid = {name: (normalize_batch(rows.texts), rows.labels)
-             for name, rows in (("smsa_valid", D.load_rows("smsa_valid")), ("nusax_valid", D.load_rows("nusax_valid")))}
-    # the ordinary sentences every fold's feature space reads, as in train_all
-    sentences = sentiment_texts(cfg, normalize_batch(smsa_tr.texts + nusax_tr.texts), smsa_tr.labels + nusax_tr.labels,
-                                valid).texts
-    news, tweets = D.load_rows("hoax_news"), D.load_rows("hoax_tweets")
-    norm_tw, norm_news = normalize_batch(tweets.texts), normalize_batch(news.texts)
-    cues_tw, cues_news = cue_matrix(tweets.texts, norm_tw), cue_matrix(news.texts, norm_news)
-    y_tw = np.array([int(label == "hoax") for label in tweets.labels])
-    y_news = np.array([int(label == "hoax") for label in news.labels])
-    groups = tweet_groups(tweets)
+    data = HoaxData(cfg)
+    norm_tw, norm_news, y_tw = data.tweets, data.news, data.y_tweets
     for split in splits:
         folds = (GroupKFold(cfg.folds) if split == "reported"
                  else GroupKFold(cfg.folds, shuffle=True, random_state=int(split)))
         decisions = {w: np.zeros(len(y_tw)) for w in weights}
         started = time.perf_counter()
-        for train, test in folds.split(norm_tw, y_tw, groups):
-            space = fit_space(sentences + [norm_tw[i] for i in train] + norm_news)
-            x_tw, x_news = hoax_design(space, norm_tw, cues_tw, 1.0), hoax_design(space, norm_news, cues_news, 1.0)
+        for train, test in folds.split(norm_tw, y_tw, data.groups):
+            space = fit_space(data.sentences + [norm_tw[i] for i in train] + norm_news)
+            x_tw = hoax_design(space, norm_tw, data.cues_tweets, 1.0)
+            x_news = hoax_design(space, norm_news, data.cues_news, 1.0)
             for w in weights:
-                model = fit_post_model(replace(cfg, short_news_weight=w), x_tw[train], y_tw[train], x_news, y_news,
+                model = fit_post_model(replace(cfg, short_news_weight=w), x_tw[train], y_tw[train], x_news, data.y_news,
                                        space.n_features)
                 decisions[w][test] = model.decision_function(x_tw[test])
         figures = ", ".join(f"{w:g}: {100 * f1_score(y_tw, (decisions[w] > 0).astype(int), average='macro'):.2f}"
