@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import scipy.sparse as sp
 
 from streams.models import data as D
 from streams.models.cues import cue_matrix
-from streams.models.train import TrainConfig, sentiment_texts, tweet_groups
+from streams.models.features import FeatureSpace
+from streams.models.train import TrainConfig, fit_space, hoax_design, sentiment_texts, tweet_groups
 from streams.text.normalize import normalize_batch
 
 
@@ -27,3 +31,16 @@ class HoaxData:
         self.y_tweets = np.array([int(label == "hoax") for label in tweets.labels])
         self.y_news = np.array([int(label == "hoax") for label in news.labels])
         self.groups = tweet_groups(tweets)
+
+    def space(self, tweets: Sequence[int], news: Sequence[int]) -> FeatureSpace:
+        """A fold's feature space, fitted as ``train_all`` fits it: the ordinary sentences, then the fold's training
+        tweets and articles."""
+        return fit_space(self.sentences + [self.tweets[i] for i in tweets] + [self.news[i] for i in news])
+
+    def tweet_rows(self, space: FeatureSpace, which: np.ndarray) -> sp.csr_matrix:
+        """The hoax models' rows (features and cues) of tweets ``which``."""
+        return hoax_design(space, [self.tweets[i] for i in which], self.cues_tweets[which], 1.0)
+
+    def news_rows(self, space: FeatureSpace, which: np.ndarray) -> sp.csr_matrix:
+        """The hoax models' rows of articles ``which``."""
+        return hoax_design(space, [self.news[i] for i in which], self.cues_news[which], 1.0)

@@ -33,21 +33,21 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.hoax_data import HoaxData  # noqa: E402
-from streams.models.train import TrainConfig, fit_post_model, fit_space, hoax_design, train_all  # noqa: E402
+from streams.models.train import TrainConfig, fit_post_model, train_all  # noqa: E402
 
 
 def post_model_alone(weights: list[float], splits: list[str], cfg: TrainConfig) -> None:
     data = HoaxData(cfg)
-    norm_tw, norm_news, y_tw = data.tweets, data.news, data.y_tweets
+    y_tw = data.y_tweets
     for split in splits:
         folds = (GroupKFold(cfg.folds) if split == "reported"
                  else GroupKFold(cfg.folds, shuffle=True, random_state=int(split)))
         decisions = {w: np.zeros(len(y_tw)) for w in weights}
         started = time.perf_counter()
-        for train, test in folds.split(norm_tw, y_tw, data.groups):
-            space = fit_space(data.sentences + [norm_tw[i] for i in train] + norm_news)
-            x_tw = hoax_design(space, norm_tw, data.cues_tweets, 1.0)
-            x_news = hoax_design(space, norm_news, data.cues_news, 1.0)
+        for train, test in folds.split(data.tweets, y_tw, data.groups):
+            space = data.space(train, range(data.y_news.size))
+            x_tw = data.tweet_rows(space, np.arange(y_tw.size))
+            x_news = data.news_rows(space, np.arange(data.y_news.size))
             for w in weights:
                 model = fit_post_model(replace(cfg, short_news_weight=w), x_tw[train], y_tw[train], x_news, data.y_news,
                                        space.n_features)

@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.hoax_data import HoaxData  # noqa: E402
-from streams.models.train import TrainConfig, _fit_lr, fit_post_model, fit_space, hoax_design  # noqa: E402
+from streams.models.train import TrainConfig, _fit_lr, fit_post_model  # noqa: E402
 
 TARGETS = {"tweets": 73.0, "news": 85.0}  # the macro-F1 targets
 
@@ -64,9 +64,8 @@ def tweets_f1(data: HoaxData, cfg: TrainConfig, fraction: float, draw: int) -> t
         if fraction < 1:
             train = drawn_topics(train, data.groups, fraction, np.random.default_rng([draw, fold]))
         sizes.append(train.size)
-        space = fit_space(data.sentences + [data.tweets[i] for i in train] + data.news)
-        x_train = hoax_design(space, [data.tweets[i] for i in train], data.cues_tweets[train], 1.0)
-        x_test = hoax_design(space, [data.tweets[i] for i in test], data.cues_tweets[test], 1.0)
+        space = data.space(train, range(data.y_news.size))
+        x_train, x_test = data.tweet_rows(space, train), data.tweet_rows(space, test)
         # tweets only, as shipped (TrainConfig.short_news_weight 0): no news rows
         model = fit_post_model(cfg, x_train, data.y_tweets[train], x_train[:0], data.y_tweets[:0], space.n_features)
         decision[test] = model.decision_function(x_test)
@@ -84,11 +83,10 @@ def news_f1(data: HoaxData, cfg: TrainConfig, fraction: float, draw: int,
         if fraction < 1:
             train = drawn_rows(train, fraction, np.random.default_rng([draw, fold]))
         sizes.append(train.size)
-        space = fit_space(data.sentences + data.tweets + [data.news[i] for i in train])
-        x_train = hoax_design(space, [data.news[i] for i in train], data.cues_news[train], 1.0)
-        x_test = hoax_design(space, [data.news[i] for i in test], data.cues_news[test], 1.0)
+        space = data.space(range(data.y_tweets.size), train)
+        x_train, x_test = data.news_rows(space, train), data.news_rows(space, test)
         if tweet_weight > 0:
-            x_tweets = hoax_design(space, data.tweets, data.cues_tweets, 1.0)
+            x_tweets = data.tweet_rows(space, np.arange(data.y_tweets.size))
             weight = np.r_[np.ones(train.size), np.full(data.y_tweets.size, tweet_weight)]
             model = _fit_lr(cfg.hoax_long_c, cfg, sp.vstack([x_train, x_tweets]),
                             np.r_[data.y_news[train], data.y_tweets], weight)
