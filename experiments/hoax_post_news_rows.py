@@ -5,7 +5,7 @@
 
 Part 1, the post model alone: tweets in 5 folds grouped by topic (``reported``: ``sigap train``'s own
 ``GroupKFold``; a number: ``GroupKFold(shuffle=True)`` with that seed, so the choice can be made on splits other
-than the reported one). Each fold's model is fitted by ``train.fit_post_model``, as ``train_all`` fits it (the fold's
+than the reported one). Each fold's model is fitted by ``fitting.fit_post_model``, as ``train_all`` fits it (the fold's
 feature space, chain-message cues and their weight floors) on the fold's tweets plus every news article at the given
 weight, and its held-out tweets are labelled by the sign of its decision. Prints macro-F1 per weight and split.
 
@@ -32,12 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from experiments.hoax_data import HoaxData  # noqa: E402
-from streams.models.train import TrainConfig, fit_post_model, train_all  # noqa: E402
+from experiments.hoax_data import load_hoax_corpus  # noqa: E402
+from streams.models.fitting import TrainConfig, fit_post_model  # noqa: E402
+from streams.models.train import train_all  # noqa: E402
 
 
 def post_model_alone(weights: list[float], splits: list[str], cfg: TrainConfig) -> None:
-    data = HoaxData(cfg)
+    data = load_hoax_corpus(cfg)
     y_tw = data.y_tweets
     for split in splits:
         folds = (GroupKFold(cfg.folds) if split == "reported"

@@ -2,7 +2,7 @@
 
     python experiments/learning_curves.py [--tasks tweets,news] [--fractions 0.25,0.5,0.75,1] [--draws 3]
 
-``tweets``: the post model alone, fitted as ``sigap train`` fits it (``train.fit_post_model``: tweets only, the
+``tweets``: the post model alone, fitted as ``sigap train`` fits it (``fitting.fit_post_model``: tweets only, the
 chain-message cues and their weight floors), on ``sigap train``'s grouped 5-fold split of the tweets. In each fold
 the model learns from a random fraction of the fold's training *topics* (every tweet of each topic drawn), and the
 fold's feature space is fitted on what it learns from plus the ordinary sentences and the news articles, as in
@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from experiments.hoax_data import HoaxData  # noqa: E402
-from streams.models.train import TrainConfig, _fit_lr, fit_post_model  # noqa: E402
+from experiments.hoax_data import load_hoax_corpus  # noqa: E402
+from streams.models.fitting import TrainConfig, fit_lr, fit_post_model  # noqa: E402
+from streams.models.hoax_training import HoaxCorpus  # noqa: E402
 
 TARGETS = {"tweets": 73.0, "news": 85.0}  # the issue's macro-F1 targets
 
@@ -56,7 +57,7 @@ def drawn_rows(train: np.ndarray, fraction: float, rng: np.random.Generator) -> 
     return np.sort(rng.choice(train, max(2, round(fraction * train.size)), replace=False))
 
 
-def tweets_f1(data: HoaxData, cfg: TrainConfig, fraction: float, draw: int) -> tuple[float, float]:
+def tweets_f1(data: HoaxCorpus, cfg: TrainConfig, fraction: float, draw: int) -> tuple[float, float]:
     """(macro-F1 on the held-out topics, mean training tweets per fold) for one fraction and draw."""
     decision = np.zeros(data.y_tweets.size)
     sizes = []
@@ -72,7 +73,7 @@ def tweets_f1(data: HoaxData, cfg: TrainConfig, fraction: float, draw: int) -> t
     return 100 * f1_score(data.y_tweets, (decision > 0).astype(int), average="macro"), float(np.mean(sizes))
 
 
-def news_f1(data: HoaxData, cfg: TrainConfig, fraction: float, draw: int,
+def news_f1(data: HoaxCorpus, cfg: TrainConfig, fraction: float, draw: int,
             tweet_weight: float = 0.0) -> tuple[float, float]:
     """(macro-F1 on the held-out articles, mean training articles per fold) for one fraction and draw; with
     ``tweet_weight``, every tweet is an extra training row of that weight."""
@@ -88,10 +89,10 @@ def news_f1(data: HoaxData, cfg: TrainConfig, fraction: float, draw: int,
         if tweet_weight > 0:
             x_tweets = data.tweet_rows(space, np.arange(data.y_tweets.size))
             weight = np.r_[np.ones(train.size), np.full(data.y_tweets.size, tweet_weight)]
-            model = _fit_lr(cfg.hoax_long_c, cfg, sp.vstack([x_train, x_tweets]),
+            model = fit_lr(cfg.hoax_long_c, cfg, sp.vstack([x_train, x_tweets]),
                             np.r_[data.y_news[train], data.y_tweets], weight)
         else:
-            model = _fit_lr(cfg.hoax_long_c, cfg, x_train, data.y_news[train])
+            model = fit_lr(cfg.hoax_long_c, cfg, x_train, data.y_news[train])
         decision[test] = model.decision_function(x_test)
     return 100 * f1_score(data.y_news, (decision > 0).astype(int), average="macro"), float(np.mean(sizes))
 
@@ -113,7 +114,7 @@ def trend(fractions: list[float], means: list[float], target: float) -> str:
     return line + f"; at that pace the target {target:g} at ~{2 ** ((target - means[-1]) / slope):.1f}x the data"
 
 
-def run(task: str, data: HoaxData, cfg: TrainConfig, fractions: list[float], draws: int) -> None:
+def run(task: str, data: HoaxCorpus, cfg: TrainConfig, fractions: list[float], draws: int) -> None:
     measure = tweets_f1 if task == "tweets" else news_f1
     unit = "topics' tweets" if task == "tweets" else "articles"
     means = []
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown task(s): {', '.join(unknown)} (known: {', '.join(TARGETS)})")
     cfg = TrainConfig(tol=args.tol)
-    data = HoaxData(cfg)
+    data = load_hoax_corpus(cfg)
     for task in tasks:
         run(task, data, cfg, args.fractions, args.draws)
     for weight in args.tweet_weights:

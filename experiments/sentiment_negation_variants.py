@@ -4,7 +4,7 @@
                                                       [--no-cv] [--posts FILE.jsonl ...]
     python experiments/sentiment_negation_variants.py --cost
 
-Builds the sentiment rows from the texts ``train.sentiment_texts`` chooses, as ``train_all`` does (SmSA + NusaX
+Builds the sentiment rows from the texts ``sentiment_training.sentiment_texts`` chooses, as ``train_all`` does (SmSA + NusaX
 train minus near-duplicates of SmSA/NusaX valid and of the negation sets, the composed public-service posts at their
 weight, the shared feature space) and fits one logistic regression per variant, with the shipped ``C`` and solver
 tolerance 1e-6, which reproduces the shipped figures.
@@ -45,7 +45,8 @@ if str(ROOT) not in sys.path:
 
 from streams.models import data as D  # noqa: E402
 from streams.models.features import FeatureSpace  # noqa: E402
-from streams.models.train import SentimentTexts, TrainConfig, fit_space, sentiment_texts  # noqa: E402
+from streams.models.fitting import TrainConfig, fit_space  # noqa: E402
+from streams.models.sentiment_training import SentimentTexts, sentiment_texts  # noqa: E402
 from streams.text.negation import NEGATORS, governed, negation_terms_batch  # noqa: E402
 from streams.text.normalize import normalize_batch  # noqa: E402
 
@@ -73,7 +74,7 @@ def without_negated(normalized: str, scope: int) -> str:
 
 
 class SentimentRows:
-    """``sigap train``'s sentiment texts (``train.sentiment_texts``) and shared feature space, built once; the
+    """``sigap train``'s sentiment texts (``sentiment_training.sentiment_texts``) and shared feature space, built once; the
     composed posts per composer seed."""
 
     def __init__(self, cfg: TrainConfig):

@@ -32,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from streams.models.report import format_report
-    from streams.models.train import TrainConfig, train_all
+    from streams.models.fitting import TrainConfig
+    from streams.models.train import train_all
 
     cfg = TrainConfig()
     if args.seed is not None:

@@ -16,7 +16,8 @@ from streams.models.artifacts import sha256_bytes
 from streams.models.negation_probes import NEGATION_DISASTER, NEGATION_HELD_OUT, NEGATION_SETS
 from streams.models.reproduce import compare_artifacts
 from streams.models.report import format_report
-from streams.models.train import TrainConfig, train_all
+from streams.models.fitting import TrainConfig
+from streams.models.train import train_all
 from streams.settings import get_settings
 from streams.text import normalize_batch
 
@@ -97,11 +98,11 @@ import json, sys
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from streams.models import data as D
-from streams.models.train import TrainConfig, _fit_lr
+from streams.models.fitting import TrainConfig, fit_lr
 rows = D.load_rows("smsa_train")
 texts, labels = rows.texts[:3000], rows.labels[:3000]
 x = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32).fit_transform(texts)
-est = _fit_lr(30.0, TrainConfig(), x, np.array([D.SENTIMENT_LABELS.index(l) for l in labels]))
+est = fit_lr(30.0, TrainConfig(), x, np.array([D.SENTIMENT_LABELS.index(l) for l in labels]))
 print(json.dumps(est.decision_function(x[:300]).ravel().tolist()))
 """
 
@@ -137,7 +138,7 @@ def test_the_post_model_takes_the_news_rows_at_their_weight() -> None:
 
     from streams.models.cues import CUE_WEIGHT_FLOOR
     from streams.models.cues import FEATURE_NAMES as CUE_NAMES
-    from streams.models.train import _fit_lr, fit_post_model
+    from streams.models.fitting import fit_lr, fit_post_model
 
     rng = np.random.default_rng(0)
     n_text = 30
@@ -150,8 +151,8 @@ def test_the_post_model_takes_the_news_rows_at_their_weight() -> None:
     def coef(weight: float) -> np.ndarray:
         return fit_post_model(replace(cfg, short_news_weight=weight), x_tweets, y_tweets, x_news, y_news, n_text).coef_
 
-    tweets_only = _fit_lr(cfg.hoax_short_c, cfg, x_tweets, y_tweets).coef_
-    stacked = _fit_lr(cfg.hoax_short_c, cfg, sp.vstack([x_tweets, x_news]), np.r_[y_tweets, y_news]).coef_
+    tweets_only = fit_lr(cfg.hoax_short_c, cfg, x_tweets, y_tweets).coef_
+    stacked = fit_lr(cfg.hoax_short_c, cfg, sp.vstack([x_tweets, x_news]), np.r_[y_tweets, y_news]).coef_
     text = slice(0, n_text)  # the cue columns are raised to their floors afterwards
     assert np.allclose(coef(0)[:, text], tweets_only[:, text])
     assert np.allclose(coef(1)[:, text], stacked[:, text], atol=1e-5)
@@ -224,7 +225,7 @@ def test_the_shipped_model_never_trained_near_an_evaluation_post() -> None:
     """Held out means worded apart: the shipped sentiment model was trained without the SmSA and NusaX training
     sentences within the near-duplicate threshold of any evaluation sentence, the negation posts included (a held-out
     question about a DAMRI bus has "Pelayanan bus DAMRI sangat baik" as a neighbour)."""
-    from streams.models.train import NEAR_DUP_THRESHOLD
+    from streams.models.sentiment_training import NEAR_DUP_THRESHOLD
 
     train = normalize_batch(D.load_rows("smsa_train").texts + D.load_rows("nusax_train").texts)
     valid = normalize_batch(D.load_rows("smsa_valid").texts + D.load_rows("nusax_valid").texts)
