@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from streams.claims.block_scores import BlockScores, score_block
 from streams.claims.ranking import (
     ACCEPT_FEATURES,
     ACCEPT_FEATURES_CHAR,
@@ -461,93 +462,21 @@ class ClaimIndex:
             if self._recent is None or self._recent[0].shape[1] != total_rows - self._main_rows:
                 self._recent = self._matrices(self._main_rows, total_rows)
             blocks.append((self._main_rows, self._recent))
-        alpha = self.alpha
-        best_sim, best_row, second = out["sim"], out["row"], out["second"]
-        best_score, max_sim = out["score"], np.zeros(n)
-        rank_power = self.rank_shared_power
+        max_sim = np.zeros(n)  # best similarity of any claim so far
         if self._row_slot_arr.shape[0] != total_rows:
             self._row_slot_arr = np.asarray(self._row_slot, dtype=np.int64)
             self._has_aliases = bool(np.any(self._row_slot_arr != np.arange(total_rows)))
         if self._has_aliases and self._row_multi.shape[0] != total_rows:
             self._row_multi = np.bincount(self._row_slot_arr, minlength=total_rows)[self._row_slot_arr] > 1
-        slot = self._row_slot_arr
-        for offset, (cov_t, cos_t, bin_t) in blocks:
-            v = cov_t.shape[0]
-            pb, pwb = p, pw
-            if v < p.shape[1]:
-                pb, pwb = p[:, :v], pw[:, :v]
-            cov = (pb @ cov_t).tocsr()
-            cos = (pwb @ cos_t).tocsr()
-            shared = (pb @ bin_t).tocsr()
-            if cov.nnz == 0:
+        for offset, matrices in blocks:
+            block = score_block(p, pw, matrices, offset, self.alpha, self.rank_shared_power, self._alive)
+            if block is None:
                 continue
-            # The three products have the same structure on both sides and only positive values, so scipy's
-            # matmat emits identical patterns in identical order; sort (costly) only if that ever fails to hold.
-            if not (
-                np.array_equal(cov.indptr, cos.indptr) and np.array_equal(cov.indices, cos.indices)
-                and np.array_equal(cov.indptr, shared.indptr) and np.array_equal(cov.indices, shared.indices)
-            ):
-                for m in (cov, cos, shared):
-                    m.sort_indices()
-                cos = (cov.multiply(0) + cos).tocsr()
-                shared = (cov.multiply(0) + shared).tocsr()
-                for m in (cos, shared):
-                    m.sort_indices()
-            cov_d = np.clip(cov.data, 0, 1)
-            cos_d = np.clip(cos.data, 0, 1)
-            sim = np.power(cov_d, alpha) * np.power(cos_d, 1 - alpha)
-            if self._alive.size:
-                sim = np.where(self._alive[offset + cov.indices], sim, 0.0)
-            row_lengths = np.diff(cov.indptr)
-            nonempty = np.flatnonzero(row_lengths)
-            starts = cov.indptr[nonempty]
-            # ranking score: the similarity, times (shared terms)^power: of two claims a post covers about as
-            # well, the one it shares more words with is the more specific match
-            if not rank_power:
-                score = sim
-            elif rank_power == 0.5:
-                score = sim * np.sqrt(shared.data)
-            else:
-                score = sim * np.power(shared.data, rank_power)
-            rowmax = np.maximum.reduceat(score, starts)
-            owner = np.repeat(np.arange(nonempty.size), row_lengths[nonempty])
             if need_pairs:
-                kp = np.flatnonzero((score >= rowmax[owner] * self.rerank_ratio) & (score > 0))
-                pair_parts.append((nonempty[owner[kp]], offset + cov.indices[kp].astype(np.int64), score[kp], sim[kp],
-                                   cov_d[kp], cos_d[kp], shared.data[kp].astype(np.float64)))
-            pos = np.flatnonzero(score == rowmax[owner])
-            # ties go to the lowest claim row (stable across runs, whatever order the product emits)
-            pos = pos[np.lexsort((cov.indices[pos], owner[pos]))]
-            first = pos[run_starts(owner[pos])]
-            # the runner-up is the best similarity of any *other claim*: every spelling of the best claim is left
-            # out (only claims with aliases have several rows)
-            rest = sim.copy()
-            rest[first] = -1.0
-            if self._has_aliases:
-                best_rows = offset + cov.indices[first]
-                mo = np.flatnonzero(self._row_multi[best_rows])  # posts whose best claim has several rows
-                if mo.size:
-                    lens = row_lengths[nonempty[mo]]
-                    ent = np.arange(lens.sum()) + np.repeat(starts[mo] - np.cumsum(lens) + lens, lens)
-                    rest[ent[slot[offset + cov.indices[ent]] == slot[best_rows[mo]].repeat(lens)]] = -1.0
-            rowsecond = np.maximum(np.maximum.reduceat(rest, starts), 0.0)
-            block_max_sim = np.maximum(rowsecond, sim[first])  # best similarity of any claim in this block
-            better = rowmax > best_score[nonempty]
-            # the runner-up is the best of: this block's other claims, earlier blocks' claims if this block's best
-            # wins, else the previous runner-up and this block's claims
-            second[nonempty] = np.where(
-                better, np.maximum(rowsecond, max_sim[nonempty]), np.maximum(second[nonempty], block_max_sim)
-            )
-            max_sim[nonempty] = np.maximum(max_sim[nonempty], block_max_sim)
-            idx = nonempty[better]
-            best_score[idx] = rowmax[better]
-            best_sim[idx] = sim[first[better]]
-            best_row[idx] = cov.indices[first[better]] + offset
-            out["coverage"][idx] = cov_d[first[better]]
-            out["cosine"][idx] = cos_d[first[better]]
-            out["shared"][idx] = shared.data[first[better]]
-        has = best_row >= 0
-        out["claim_terms"][has] = self._row_len()[best_row[has]]
+                pair_parts.append(block.candidate_parts(self.rerank_ratio))
+            self._keep_best(out, max_sim, block)
+        has = out["row"] >= 0
+        out["claim_terms"][has] = self._row_len()[out["row"][has]]
         if need_pairs and pair_parts:
             pr = self._pairs(out, pair_parts, normalized, x)
             out["pairs"] = pr
@@ -556,6 +485,43 @@ class ClaimIndex:
             else:
                 apply_choice(out, pr, None)
         return out
+
+    def _keep_best(self, out: dict[str, Any], max_sim: np.ndarray, block: BlockScores) -> None:
+        """Update each post's best claim (``out``: row, similarity, ranking score, coverage, cosine, shared terms),
+        its runner-up similarity ``second`` and ``max_sim`` (the best similarity of any claim) with ``block``."""
+        posts, starts, owner, sim = block.posts, block.starts, block.owner, block.sim
+        pos = np.flatnonzero(block.score == block.best_score[owner])
+        # ties go to the lowest claim row (stable across runs, whatever order the product emits)
+        pos = pos[np.lexsort((block.indices[pos], owner[pos]))]
+        first = pos[run_starts(owner[pos])]
+        # the runner-up is the best similarity of any *other claim*: every spelling of the best claim is left out
+        # (only claims with aliases have several rows)
+        rest = sim.copy()
+        rest[first] = -1.0
+        if self._has_aliases:
+            slot = self._row_slot_arr
+            best_rows = block.offset + block.indices[first]
+            mo = np.flatnonzero(self._row_multi[best_rows])  # posts whose best claim has several rows
+            if mo.size:
+                lens = block.lengths[mo]
+                ent = np.arange(lens.sum()) + np.repeat(starts[mo] - np.cumsum(lens) + lens, lens)
+                rest[ent[slot[block.offset + block.indices[ent]] == slot[best_rows[mo]].repeat(lens)]] = -1.0
+        rowsecond = np.maximum(np.maximum.reduceat(rest, starts), 0.0)
+        block_max_sim = np.maximum(rowsecond, sim[first])  # best similarity of any claim in this block
+        better = block.best_score > out["score"][posts]
+        # the runner-up is the best of: this block's other claims, earlier blocks' claims if this block's best wins,
+        # else the previous runner-up and this block's claims
+        out["second"][posts] = np.where(
+            better, np.maximum(rowsecond, max_sim[posts]), np.maximum(out["second"][posts], block_max_sim)
+        )
+        max_sim[posts] = np.maximum(max_sim[posts], block_max_sim)
+        idx, won = posts[better], first[better]
+        out["score"][idx] = block.best_score[better]
+        out["sim"][idx] = sim[won]
+        out["row"][idx] = block.indices[won] + block.offset
+        out["coverage"][idx] = block.coverage[won]
+        out["cosine"][idx] = block.cosine[won]
+        out["shared"][idx] = block.shared[won]
 
     def _pairs(self, out: dict[str, Any], parts: list[tuple[np.ndarray, ...]], normalized: Sequence[str],
                x: sp.csr_matrix | None) -> dict[str, np.ndarray]:

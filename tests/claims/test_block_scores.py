@@ -1,0 +1,52 @@
+"""One claim block scored against a batch: similarity and ranking score per (post, claim row), and the re-ranker's
+candidates."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from streams.claims.block_scores import score_block
+
+# 3 posts x 4 terms; post 2 shares no term with any claim row
+P = sp.csr_matrix(np.array([[1.0, 1.0, 0, 0], [0, 0, 1.0, 0], [0, 0, 0, 0]]))
+# 4 terms x 3 claim rows: coverage weights, cosine weights, binary "has the term"
+COV = sp.csr_matrix(np.array([[0.5, 0, 0.2], [0.5, 0, 0], [0, 1.0, 0.8], [0, 0, 0]]))
+COS = sp.csr_matrix(np.array([[0.6, 0, 0.3], [0.6, 0, 0], [0, 0.9, 0.6], [0, 0, 0]]))
+BIN = (COV > 0).astype(np.float64).tocsr()
+
+
+def _entries(block) -> dict[tuple[int, int], tuple[float, float]]:
+    posts = block.posts[block.owner]
+    return {(int(p), block.offset + int(r)): (float(s), float(k))
+            for p, r, s, k in zip(posts, block.indices, block.sim, block.score)}
+
+
+def test_similarity_and_ranking_score_per_post_and_claim_row() -> None:
+    block = score_block(P, P, (COV, COS, BIN), offset=10, alpha=0.6, rank_power=0.5, alive=np.zeros(0, bool))
+    assert block is not None
+    entries = _entries(block)
+    assert set(entries) == {(0, 10), (0, 12), (1, 11), (1, 12)}  # post 2 has no entry
+    sim, score = entries[(0, 10)]  # covers the whole claim row: coverage 1, cosine 1.2 clipped to 1
+    assert np.isclose(sim, 1.0) and np.isclose(score, np.sqrt(2))  # two shared terms
+    sim, score = entries[(1, 12)]
+    assert np.isclose(sim, 0.8 ** 0.6 * 0.6 ** 0.4) and np.isclose(score, sim)
+    assert list(block.posts) == [0, 1]
+    assert np.allclose(block.best_score, [np.sqrt(2), 0.9 ** 0.4])  # row 11: coverage 1, cosine 0.9
+
+
+def test_a_deleted_row_scores_zero_and_is_no_candidate() -> None:
+    alive = np.ones(13, bool)
+    alive[10] = False
+    block = score_block(P, P, (COV, COS, BIN), offset=10, alpha=0.6, rank_power=0.5, alive=alive)
+    assert _entries(block)[(0, 10)] == (0.0, 0.0)
+    post, row, *_ = block.candidate_parts(0.0)
+    assert (0, 10) not in set(zip(post.tolist(), row.tolist()))
+    # a ratio of 1 keeps each post's best only
+    post, row, *_ = block.candidate_parts(1.0)
+    assert sorted(zip(post.tolist(), row.tolist())) == [(0, 12), (1, 11)]
+
+
+def test_a_batch_sharing_no_term_with_the_block_gives_nothing() -> None:
+    only_last_term = sp.csr_matrix(np.array([[0, 0, 0, 1.0]]))
+    assert score_block(only_last_term, only_last_term, (COV, COS, BIN), 0, 0.6, 0.5, np.zeros(0, bool)) is None
