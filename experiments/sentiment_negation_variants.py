@@ -158,17 +158,25 @@ def run_variant(data: SentimentRows, name: str, seed: int, tol: float, cv: bool,
     return f"{name} composer seed {seed}: " + ", ".join(figures)
 
 
+def scoring_benchmark():
+    """``benchmarks/bench_scoring.py`` as a module: its posts, claims and one-core pinning."""
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scoring
+
+    return bench_scoring
+
+
 def masking_cost(batches: int = 10, batch_size: int = 500) -> None:
     """What masking would add to scoring: the shipped Scorer on ``benchmarks/bench_scoring.py``'s posts (10,000
     claims), and after each batch the shared features' transform of its posts with a negator, masked."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_scoring import build_claims, build_posts
-
     from streams.scoring import Scorer
 
+    bench = scoring_benchmark()
+
     scorer = Scorer.load(None, claims=[])
-    scorer.claims.upsert_many(build_claims(10_000, 0))
-    posts = build_posts(batch_size * (batches + 1), 0)
+    scorer.claims.upsert_many(bench.build_claims(10_000, 0))
+    posts = bench.build_posts(batch_size * (batches + 1), 0)
     scorer.score_texts(posts[:batch_size])  # first-call costs out of the measurement
     scope = scorer.bundle.negation_scope
     scoring = masked = 0.0
@@ -200,10 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost", action="store_true", help="only measure what masking would add to scoring")
     args = parser.parse_args(argv)
     if args.cost:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        from bench_scoring import pin_one_core  # as the benchmark measures: one core
-
-        pin_one_core()
+        scoring_benchmark().pin_one_core()  # as the benchmark measures: one core
         masking_cost()
         return 0
     names = args.variants.split(",")

@@ -141,11 +141,11 @@ class FeatureSpace:
         pos = self.table.lookup(codes)
         hit = pos >= 0
         key_rows = np.concatenate([w_rows, docs[hit]])
-        keys = np.concatenate([w_rows * n_feat + w_cols, docs[hit] * n_feat + (pos[hit] + n_words)])
+        keys = key_rows * n_feat + np.concatenate([w_cols, pos[hit] + n_words])
         if n * n_feat <= SMALL_KEYS_MAX:
             keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
         keys = sort_row_keys(keys, key_rows, n)
-        # one sort gives rows in order, columns in order within rows, and duplicate counts
+        # sorted keys give rows in order, columns in order within rows, and duplicate counts
         starts = run_starts(keys)
         counts = np.diff(np.append(starts, keys.size)).astype(np.float32)
         uniq = keys[starts]

@@ -66,7 +66,7 @@ def test_the_final_models_use_the_given_space_and_read_the_rows_scoring_gives_th
     assert models.short.n_features_in_ == models.long.n_features_in_ == shared.n_features + len(CUE_NAMES)
     assert models.relevance.n_features_in_ == shared.n_features
     decisions = models.decisions(corpus.tweets, corpus.cues_tweets)
-    assert np.allclose(decisions[:, 0], models.short.decision_function(corpus.tweet_rows(shared, np.arange(7))))
+    assert np.allclose(decisions[:, 0], models.short.decision_function(corpus.tweet_rows(shared, np.arange(len(TWEETS)))))
     # the relevance model learns tweets and articles as "claim" (1), every ordinary text as "ordinary" (0)
     assert list(models.relevance.classes_) == [0, 1]
     assert (decisions[:, 2] > models.relevance.decision_function(shared.transform(corpus.sentences)).max()).mean() > 0.5
