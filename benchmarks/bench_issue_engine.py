@@ -13,7 +13,7 @@ fresh subprocess per run, in three variants:
   now, every window's signals computed;
 * ``encoded, quiet``: the same with quiet windows (fewer posts than any rule needs,
   ``fewest_posts_to_escalate``) judged without computing their signals and, in the minutes an issue's own posts
-  schedule, without writing the state (the next read applies them, ``IssueEngine._catch_up``), as the engine
+  schedule, without writing the state (the next read applies them, ``Evaluator.catch_up``), as the engine
   does now.
 
 With ``--replays N`` the scored posts go through N times back to back, each replay ``--hours`` later in event time
@@ -110,11 +110,12 @@ def run_one(kind: str, judging: str, path: Path, replays: int = 1, hours: float 
     """One measured run, in this (fresh) process."""
     from streams.issues.encoded import EncodedValues
     from streams.issues.engine import IssueEngine
+    from streams.issues.evaluation import Evaluator
     from streams.issues.store import SplitStateStore
     from streams.policy import load_policy
 
     if judging == "full":
-        IssueEngine._too_quiet = lambda *args: False
+        Evaluator.too_quiet = lambda *args: False
 
     lines = path.read_bytes().splitlines()
     held: dict = {}
@@ -138,7 +139,7 @@ def run_one(kind: str, judging: str, path: Path, replays: int = 1, hours: float 
     gc.collect()
     grown = memory_mb()[0] - before
     encoded = sum(len(v) if type(v) is bytes else len(orjson.dumps(v)) for v in held.values())
-    # as the engine reads them: quiet evaluations a held encoding does not have yet applied (IssueEngine._catch_up)
+    # as the engine reads them: quiet evaluations a held encoding does not have yet applied (Evaluator.catch_up)
     states = orjson.dumps({key: engine.state(key) for key in sorted(store)}, option=orjson.OPT_SORT_KEYS)
     outputs.update(states)
     posts = len(lines) * replays

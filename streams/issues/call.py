@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -97,6 +98,18 @@ class Batch:
         self.dirty.add(issue_id)
         self.clock["active"] = int(self.clock.get("active", 0)) + 1
         return state
+
+    def list_pending(self, additions: dict[int, set[str]], prefix: str, clock_field: str) -> None:
+        """Add this call's ``additions`` (unit -> issue ids) to the lists ``<prefix><unit>``, and their units to the
+        clock's sorted ``clock_field``; the additions are then listed, so cleared."""
+        pending = self.clock[clock_field]
+        for unit, ids in additions.items():
+            if not ids:
+                continue
+            self.lists.add(f"{prefix}{unit}", ids)
+            if unit not in pending:
+                bisect.insort(pending, unit)
+        additions.clear()
 
     def write(self) -> None:
         """Write the changed states (a closed issue's is deleted), then the id lists; the caller writes the clock."""

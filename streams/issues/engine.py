@@ -25,8 +25,8 @@ idle time again. An idle source that sends again is waited for again; its posts 
 State (all JSON dicts, so they can live in changelog-backed tables):
 
 * ``store[issue_id]``: the issue (see :mod:`streams.issues.state`). A quiet evaluation of a minute the issue's own
-  posts scheduled (``due``) is not written; the next read applies it (``_catch_up``), so the store may hold a
-  state a few quiet minutes behind, and ``state()`` gives it as the engine reads it.
+  posts scheduled (``due``) is not written; the next read applies it (:mod:`streams.issues.evaluation`), so the
+  store may hold a state a few quiet minutes behind, and ``state()`` gives it as the engine reads it.
 * ``clock_store["clock"]``: the partition's watermark, last evaluated minute, source watermarks, active issue
   count, and the minutes/hours that have work scheduled (:mod:`streams.issues.watermark`, which also decides
   which minutes are complete);
@@ -57,38 +57,31 @@ exactly as ``sigap simulate`` judges it.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import time
 from collections.abc import Callable, Iterable, MutableMapping
 
-from streams.escalation.events import DEFAULT_SOURCE, build_escalation
-from streams.escalation.lifecycle import build_closed, build_reviewed, was_escalated
+from streams.escalation.events import DEFAULT_SOURCE
+from streams.escalation.lifecycle import build_closed, was_escalated
+from streams.issues.buckets import count_post
 from streams.issues.call import Batch, EngineOutput, PreparedCall
-from streams.issues.expiry import EXPIRY, LEGACY_EXPIRY, ExpirySchedule, deadline_ms, idle_minutes
+from streams.issues.evaluation import Evaluator, due_between
+from streams.issues.expiry import (
+    EXPIRY,
+    LEGACY_EXPIRY,
+    ExpirySchedule,
+    deadline_ms,
+    idle_minutes,
+    list_expiry,
+    schedule_expiry,
+)
 from streams.issues.facts import label_for, post_facts
+from streams.issues.feedback import apply_feedback
 from streams.issues.idlists import IdLists
 from streams.issues.keys import issue_id_for, issue_label
-from streams.issues.published import evaluation_record, public_issue
-from streams.issues.signals import fewest_posts_to_escalate, judge, snapshot, window_buckets
-from streams.issues.state import (
-    KMV_TOTAL,
-    MICRO,
-    add_to_bucket,
-    add_to_totals,
-    evaluated,
-    forget_folded_minutes,
-    is_scheduled,
-    merge_bucket_into_totals,
-    new_bucket,
-    remember_claim,
-    remember_folded_ids,
-    remember_id,
-    schedule_evaluations,
-    seen_folded,
-    seen_in_bucket,
-)
-from streams.issues.timeutil import MINUTE_MS, in_range, iso, parse_ms
+from streams.issues.published import public_issue
+from streams.issues.state import MICRO, remember_claim, schedule_evaluations
+from streams.issues.timeutil import MINUTE_MS, check_time_range, iso, parse_ms
 from streams.issues.watermark import CLOCK_KEY, SourceWatch, final_minute, load_clock, observe_lateness
 from streams.policy.loader import as_policy_source
 from streams.policy.model import Policy
@@ -96,12 +89,10 @@ from streams.records.errors import InvalidInput, InvalidReason
 
 log = logging.getLogger(__name__)
 
-COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long past the evaluation window
 # Held posts are kept whole in the issue's state, which is rewritten at every batch that adds one: past this many,
 # the issue is settled at once, as if no post before its deadline could come (a burst after a long silence, read
 # while a lagging source holds the watermark before the deadline), so the state stays small.
 MAX_HELD_POSTS = 64
-FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
 
 
 class IssueEngine:
@@ -129,10 +120,9 @@ class IssueEngine:
         self.hold_posts = hold_posts
         self.store = store
         self.clock_store = clock_store if clock_store is not None else {}
-        self.claim_lookup = claim_lookup
         self.event_source = event_source
+        self.evaluator = Evaluator(claim_lookup, event_source)
         self.sources = SourceWatch(expected_sources, idle_seconds, listening_gap_seconds, wall_clock)
-        self._fewest: tuple[Policy | None, int] = (None, 0)  # (policy, fewest_posts_to_escalate(policy))
         self._uncommitted = False  # a call prepared and not yet committed
 
     # --- public ---------------------------------------------------------------------------------------------
@@ -244,7 +234,7 @@ class IssueEngine:
             stamp = record.get("created_at")
             reason = InvalidReason.MISSING_FIELD if stamp is None else InvalidReason.INVALID_FIELD
             raise InvalidInput(reason, f"unparseable created_at {stamp!r}")
-        _check_time_range("created_at", ms)
+        check_time_range("created_at", ms)
         claim_match = scores.get("claim_match") if isinstance(scores.get("claim_match"), dict) else None
         issue_id = scores.get("issue_id") or issue_id_for(record, "", [], claim_match)
         issue_id = str(issue_id)
@@ -272,37 +262,14 @@ class IssueEngine:
                 facts.claim_similarity_micro = int(round(min(1.0, max(0.0, float(similarity))) * MICRO))
             if state["kind"] == "claim" and state["label"] == issue_label(issue_id) and claim_match.get("claim"):
                 state["label"] = str(claim_match["claim"])[:200]
-
-        w = policy.windows.evaluation_minutes
-        rewind = policy.windows.rewind_minutes
         minute = facts.minute
-        evaluated = state["eval"]
-        key = str(minute)
-        if evaluated is None or minute >= evaluated - w - rewind + 2:
-            bucket = state["m"].get(key)
-            # (a rewind can bring a minute that was already folded back into detail: check both)
-            if (bucket is not None and seen_in_bucket(bucket, facts.id_hash)) or seen_folded(state, key, facts.id_hash):
-                self._list_again(batch, clock, state, minute, ms)
-                return
-            if bucket is None:
-                bucket = state["m"][key] = new_bucket(ms)
-            remember_id(bucket, facts.id_hash)
-            add_to_bucket(bucket, facts)
-        else:
-            # Its minute's details were already folded away: it still counts for the baseline and the totals,
-            # once (the folded minute's post ids are remembered for the whole baseline horizon). Older than
-            # that, it only reaches the lifetime totals, unchecked (see streams.issues.state).
-            horizon = evaluated - w - rewind - policy.windows.baseline_minutes + 1
-            if minute > horizon:  # as in _fold: counts (and ids) up to the horizon are dropped
-                if seen_folded(state, key, facts.id_hash):
-                    self._list_again(batch, clock, state, minute, ms)
-                    return
-                state["c"][key] = state["c"].get(key, 0) + 1
-                remember_folded_ids(state, key, [facts.id_hash])
-            add_to_totals(state["arch"], facts, KMV_TOTAL)
+        if not count_post(state, facts, policy):
+            self._list_again(batch, clock, state, minute, ms)
+            return
         done = clock.get("done")
         if done is not None and minute <= done:
             batch.out.late += 1
+            rewind = policy.windows.rewind_minutes
             if rewind and minute >= done - rewind + 1:
                 # Later than the allowed lateness but within the rewind horizon: the minutes from this one on
                 # are evaluated again with it (a level is still published at most once).
@@ -316,8 +283,9 @@ class IssueEngine:
         if self._still_judged(clock, minute, policy):
             batch.activity[minute].add(issue_id)
             # the minutes _advance will evaluate this issue in for this post: from the next one to judge
-            schedule_evaluations(state, minute if done is None else max(minute, done + 1), minute + w - 1)
-        self._schedule_expiry(batch, state, policy)
+            last = minute + policy.windows.evaluation_minutes - 1
+            schedule_evaluations(state, minute if done is None else max(minute, done + 1), last)
+        schedule_expiry(batch, state)
         batch.dirty.add(issue_id)
         if state.get("held"):
             self._release_held(batch, clock, state)
@@ -385,7 +353,7 @@ class IssueEngine:
         them: not every minute since its first post, which a post dated years before the others made millions."""
         for start, end in list(state.get("due") or ()):
             for minute in range(start, end + 1):
-                self._evaluate(batch, state, minute)
+                self.evaluator.evaluate(batch, state, minute)
         self._close(batch, clock, issue_id, state, publish=False)
         batch.out.issue_updates.append((issue_id, None))
         batch.publish.pop(issue_id, None)
@@ -396,7 +364,7 @@ class IssueEngine:
         input has ended or gone idle): no post before the deadline can come in time any more, so the issue closes
         and its held posts start it afresh."""
         while True:
-            self._list(batch, clock, batch.holds, "h", "hm")
+            batch.list_pending(batch.holds, "h", "hm")
             pending = clock["hm"]
             due = [minute for minute in pending if upto is None or minute <= upto]
             if not due:
@@ -421,32 +389,8 @@ class IssueEngine:
     # --- feedback -------------------------------------------------------------------------------------------
 
     def _feedback(self, batch: Batch, record: dict) -> None:
-        issue_id = record.get("issue_id")
-        verdict = record.get("verdict")
-        if not isinstance(issue_id, str) or not issue_id or verdict not in FEEDBACK_VERDICTS:
-            raise InvalidInput(InvalidReason.INVALID_FIELD,
-                               "feedback needs an issue_id and a verdict among " + ", ".join(FEEDBACK_VERDICTS))
-        at_ms = parse_ms(record.get("at"))
-        if at_ms is not None:
-            _check_time_range("at", at_ms)
-        state = batch.get(issue_id)
-        if state is None:
-            # Feedback on an issue this partition no longer (or not yet) holds: remember it, so a false alarm
-            # still silences the issue if its posts come back.
-            state = batch.create(issue_id, issue_label(issue_id))
-        feedback = dict(state.get("feedback") or {})
-        feedback[verdict] = int(feedback.get(verdict, 0)) + 1
-        feedback["last"] = {"verdict": verdict, "by": str(record.get("by") or ""), "at": record.get("at")}
-        state["feedback"] = feedback
-        state["status"] = verdict
-        if at_ms is not None:
-            state["fb_ms"] = max(at_ms, state.get("fb_ms") or at_ms)
-        batch.out.feedback_counts[verdict] = batch.out.feedback_counts.get(verdict, 0) + 1
-        if was_escalated(state):
-            batch.out.lifecycle.append((issue_id, build_reviewed(state, record, self.event_source)))
-        self._schedule_expiry(batch, state, batch.policy)
-        batch.dirty.add(issue_id)
-        batch.publish[issue_id] = None
+        state = apply_feedback(batch, record, self.event_source)
+        schedule_expiry(batch, state)
         if state.get("held"):
             self._release_held(batch, batch.clock, state)
 
@@ -462,8 +406,8 @@ class IssueEngine:
             if ended and batch.activity:
                 target = max(target if target is not None else -1, max(batch.activity) + w - 1)
         else:
-            self._list(batch, clock, batch.holds, "h", "hm")
-        self._list(batch, clock, batch.activity, "a", "am")
+            batch.list_pending(batch.holds, "h", "hm")
+        batch.list_pending(batch.activity, "a", "am")
         done = clock.get("done")
         if done is not None and batch.rewind:
             for issue_id, minute in sorted(batch.rewind.items()):
@@ -473,7 +417,7 @@ class IssueEngine:
                 if state["eval"] is not None and state["eval"] >= minute:
                     state["eval"] = minute - 1
                 for m in range(minute, done + 1):
-                    self._evaluate(batch, state, m)
+                    self.evaluator.evaluate(batch, state, m)
         if target is not None and (done is None or target > done):
             pending = clock["am"]
             start = done + 1 if done is not None else (pending[0] if pending else target)
@@ -490,8 +434,8 @@ class IssueEngine:
                     state = batch.get(issue_id)
                     # (a minute before an issue's first post: listed for an issue closed since, see _ingest)
                     if state is not None and m >= (state["first_ms"] or 0) // MINUTE_MS:
-                        self._evaluate(batch, state, m)
-                        if not held and not self._due_between(state, m + 1, target):
+                        self.evaluator.evaluate(batch, state, m)
+                        if not held and not due_between(state, m + 1, target):
                             batch.release(issue_id)  # (not judged again in this call)
             retired = [a for a in pending if a + w - 1 <= target]
             for a in retired:
@@ -499,118 +443,11 @@ class IssueEngine:
             clock["am"] = [a for a in pending if a + w - 1 > target]
             clock["done"] = target
             batch.out.watermark = iso((target + 1) * MINUTE_MS)
-        self._list_expiry(batch, clock)  # (before any minute is judged too)
+        list_expiry(batch)  # (before any minute is judged too)
         if clock.get("done") is not None:
             self._expire(batch, clock, (clock["done"] + 1) * MINUTE_MS)
 
-    def _evaluate(self, batch: Batch, state: dict, minute: int) -> None:
-        if state["eval"] is not None and minute <= state["eval"]:
-            return
-        policy = batch.policy
-        if state.get("snap") is not None and self._too_quiet(state, minute, policy):
-            # What the full evaluation below would conclude, without computing the signals: level 0, no hold, no
-            # event, and (no post in this minute) the published metrics unchanged. Most issues are a post or two,
-            # evaluated in each minute of their window, so this is most evaluations. A minute the state itself
-            # schedules is not written: the next read of the state applies it again (_catch_up).
-            deferred = is_scheduled(state, minute)
-            state["eval"] = minute
-            state["level"] = 0
-            if state.get("hold_since") is not None:
-                state["hold_since"] = None
-            evaluated(state, minute)
-            self._fold(state, minute, policy)
-            if not deferred:
-                batch.dirty.add(state["id"])
-            return
-        snap = snapshot(state, minute, policy)
-        verdict = judge(snap, policy)
-        state["eval"] = minute
-        evaluated(state, minute)
-        state["level"] = verdict.level
-        changed = snap.window_posts_in_minute > 0
-        held = False
-        hold = policy.hold
-        if hold.max_minutes and hold.when and all(c.holds(snap.values[s]) for s, c in hold.when.items()):
-            since = state.get("hold_since")
-            if since is None or since > minute:
-                since = state["hold_since"] = minute
-            held = minute - since < hold.max_minutes
-        elif state.get("hold_since") is not None:
-            state["hold_since"] = None
-        if verdict.level > int(state.get("max") or 0) and state.get("status") != "false_alarm" and not held:
-            if state.get("inc") is None:
-                state["inc"] = state["first_ms"]  # this incarnation of the issue: part of every event id
-            event = build_escalation(state=state, level=verdict.level, snapshot=snap, verdict=verdict,
-                                     policy=policy, claim_lookup=self.claim_lookup, source=self.event_source)
-            state["emitted"][str(verdict.level)] = {"id": event["id"], "time": event["time"]}
-            state["max"] = verdict.level
-            batch.out.escalations.append((state["id"], event))
-            changed = True
-        if changed or state.get("snap") is None:
-            state["snap"] = evaluation_record(minute, snap, verdict)
-            batch.publish[state["id"]] = None
-        self._fold(state, minute, policy)
-        batch.dirty.add(state["id"])
-
-    @staticmethod
-    def _due_between(state: dict, start: int, end: int) -> bool:
-        """Whether ``state`` is scheduled to be evaluated in a minute of ``start``..``end``."""
-        return any(max(first, start) <= min(last, end) for first, last in state.get("due") or ())
-
-    def _catch_up(self, batch: Batch, state: dict) -> None:
-        """Apply the quiet evaluations of a state just read that were judged but not written (see _evaluate).
-
-        The state says which minutes it is evaluated in (``due``, see :mod:`streams.issues.state`), and the
-        partition's clock how far evaluation has got (``done``): every scheduled minute up to ``done`` after the
-        state's own ``eval`` was judged quiet, since an evaluation that was not quiet, and any post added, wrote the
-        state. Applying them on read gives the state each write would have given, and a restart, reading the same
-        state and clock, catches up the same way.
-        """
-        done, runs = batch.clock.get("done"), state.get("due")
-        if done is None or not runs or state["eval"] is None or state["eval"] >= done:
-            return
-        for first, last in list(runs):
-            for minute in range(max(first, state["eval"] + 1), min(last, done) + 1):
-                self._evaluate(batch, state, minute)
-
-    def _too_quiet(self, state: dict, minute: int, policy: Policy) -> bool:
-        """No post in ``minute`` and fewer posts in the window than any rule or the hold needs."""
-        current = state["m"].get(str(minute))
-        if current is not None and current["n"]:
-            return False
-        if self._fewest[0] is not policy:
-            self._fewest = (policy, fewest_posts_to_escalate(policy))
-        return sum(b["n"] for b in window_buckets(state, minute, policy)) < self._fewest[1]
-
-    @staticmethod
-    def _fold(state: dict, minute: int, policy: Policy) -> None:
-        """Fold buckets no later evaluation needs in detail into the counts and the archive."""
-        w = policy.windows
-        last_detailed = minute - w.evaluation_minutes - w.rewind_minutes + 1
-        last_coordinated = minute - w.evaluation_minutes - COORDINATION_REWIND_MINUTES + 1
-        for key in list(state["m"]):
-            if int(key) <= last_detailed:
-                bucket = state["m"].pop(key)
-                state["c"][key] = state["c"].get(key, 0) + bucket["n"]
-                remember_folded_ids(state, key, bucket["ids"])
-                merge_bucket_into_totals(state["arch"], bucket)
-            elif int(key) <= last_coordinated and state["m"][key]["co"]:
-                state["m"][key]["co"] = {}  # the bulkiest part, kept only for a short rewind
-        horizon = minute - w.evaluation_minutes - w.rewind_minutes - w.baseline_minutes + 1
-        for key in [k for k in state["c"] if int(k) <= horizon]:
-            del state["c"][key]
-        forget_folded_minutes(state, horizon)
-
     # --- expiry ---------------------------------------------------------------------------------------------
-
-    @staticmethod
-    def _schedule_expiry(batch: Batch, state: dict, policy: Policy) -> None:
-        slot = deadline_ms(state, policy) // EXPIRY.unit_ms
-        if state.get(EXPIRY.state_field) == slot:
-            return
-        state[EXPIRY.state_field] = slot
-        state.pop(LEGACY_EXPIRY.state_field, None)
-        batch.expiry[slot].add(state["id"])
 
     def _expire(self, batch: Batch, clock: dict, watermark_ms: int) -> None:
         for schedule in (EXPIRY, LEGACY_EXPIRY):
@@ -622,24 +459,7 @@ class IssueEngine:
                     self._check_expiry(batch, clock, issue_id, schedule, slot, watermark_ms)
                 batch.lists.take(key)
             clock[schedule.clock_field] = [slot for slot in pending if slot not in due]
-        self._list_expiry(batch, clock)  # re-scheduled issues may land in slots not yet listed
-
-    @staticmethod
-    def _list_expiry(batch: Batch, clock: dict) -> None:
-        IssueEngine._list(batch, clock, batch.expiry, EXPIRY.list_prefix, EXPIRY.clock_field)
-
-    @staticmethod
-    def _list(batch: Batch, clock: dict, additions: dict[int, set[str]], prefix: str, clock_field: str) -> None:
-        """Add this call's ``additions`` (unit -> issue ids) to the lists ``<prefix><unit>``, and their units to the
-        clock's sorted ``clock_field``; the additions are then listed, so cleared."""
-        pending = clock[clock_field]
-        for unit, ids in additions.items():
-            if not ids:
-                continue
-            batch.lists.add(f"{prefix}{unit}", ids)
-            if unit not in pending:
-                bisect.insort(pending, unit)
-        additions.clear()
+        list_expiry(batch)  # re-scheduled issues may land in slots not yet listed
 
     def _check_expiry(self, batch: Batch, clock: dict, issue_id: str, schedule: ExpirySchedule, slot: int,
                       watermark_ms: int) -> None:
@@ -656,7 +476,7 @@ class IssueEngine:
             self._close(batch, clock, issue_id, state)
         elif state.get(schedule.state_field) == slot:
             state[schedule.state_field] = None
-            self._schedule_expiry(batch, state, policy)
+            schedule_expiry(batch, state)
             batch.dirty.add(issue_id)
         elif not held:
             batch.release(issue_id)  # listed by an earlier schedule and alive: read only for this check
@@ -691,7 +511,7 @@ class IssueEngine:
 
     def _batch(self, policy: Policy, clock: dict) -> Batch:
         lists = IdLists(self.clock_store, clock, chunked=self.chunked_lists)
-        return Batch(self.store, lists, policy, clock, self._catch_up)
+        return Batch(self.store, lists, policy, clock, self.evaluator.catch_up)
 
     def _begin(self) -> None:
         if self._uncommitted:
@@ -709,7 +529,3 @@ class IssueEngine:
         batch.write()
         self.clock_store[CLOCK_KEY] = clock
 
-
-def _check_time_range(field_name: str, ms: int) -> None:
-    if not in_range(ms):
-        raise InvalidInput(InvalidReason.INVALID_FIELD, f"{field_name} is outside 1990-01-01 .. 9000-01-01")

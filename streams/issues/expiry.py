@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from streams.issues.call import Batch
 from streams.issues.timeutil import HOUR_MS, MINUTE_MS
 from streams.policy.model import Policy
 
@@ -37,3 +38,18 @@ def deadline_ms(state: dict, policy: Policy) -> int:
     """The event time the issue closes at unless a post or feedback comes first."""
     seen = max(state.get("last_ms") or 0, state.get("fb_ms") or 0)
     return seen + idle_minutes(state, policy) * MINUTE_MS
+
+
+def schedule_expiry(batch: Batch, state: dict) -> None:
+    """List the issue in the expiry slot of its current deadline (if not listed there already)."""
+    slot = deadline_ms(state, batch.policy) // EXPIRY.unit_ms
+    if state.get(EXPIRY.state_field) == slot:
+        return
+    state[EXPIRY.state_field] = slot
+    state.pop(LEGACY_EXPIRY.state_field, None)
+    batch.expiry[slot].add(state["id"])
+
+
+def list_expiry(batch: Batch) -> None:
+    """List this call's new expiry slots (see :meth:`Batch.list_pending`)."""
+    batch.list_pending(batch.expiry, EXPIRY.list_prefix, EXPIRY.clock_field)

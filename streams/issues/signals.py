@@ -245,7 +245,8 @@ def fewest_posts_to_escalate(policy: Policy, limit: int = 100_000) -> int:
     coordinated accounts at most ``n`` and their weighted score at most ``n`` times the largest account weight.
     A rule with a ``gte``/``gt`` condition on one of them cannot hold below the ``n`` that lets the bound pass it;
     a rule without such a condition gives 0 (it might hold at any volume). So a window with fewer posts than the
-    result judges to level 0 with no reason, whatever the other signals (see ``IssueEngine._evaluate``).
+    result judges to level 0 with no reason, whatever the other signals (see
+    :meth:`streams.issues.evaluation.Evaluator.evaluate`).
     """
     w = policy.windows.evaluation_minutes
     c = policy.coordination

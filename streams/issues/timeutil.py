@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from streams.records.clock import EARLIEST
+from streams.records.errors import InvalidInput, InvalidReason
 
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
@@ -36,6 +37,12 @@ LATEST_MS = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp() * 1000)
 
 def in_range(ms: int) -> bool:
     return EARLIEST_MS <= ms < LATEST_MS
+
+
+def check_time_range(field_name: str, ms: int) -> None:
+    """Refuse a record whose ``field_name`` is outside the times the engine can work with."""
+    if not in_range(ms):
+        raise InvalidInput(InvalidReason.INVALID_FIELD, f"{field_name} is outside 1990-01-01 .. 9000-01-01")
 
 
 def iso(ms: int) -> str:

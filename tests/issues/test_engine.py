@@ -501,19 +501,19 @@ def test_a_post_is_checked_before_it_is_held_and_times_outside_1990_to_9000_are_
 def test_closing_an_issue_judges_only_the_minutes_its_posts_scheduled(monkeypatch):
     """Found by fuzzing: a post dated decades before the others joined their issue, and closing it for the next post
     judged every minute since (millions, about a minute of CPU: the worker lost its partitions)."""
-    from streams.issues import engine as engine_module
+    from streams.issues.evaluation import Evaluator
 
     text = "kabar pagi dari pasar"
     posts = [scored_post(1, text, T0), scored_post(2, text, datetime(1990, 1, 1, tzinfo=T0.tzinfo)),
              scored_post(3, text, T0 + timedelta(hours=4))]
     judged = []
-    real = engine_module.IssueEngine._evaluate
+    real = Evaluator.evaluate
 
     def counting(self, batch, state, minute):
         judged.append(minute)
         return real(self, batch, state, minute)
 
-    monkeypatch.setattr(engine_module.IssueEngine, "_evaluate", counting)
+    monkeypatch.setattr(Evaluator, "evaluate", counting)
     engine = IssueEngine(load_policy(), JsonStore(), JsonStore())
     for post in posts:
         engine.process([post])

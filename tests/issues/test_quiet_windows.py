@@ -46,19 +46,19 @@ def test_the_fewest_posts_any_rule_or_the_hold_needs():
 def run(records: list[dict], policy, shortcut: bool, monkeypatch) -> tuple[bytes, bytes, int]:
     """(every output, the final states and clock) of the engine fed in batches of 40, and how many evaluations
     computed the signals."""
-    from streams.issues import engine as engine_module
+    from streams.issues import evaluation
 
     computed = 0
-    real = engine_module.snapshot
+    real = evaluation.snapshot
 
     def counting(*args):
         nonlocal computed
         computed += 1
         return real(*args)
 
-    monkeypatch.setattr(engine_module, "snapshot", counting)
+    monkeypatch.setattr(evaluation, "snapshot", counting)
     if not shortcut:
-        monkeypatch.setattr(IssueEngine, "_too_quiet", lambda *args: False)
+        monkeypatch.setattr(evaluation.Evaluator, "too_quiet", lambda *args: False)
     store, clock = {}, {}
     engine = IssueEngine(policy, store, clock)
     outs = [engine.process(records[i:i + 40]) for i in range(0, len(records), 40)] + [engine.flush(final=True)]
@@ -116,10 +116,10 @@ def run_stored(records: list[dict], policy, *, deferred: bool, batch: int, resta
                monkeypatch) -> tuple[bytes, bytes, int, bytes]:
     """(every output; every issue's state as read and the clock; state records written; the states as stored) of
     the engine over JSON stores (a value changed in place and not written is lost, as in a Faust table)."""
-    from streams.issues import engine as engine_module
+    from streams.issues import evaluation
 
     if not deferred:
-        monkeypatch.setattr(engine_module, "is_scheduled", lambda *args: False)  # every evaluation written
+        monkeypatch.setattr(evaluation, "is_scheduled", lambda *args: False)  # every evaluation written
     store, clock = JsonStore(), JsonStore()
     engine = IssueEngine(policy, store, clock)
     outs = []
