@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from streams.models.codes import run_starts
+
 
 @dataclass(frozen=True)
 class BlockScores:
@@ -83,3 +85,19 @@ def score_block(p: sp.csr_matrix, pw: sp.csr_matrix, block: tuple[sp.csr_matrix,
         posts=posts, starts=starts, lengths=lengths, owner=np.repeat(np.arange(posts.size), lengths),
         best_score=np.maximum.reduceat(score, starts),
     )
+
+
+def top_candidates(parts: list[tuple[np.ndarray, ...]], best_score: np.ndarray, ratio: float,
+                   k: int) -> tuple[np.ndarray, ...]:
+    """The blocks' :meth:`BlockScores.candidate_parts` merged: each post's candidates scoring at least ``ratio`` x
+    ``best_score[post]`` (its best over all blocks), at most ``k`` of them, sorted by post then score (the best
+    first, ties to the lowest row); the same fields as the parts."""
+    post, row, score, sim, cov, cos, shared = (np.concatenate(a) for a in zip(*parts))
+    keep = score >= best_score[post] * ratio
+    post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
+    order = np.lexsort((row, -score, post))
+    post, row, score, sim, cov, cos, shared = (a[order] for a in (post, row, score, sim, cov, cos, shared))
+    start = run_starts(post)
+    rank = np.arange(post.size) - np.repeat(start, np.diff(np.r_[start, post.size]))
+    keep = rank < k
+    return tuple(a[keep] for a in (post, row, score, sim, cov, cos, shared))

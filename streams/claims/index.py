@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.block_scores import BlockScores, score_block
+from streams.claims.block_scores import BlockScores, score_block, top_candidates
+from streams.claims.feature_rows import ClaimFeatureRows
 from streams.claims.ranking import (
     ACCEPT_FEATURES,
     ACCEPT_FEATURES_CHAR,
@@ -124,12 +125,8 @@ class ClaimIndex:
         self._row_multi = np.zeros(0, dtype=bool)  # row belongs to a claim with several rows
         self._row_cols: list[np.ndarray] = []
         self._row_w: list[np.ndarray] = []
-        # per row: its normalised spelling, and its FeatureSpace row (columns, values), computed lazily in batches
-        self._row_norm: list[str] = []
-        self._row_fx: list[tuple[np.ndarray, np.ndarray] | None] = []
+        self._row_fx = ClaimFeatureRows(features)  # per row: its FeatureSpace row, computed lazily in batches
         self._row_len_cache = np.zeros(0)  # distinct terms per row; rows are append-only between rebuilds
-        self._main_fx: sp.csr_matrix | None = None
-        self._recent_fx: sp.csr_matrix | None = None
         # (coverage weights, cosine weights, binary), each vocabulary x claims
         self._main: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
         self._main_rows = 0
@@ -211,8 +208,7 @@ class ClaimIndex:
             self._row_slot.append(rows[0])
             self._row_cols.append(cols)
             self._row_w.append(w)
-            self._row_norm.append(norm)
-            self._row_fx.append(None)
+            self._row_fx.append(norm)
             if not defer:
                 self._alive = np.append(self._alive, cols.size > 0)
         self._row_of[cid] = rows
@@ -221,7 +217,6 @@ class ClaimIndex:
         if defer:
             return
         self._recent = None  # rebuilt lazily at the next match
-        self._recent_fx = None
         recent = len(self._row_ids) - self._main_rows
         if recent > max(256, self._main_rows // 8):
             self._rebuild()
@@ -309,10 +304,7 @@ class ClaimIndex:
         self._row_ids = [self._row_ids[i] for i in live]
         self._row_cols = [self._row_cols[i] for i in live]
         self._row_w = [self._row_w[i] for i in live]
-        self._row_norm = [self._row_norm[i] for i in live]
-        self._row_fx = [self._row_fx[i] for i in live]
-        self._main_fx = None
-        self._recent_fx = None
+        self._row_fx.keep(live)
         self._row_of = {}
         for i, cid in enumerate(self._row_ids):
             self._row_of.setdefault(cid, []).append(i)
@@ -527,69 +519,16 @@ class ClaimIndex:
                x: sp.csr_matrix | None) -> dict[str, np.ndarray]:
         """Each post's candidates (at most ``rerank_k`` claim rows scoring at least ``rerank_ratio`` x its best),
         sorted by post then score (the best first), with the FeatureSpace cosines of post and claim row."""
-        post, row, score, sim, cov, cos, shared = (np.concatenate(a) for a in zip(*parts))
-        keep = score >= out["score"][post] * self.rerank_ratio
-        post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
-        order = np.lexsort((row, -score, post))
-        post, row, score, sim, cov, cos, shared = (a[order] for a in (post, row, score, sim, cov, cos, shared))
-        start = run_starts(post)
-        rank = np.arange(post.size) - np.repeat(start, np.diff(np.r_[start, post.size]))
-        keep = rank < self.rerank_k
-        post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
+        post, row, score, sim, cov, cos, shared = top_candidates(parts, out["score"], self.rerank_ratio,
+                                                                 self.rerank_k)
         best = out["score"][post]
         best[best == 0] = 1.0
         pr = {"post": post, "row": row, "slot": self._row_slot_arr[row], "score_ratio": score / best, "sim": sim,
               "coverage": cov, "cosine": cos, "shared": shared, "claim_terms": self._row_len()[row]}
         if x is None:
             x = self.features.transform(list(normalized))
-        pr["char_cos"], pr["word_cos"] = self._fx_cosines(x, post, row)
+        pr["char_cos"], pr["word_cos"] = self._row_fx.cosines(x, post, row, self._main_rows)
         return pr
-
-    def _fx_block(self, recent: bool) -> sp.csr_matrix:
-        """The FeatureSpace rows of the main (or recent) claim rows; spellings are transformed once, in batches."""
-        cached = self._recent_fx if recent else self._main_fx
-        if cached is not None:
-            return cached
-        start, stop = (self._main_rows, len(self._row_ids)) if recent else (0, self._main_rows)
-        missing = [i for i in range(start, stop) if self._row_fx[i] is None]
-        m = None
-        if missing:
-            m = self.features.transform([self._row_norm[i] for i in missing])
-            ind, dat, ptr = m.indices, m.data, m.indptr
-            for j, i in enumerate(missing):
-                self._row_fx[i] = (ind[ptr[j] : ptr[j + 1]], dat[ptr[j] : ptr[j + 1]])
-        if m is None or len(missing) != stop - start:
-            rows = self._row_fx[start:stop]
-            lengths = np.fromiter((r[0].size for r in rows), dtype=np.int64, count=len(rows))  # type: ignore[index]
-            ind = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)  # type: ignore[index]
-            dat = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.float32)  # type: ignore[index]
-            m = sp.csr_matrix((dat, ind, np.concatenate(([0], np.cumsum(lengths)))),
-                              shape=(stop - start, self.features.n_features))
-        if recent:
-            self._recent_fx = m
-        else:
-            self._main_fx = m
-        return m
-
-    def _fx_cosines(self, x: sp.csr_matrix, post: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cosines of the character block and of the word block between post ``post[j]`` and claim row ``row[j]``
-        (row gather + elementwise product + per-pair sums, all pairs at once)."""
-        fs = self.features
-        n_words = len(fs.words)
-        ch, wd = np.zeros(post.size), np.zeros(post.size)
-        for recent in (False, True):
-            lo = self._main_rows if recent else 0
-            sel = np.flatnonzero(row >= lo) if recent else np.flatnonzero(row < self._main_rows)
-            if not sel.size:
-                continue
-            prod = x[post[sel]].multiply(self._fx_block(recent)[row[sel] - lo]).tocsr()
-            owner = np.repeat(np.arange(sel.size), np.diff(prod.indptr))
-            is_char = prod.indices >= n_words
-            data = prod.data.astype(np.float64)
-            ch[sel] = np.bincount(owner[is_char], weights=data[is_char], minlength=sel.size)
-            wd[sel] = np.bincount(owner[~is_char], weights=data[~is_char], minlength=sel.size)
-        cw, ww = float(fs.char_weight) ** 2, float(fs.word_weight) ** 2
-        return np.clip(ch / (cw or 1.0), 0, 1), np.clip(wd / (ww or 1.0), 0, 1)
 
     def _row_len(self) -> np.ndarray:
         n = len(self._row_cols)

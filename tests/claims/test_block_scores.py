@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.block_scores import score_block
+from streams.claims.block_scores import score_block, top_candidates
 
 # 3 posts x 4 terms; post 2 shares no term with any claim row
 P = sp.csr_matrix(np.array([[1.0, 1.0, 0, 0], [0, 0, 1.0, 0], [0, 0, 0, 0]]))
@@ -50,3 +50,20 @@ def test_a_deleted_row_scores_zero_and_is_no_candidate() -> None:
 def test_a_batch_sharing_no_term_with_the_block_gives_nothing() -> None:
     only_last_term = sp.csr_matrix(np.array([[0, 0, 0, 1.0]]))
     assert score_block(only_last_term, only_last_term, (COV, COS, BIN), 0, 0.6, 0.5, np.zeros(0, bool)) is None
+
+
+def test_top_candidates_keep_each_post_s_best_k_above_the_ratio_across_blocks() -> None:
+    def part(post, row, score):
+        n = len(post)
+        return (np.array(post), np.array(row), np.array(score, float), np.array(score, float), np.ones(n),
+                np.ones(n), np.ones(n))
+
+    main = part([0, 0, 0, 0, 1], [0, 4, 1, 2, 1], [0.9, 0.5, 0.2, 0.5, 0.4])  # in the product's order
+    recent = part([0, 1, 1], [5, 6, 7], [0.5, 0.8, 0.3])
+    best = np.array([0.9, 0.8])
+    post, row, score, *_ = top_candidates([main, recent], best, ratio=0.4, k=3)
+    # post 0: 0.9 (row 0), then rows 4, 2 and 5 tie at 0.5 (the lowest rows take the two places left), 0.2 < 0.36;
+    # post 1: 0.8 (row 6), 0.4 (row 1), and 0.3 < 0.32 is dropped although a place is left
+    assert post.tolist() == [0, 0, 0, 1, 1]
+    assert row.tolist() == [0, 2, 4, 6, 1]
+    assert score.tolist() == [0.9, 0.5, 0.5, 0.8, 0.4]

@@ -240,7 +240,7 @@ def test_pair_cosines_match_the_feature_rows(bundle: ModelBundle) -> None:
     x = bundle.features.transform(posts)
     n_words = len(bundle.features.words)
     for j in range(pr["post"].size):
-        c = bundle.features.transform([idx._row_norm[pr["row"][j]]])
+        c = bundle.features.transform([idx._row_fx.spelling(pr["row"][j])])
         prod = x[pr["post"][j]].multiply(c)
         char = float(prod[:, n_words:].sum()) / bundle.features.char_weight**2
         word = float(prod[:, :n_words].sum()) / bundle.features.word_weight**2
@@ -261,7 +261,7 @@ def test_artifacts_without_rerank_params_load_and_rank_as_before(bundle: ModelBu
     assert not idx.uses_char_features
     idx.upsert_many(CLAIMS + TYPO_CLAIMS)
     idx.match(["vaksin covid ada chip pelacak"])
-    assert all(fx is None for fx in idx._row_fx)  # no feature rows computed for old artifacts
+    assert idx._row_fx.transformed == 0  # no feature rows computed for old artifacts
     with pytest.raises(ValueError, match="re-run"):
         make_claim_index(_with_rerank(bundle, rerank_coef=[1.0, 2.0]))
 
