@@ -19,6 +19,10 @@ which claim a post discusses. A batch of posts is compared with every claim at o
 Updates are cheap: an upsert goes to a small "recent" matrix that is rebuilt on the next match (amortised), and
 the main matrix is rebuilt only when the recent part grows past a fraction of it; a delete just masks a row.
 Loading 10,000 claims at start is one bulk build.
+
+The scores of one block of rows (main or recent) and the re-ranker's candidates are
+:mod:`streams.claims.block_scores`; the claim rows' rows of the shared FeatureSpace, for the re-ranker and the
+acceptance model, :mod:`streams.claims.feature_rows`; their features and choice :mod:`streams.claims.ranking`.
 """
 
 from __future__ import annotations

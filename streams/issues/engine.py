@@ -3,6 +3,11 @@
 One engine owns the issues of one partition of the issue events topic (keyed by issue id). The live worker runs
 it over Faust tables; ``sigap simulate`` runs the very same code over plain dicts.
 
+This module decides which issues and minutes are judged, and when issues close. How a post is counted is
+:mod:`streams.issues.buckets`, how a minute is judged :mod:`streams.issues.evaluation`, what feedback does
+:mod:`streams.issues.feedback`, when an idle issue closes :mod:`streams.issues.expiry`, and where the work of
+one call is gathered and written :mod:`streams.issues.call`.
+
 Event time drives everything. Each issue keeps per-minute buckets; a minute is *evaluated* (signals computed,
 policy applied) once the partition's watermark has passed it, and the evaluation reads only buckets up to that
 minute. So as long as posts arrive within the allowed lateness, the levels, times and ids of escalations depend
