@@ -162,6 +162,18 @@ def test_runner_up_is_another_claim_not_an_alias(bundle: ModelBundle) -> None:
     assert solo.candidates([idx._normalizer.normalize("pemerintah gunakan dana haji")])["second"][0] == 0.0
 
 
+def test_runner_up_is_the_best_similarity_of_the_other_claims(bundle: ModelBundle) -> None:
+    idx = make_claim_index(bundle)
+    idx.upsert_many(CLAIMS)
+    post = [idx._normalizer.normalize("vaksin covid mengandung chip pelacak, minum air hangat cegah corona")]
+    cand = idx.candidates(post)
+    best = idx._row_ids[cand["row"][0]]
+    assert best == "c1" and 0 < cand["second"][0] < cand["sim"][0]
+    idx.delete(best)  # (a delete masks the row: the other claims' weights are unchanged)
+    other = idx.candidates(post)
+    assert idx._row_ids[other["row"][0]] == "c2" and cand["second"][0] == other["sim"][0]
+
+
 def test_ranking_prefers_the_claim_sharing_more_words(bundle: ModelBundle) -> None:
     claims = [{"id": "short", "claim": "Manfaat jambu biji", "verdict": "true"},
               {"id": "long", "claim": "Jambu biji dapat menaikkan trombosit pasien demam berdarah", "verdict": "hoax"}]
