@@ -29,6 +29,15 @@ from streams.settings import REPO_ROOT
         ("harga 3.000.000", "harga 3000000"),
         ("SEBARKAN!!! benar???", "sebarkan ! benar ?"),
         ("covid19 5g g30s", "covid 19 5g g30s"),
+        # the same rules on words the slang table does not list
+        ("kue2 rumah2", "kue kue rumah rumah"),
+        ("wkwkwkwkwk hahahahahah", "haha haha"),
+        ("7kg 25rb", "7 kg 25 ribu"),
+        ("gooood keeeep", "good keep"),  # the doubled letter first: "god" and "kep" are words too
+        ("kerenn sakitt", "keren sakit"),
+        ("baaaguss", "bagus"),  # stretched inside, doubled at the end
+        ("mall hall", "mall hall"),  # known words are not collapsed ("mal", "hal")
+        ("x0000x", "x0000x"),  # digits that do not spell a known word stay
     ],
 )
 def test_rules(raw: str, expected: str) -> None:
