@@ -82,3 +82,21 @@ def test_the_final_minute_covers_the_evaluation_window_of_the_last_active_minute
     clock = load_clock({"clock": {"done": 5, "am": [7, 9]}})
     assert final_minute(clock, POLICY) == 9 + POLICY.windows.evaluation_minutes - 1
     assert final_minute(load_clock({"clock": {"done": 5}}), POLICY) == 5
+
+
+def test_the_clock_remembers_observed_lateness_for_a_bounded_number_of_minutes() -> None:
+    clock = load_clock({})
+    for minute in range(10 * LATENESS_MEMORY_MINUTES):  # a post 5 min late in every minute of a long stream
+        observe_lateness(clock, T + minute * MINUTE_MS, 300_000, POLICY)
+    assert len(clock["lat"]) <= LATENESS_MEMORY_MINUTES + 1
+
+
+def test_a_source_s_mark_never_moves_back() -> None:
+    """A watermark record resent after a producer's restart, or read late, says less than one already read."""
+    wall = Wall()
+    watch = SourceWatch(expected_sources=1, wall_clock=wall)
+    clock = load_clock({})
+    watch.marker(clock, {"kind": "watermark", "source": "0", "time": "2024-06-03T01:30:00Z"}, wall())
+    complete = watch.target_minute(clock, POLICY, wall())
+    watch.marker(clock, {"kind": "watermark", "sources": {"0": "2024-06-03T01:10:00Z"}}, wall())
+    assert watch.target_minute(clock, POLICY, wall()) == complete
