@@ -27,11 +27,10 @@ COORDINATION_REWIND_MINUTES = 5  # near-duplicate accounts are kept this long pa
 
 def count_post(state: dict, facts: PostFacts, policy: Policy) -> bool:
     """Count a post in its issue's state; False if it was counted already (at-least-once redelivery)."""
-    w = policy.windows
     minute = facts.minute
     key = str(minute)
     evaluated = state["eval"]
-    if evaluated is None or minute >= evaluated - w.evaluation_minutes - w.rewind_minutes + 2:
+    if evaluated is None or minute > _last_detailed(evaluated, policy):  # as in fold: later minutes stay detailed
         bucket = state["m"].get(key)
         # (a rewind can bring a minute that was already folded back into detail: check both)
         if (bucket is not None and seen_in_bucket(bucket, facts.id_hash)) or seen_folded(state, key, facts.id_hash):
@@ -56,7 +55,7 @@ def count_post(state: dict, facts: PostFacts, policy: Policy) -> bool:
 def fold(state: dict, minute: int, policy: Policy) -> None:
     """Fold buckets no evaluation after ``minute`` needs in detail into the counts and the archive."""
     w = policy.windows
-    last_detailed = minute - w.evaluation_minutes - w.rewind_minutes + 1
+    last_detailed = _last_detailed(minute, policy)
     last_coordinated = minute - w.evaluation_minutes - COORDINATION_REWIND_MINUTES + 1
     for key in list(state["m"]):
         if int(key) <= last_detailed:
@@ -70,6 +69,12 @@ def fold(state: dict, minute: int, policy: Policy) -> None:
     for key in [k for k in state["c"] if int(k) <= horizon]:
         del state["c"][key]
     forget_folded_minutes(state, horizon)
+
+
+def _last_detailed(minute: int, policy: Policy) -> int:
+    """The last minute whose bucket is folded once ``minute`` is evaluated (no rewind re-evaluates it in detail)."""
+    w = policy.windows
+    return minute - w.evaluation_minutes - w.rewind_minutes + 1
 
 
 def _baseline_horizon(minute: int, policy: Policy) -> int:

@@ -34,7 +34,8 @@ def features():
     return ModelBundle.load(get_settings().models_dir).features
 
 
-def _expected(features, post: str, claim: str) -> tuple[float, float]:
+def expected_cosines(features, post: str, claim: str) -> tuple[float, float]:
+    """The character-block and word-block cosines of two normalised texts, from their own feature rows."""
     prod = features.transform([post]).multiply(features.transform([claim]))
     n_words = len(features.words)
     char = float(prod[:, n_words:].sum()) / features.char_weight ** 2
@@ -56,7 +57,7 @@ def test_each_spelling_is_transformed_once_across_both_blocks(features) -> None:
     char, word = rows.cosines(x, np.array([1, 1]), np.array([3, 0]), main_rows=2)
     assert counting.transformed[3:] == [CLAIMS[3]]  # only the new spelling
     for j, (p, r) in enumerate([(1, 3), (1, 0)]):
-        assert np.allclose((char[j], word[j]), _expected(features, posts[p], CLAIMS[r]), atol=1e-5)
+        assert np.allclose((char[j], word[j]), expected_cosines(features, posts[p], CLAIMS[r]), atol=1e-5)
     assert char[0] > char[1]  # "kod babi" shares far more character n-grams with its claim
 
 
@@ -71,4 +72,4 @@ def test_rows_kept_at_a_rebuild_keep_their_spellings_and_values(features) -> Non
     assert len(rows) == 2 and [rows.spelling(0), rows.spelling(1)] == CLAIMS[1:3]
     char, word = rows.cosines(x, np.array([0, 1]), np.array([1, 0]), main_rows=2)
     for j, (p, claim) in enumerate([(0, CLAIMS[2]), (1, CLAIMS[1])]):
-        assert np.allclose((char[j], word[j]), _expected(features, posts[p], claim), atol=1e-5)
+        assert np.allclose((char[j], word[j]), expected_cosines(features, posts[p], claim), atol=1e-5)
