@@ -84,11 +84,13 @@ def test_check_reports_a_figure_that_differs(quick_run: tuple[Path, dict], tmp_p
 
     # trained elsewhere: the summary names what differs between the two environments
     current = manifest["training_environment"]
-    manifest["training_environment"] = current | {"numpy": "1.0.0", "numpy_simd": ["X86_V3"]}
+    other_simd = ["X86_V2"] if current["numpy_simd"] != ["X86_V2"] else ["X86_V3"]  # not this machine's
+    manifest["training_environment"] = current | {"numpy": "1.0.0", "numpy_simd": other_simd}
     (reference / "manifest.json").write_text(json.dumps(manifest))
     result = compare_artifacts(reference, out)
     assert result.environment_differences == [
-        f"numpy: 1.0.0 -> {current['numpy']}", f"numpy_simd: X86_V3 -> {', '.join(current['numpy_simd'])}"
+        f"numpy: 1.0.0 -> {current['numpy']}",
+        f"numpy_simd: {other_simd[0]} -> {', '.join(current['numpy_simd'])}",
     ]
     assert "trained in another environment" in result.summary()
 
