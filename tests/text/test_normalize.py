@@ -33,7 +33,9 @@ from streams.settings import REPO_ROOT
         ("kue2 rumah2", "kue kue rumah rumah"),
         ("wkwkwkwkwk hahahahahah", "haha haha"),
         ("7kg 25rb", "7 kg 25 ribu"),
-        ("gooood keeeep", "good keep"),  # the doubled letter first: "god" and "kep" are words too
+        ("gooood keeeep", "good keep"),  # "god" and "kep" are words too, but rarer in the corpora
+        ("mantaaap kereeeeen", "mantap keren"),  # "mantaap" and "kereen" are known, "mantap" and "keren" commoner
+        ("yaaaa siniii saaaat", "ya sini saat"),
         ("kerenn sakitt", "keren sakit"),
         ("baaaguss", "bagus"),  # stretched inside, doubled at the end
         ("mall hall", "mall hall"),  # known words are not collapsed ("mal", "hal")
@@ -99,3 +101,15 @@ def test_long_tokens_are_not_memoised_so_a_stream_built_for_it_cannot_fill_memor
     assert normalizer.normalize("Vaksin bikin autis bangettt") == "vaksin bikin autis banget"
     held = [*normalizer._raw_cache, *normalizer._word_cache]
     assert "bangettt" in held and max(map(len, held)) <= 64
+
+
+def test_a_stretched_word_becomes_the_commoner_of_its_known_spellings() -> None:
+    def collapse(word: str, lexicon: dict[str, int]) -> str:
+        return Normalizer(slang={}, emoji={}, lexicon=lexicon).normalize(word)
+
+    assert collapse("mantaaap", {"mantaap": 5, "mantap": 367}) == "mantap"
+    assert collapse("mantaaap", {"mantaap": 367, "mantap": 5}) == "mantaap"
+    assert collapse("mantaaap", {"mantaap": 5, "mantap": 5}) == "mantaap"  # a tie keeps the doubled letter
+    assert collapse("mantaaap", {"mantaap": 5}) == "mantaap"
+    assert collapse("mantaaap", ["mantap"]) == "mantap"  # a plain word list still works
+    assert collapse("mantaaap", {}) == "mantap"  # nothing known: one letter
