@@ -63,3 +63,65 @@ def test_a_post_that_breaks_validation_itself_is_dead_lettered_not_raised(scorer
     assert [post["id"] for post in outcome.scored] == ["p0", "p2"]
     (letter,) = outcome.dead_letters
     assert letter.reason == "processing_failed" and "a bug the post found" in letter.record["detail"]
+
+
+def test_a_post_that_breaks_a_model_costs_only_itself(scorer, monkeypatch):
+    """The batch fails as a whole, so each post is scored alone: the others are scored, in order, and the one
+    that breaks the model is dead-lettered with where it came from."""
+    real = scorer.score_texts
+    poison = "Air PDAM mati lagi sejak pagi, warga kesal sekali"
+
+    def breaks_on_poison(texts):
+        if poison in texts:
+            raise FloatingPointError("a model broke on this text")
+        return real(texts)
+
+    monkeypatch.setattr(scorer, "score_texts", breaks_on_poison)
+    messages = [_message(n, "2026-11-27T00:58:00Z") for n in range(4)]
+    bad = orjson.loads(messages[2].value) | {"text": poison}
+    messages[2] = RawMessage(b"p2", orjson.dumps(bad), "sigap.posts", 3, 2)
+    outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
+    assert [post["id"] for post in outcome.scored] == ["p0", "p1", "p3"]
+    assert all(post["scores"]["hoax"]["model"] == scorer.versions["hoax"] for post in outcome.scored)
+    (letter,) = outcome.dead_letters
+    assert letter.reason == "processing_failed" and letter.key == b"p2"
+    assert (letter.record["topic"], letter.record["partition"], letter.record["offset"]) == ("sigap.posts", 3, 2)
+    assert "a model broke on this text" in letter.record["detail"]
+
+
+def test_every_message_is_counted_under_its_platform_or_unknown(scorer):
+    """The consumed-posts metric counts every message: a valid post by its platform, a poison one as unknown."""
+    facebook = orjson.loads(_message(2, "2026-11-27T00:58:00Z").value) | {"platform": "facebook"}
+    messages = [_message(0, "2026-11-27T00:58:00Z"),
+                RawMessage(b"x", b"{not json", "sigap.posts", 3, 1),
+                RawMessage(b"p2", orjson.dumps(facebook), "sigap.posts", 3, 2),
+                RawMessage(None, None, "sigap.posts", 3, 3)]
+    outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
+    assert outcome.platforms == ["twitter", "unknown", "facebook", "unknown"]
+    assert [letter.reason for letter in outcome.dead_letters] == ["invalid_json", "empty_value"]
+
+
+def test_a_scored_post_carries_the_scorers_figures_for_its_own_text(scorer):
+    """Each scored post holds its own text's scores (not its neighbour's, not the text model's alone), the
+    language of a post the models cannot read, and the batch's time per model."""
+    texts = ["SEBARKAN!!! Minum air rebusan daun pepaya bisa sembuhkan demam berdarah dalam sehari",
+             "The new bridge in the city centre was finally opened this morning after two years of work",
+             "Pelayanan puskesmas hari ini cepat dan ramah, terima kasih"]
+    messages = []
+    for n, text in enumerate(texts):
+        post = orjson.loads(_message(n, "2026-11-27T00:58:00Z").value) | {"text": text}
+        messages.append(RawMessage(post["id"].encode(), orjson.dumps(post), "sigap.posts", 3, n))
+    outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
+    expected = scorer.score_texts(texts).items
+    for post, item in zip(outcome.scored, expected, strict=True):
+        hoax, sentiment = post["scores"]["hoax"], post["scores"]["sentiment"]
+        assert hoax["probability"] == round(item.hoax_probability, 4)
+        assert hoax["text_probability"] == round(item.hoax_text_probability, 4)
+        assert (hoax["label"], sentiment["label"]) == (item.hoax_label, item.sentiment_label)
+    pepaya, english, puskesmas = outcome.scored
+    assert pepaya["scores"]["hoax"]["probability"] != pepaya["scores"]["hoax"]["text_probability"]  # cues, claim
+    assert english["scores"]["language"]["code"] == "en" and 0.5 < english["scores"]["language"]["probability"] <= 1
+    assert pepaya["scores"]["language"] is None and puskesmas["scores"]["language"] is None
+    assert puskesmas["scores"]["sentiment"]["label"] == "positive"
+    assert {"sentiment", "hoax", "claims"} <= set(outcome.seconds_by_model)
+    assert all(seconds > 0 for seconds in outcome.seconds_by_model.values())

@@ -72,3 +72,38 @@ def test_the_loaders_read_a_file_saved_with_a_byte_order_mark_and_reject_unreada
             load_claimreview(path)
         with pytest.raises(ValueError, match=path.name):
             list(load_claims_jsonl(path))
+
+
+def test_claimreview_variants_fact_checkers_publish() -> None:
+    """The shapes seen in fact-checkers' markup: each field read from where that publisher puts it."""
+    feed = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [{
+        # no @type: recognised by its fields; the claim as an object; ratings as a list; authors as a list
+        "@id": "https://cekfakta.example/review/77#claimreview",
+        "url": "https://cekfakta.example/2024/07/garam-air-hujan",
+        "claimReviewed": {"@type": "Claim", "name": "Garam dicampur  air hujan\n bisa sembuhkan COVID"},
+        "reviewRating": [{"@type": "Rating", "name": "Keliru"}],
+        "author": [{"@type": "Organization", "url": "https://cekfakta.example"}],
+        "reviewBody": "Tidak ada bukti  ilmiah.\nWHO tidak pernah menyatakan hal itu.",
+    }]}]}
+    (claim,) = claims_from_claimreview(feed)
+    assert claim == {
+        "id": "https://cekfakta.example/review/77#claimreview",  # the review's own @id before its page URL
+        "claim": "Garam dicampur air hujan bisa sembuhkan COVID",  # white space collapsed
+        "verdict": "Keliru",
+        "url": "https://cekfakta.example/2024/07/garam-air-hujan",
+        "source": "https://cekfakta.example",
+        "clarification": "Tidak ada bukti ilmiah. WHO tidak pernah menyatakan hal itu.",
+    }
+    listed = {"@type": "ItemList", "itemListElement": [
+        {"@type": "ClaimReview", "claimReviewed": "Minyak kayu putih cegah corona",
+         "reviewRating": {"alternateName": "Salah"}, "author": {"alternateName": "TurnBackHoax"}},
+        {"@type": "ClaimReview", "claimReviewed": {"text": "Vaksin bikin mandul"},
+         "reviewRating": {"ratingValue": 1, "name": "Hoaks"}, "publisher": [{"name": "Kominfo"}]},
+    ]}
+    first, second = claims_from_claimreview(listed)
+    assert (first["claim"], first["verdict"], first["source"]) == ("Minyak kayu putih cegah corona", "Salah",
+                                                                   "TurnBackHoax")
+    assert (second["claim"], second["verdict"], second["source"]) == ("Vaksin bikin mandul", "Hoaks", "Kominfo")
+    # neither @id nor url: an id from the claim's text, the same at every load
+    assert first["id"].startswith("claimreview-") and claims_from_claimreview(listed)[0]["id"] == first["id"]
+    assert first["id"] != second["id"]

@@ -171,3 +171,41 @@ def test_events_of_another_shape_are_passed_over_and_counted_not_a_traceback(tmp
         summarize(event, "WIB")  # `sigap tail --summary` shows them as they are
     far = dict(_events()[0], time="9999-12-31T23:59:59-23:59")
     assert summarize(far, "WIT").startswith("9999-12-31T23:59:59-23:59")  # a time no zone can show: as written
+
+
+def _escalation(subject: str, time: str, level: int, title: str, severity: str | None = None) -> dict:
+    severity = severity or {2: "waspada", 3: "siaga", 4: "awas"}[level]
+    return {"id": f"{subject}-{time}", "type": "id.sigap.issue.escalated.v1", "subject": subject, "time": time,
+            "data": {"issue_id": subject, "level": level, "severity": severity, "route": "monitoring",
+                     "title": title, "first_seen": "2024-06-03T00:00:00.000Z",
+                     "spread": {"platforms": {}, "regions": {}}}}
+
+
+def test_an_issue_s_peak_is_its_highest_level_and_the_latest_escalation_at_it():
+    events = [_escalation("topic-pln", "2024-06-03T01:00:00.000Z", 2, "pln waspada"),
+              _escalation("topic-pln", "2024-06-03T01:10:00.000Z", 3, "pln siaga, first"),
+              _escalation("topic-pln", "2024-06-03T03:00:00.000Z", 3, "pln siaga, again"),  # a new incarnation
+              _escalation("topic-pln", "2024-06-03T04:00:00.000Z", 2, "pln waspada, later")]
+    (line,) = digest(events)["issues"]
+    assert (line.peak["title"], line.first_time) == ("pln siaga, again", "2024-06-03T01:00:00.000Z")
+    assert line.detection_seconds == 3600  # from the first post to the first escalation in the period
+
+
+def test_the_period_holds_its_start_and_not_its_end():
+    events = [_escalation("topic-a", "2024-06-03T01:00:00.000Z", 2, "a"),
+              _escalation("topic-b", "2024-06-03T02:00:00.000Z", 2, "b")]
+    report = digest(events, since="2024-06-03T01:00:00Z", until="2024-06-03T02:00:00Z")
+    assert [x.issue_id for x in report["issues"]] == ["topic-a"]
+    assert [x.issue_id for x in digest(events, since="2024-06-03T02:00:00Z")["issues"]] == ["topic-b"]
+
+
+def test_precision_counts_only_confirmed_and_false_alarms_and_odd_severities_are_left_out():
+    events = [_escalation(f"topic-{n}", "2024-06-03T01:00:00.000Z", 2, str(n)) for n in range(4)] + [
+        _lifecycle(REVIEWED_TYPE, "topic-0", "2024-06-03T02:00:00.000Z", verdict="confirmed", by="humas"),
+        _lifecycle(REVIEWED_TYPE, "topic-1", "2024-06-03T02:00:00.000Z", verdict="false_alarm", by="humas"),
+        _lifecycle(REVIEWED_TYPE, "topic-2", "2024-06-03T02:00:00.000Z", verdict="resolved", by="humas"),
+        _escalation("topic-odd", "2024-06-03T01:00:00.000Z", 3, "odd", severity="tinggi"),
+    ]
+    report = digest(events)
+    assert report["precision"] == 0.5 and report["unreviewed"] == 1
+    assert "topic-odd" not in {x.issue_id for x in report["issues"]}

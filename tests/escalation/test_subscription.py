@@ -88,3 +88,22 @@ def test_an_issue_is_followed_until_it_closes_whatever_its_later_escalations_say
              escalation("topic-pdam", 2, "public-relations", {"ID-JK": 5}),  # a new incarnation, elsewhere
              escalation("topic-pdam", 3, "public-relations", {"ID-JB": 4, "ID-JK": 9})]
     assert [subscription.follows(event) for event in story] == [True, True, True, False, True]
+
+
+def test_a_province_needs_its_share_exactly_and_at_least_one_post():
+    at_share = Subscription.from_options(regions=["ID-JB"])  # 20 %
+    assert at_share.follows(escalation("topic-a", 2, "monitoring", {"ID-JB": 1, "ID-JK": 4}))  # 1 of 5: exactly 20 %
+    assert not at_share.follows(escalation("topic-b", 2, "monitoring", {"ID-JB": 1, "ID-JK": 5}))  # 1 of 6
+    any_share = Subscription.from_options(regions=["ID-JB"], min_region_share=0)
+    assert not any_share.follows(escalation("topic-c", 2, "monitoring", {"ID-JB": 0, "ID-JK": 5}))
+    assert not any_share.follows(escalation("topic-d", 2, "monitoring", {}))
+    assert any_share.follows(escalation("topic-e", 2, "monitoring", {"ID-JB": 1, "ID-JK": 99}))
+
+
+def test_only_an_escalation_starts_following_an_issue():
+    """An event of another type starts nothing, even one that carries an escalation's fields."""
+    subscription = Subscription.from_options(routes=["monitoring"])
+    odd = escalation("topic-a", 3, "monitoring", {"ID-JB": 3}) | {"type": "id.sigap.issue.merged.v1"}
+    assert not subscription.follows(odd)
+    assert not subscription.follows(escalation("topic-a", 3, "public-relations", {"ID-JB": 3}))
+    assert subscription.follows(escalation("topic-a", 3, "monitoring", {"ID-JB": 3}))

@@ -24,7 +24,7 @@ def record(event: dict | bytes, offset: int = 0) -> SimpleNamespace:
 @pytest.mark.parametrize(("status", "outcome"), [
     (200, Outcome.DELIVERED), (204, Outcome.DELIVERED), (None, Outcome.RETRY), (408, Outcome.RETRY),
     (429, Outcome.RETRY), (500, Outcome.RETRY), (503, Outcome.RETRY), (400, Outcome.REJECTED),
-    (401, Outcome.REJECTED), (404, Outcome.REJECTED), (302, Outcome.REJECTED),
+    (401, Outcome.REJECTED), (404, Outcome.REJECTED), (300, Outcome.REJECTED), (302, Outcome.REJECTED),
 ])
 def test_what_each_response_means(status, outcome):
     assert outcome_of(status) is outcome
@@ -157,3 +157,36 @@ def test_a_restart_recalls_the_ids_and_the_followed_issues_it_handled_before():
     assert restarted.handle(record(lifecycle("topic-pdam", CLOSED_TYPE), 2)) == "delivered"  # an issue followed
     assert restarted.handle(record(lifecycle("topic-timnas", CLOSED_TYPE), 3)) == "not_followed"
     assert sent == ["topic-pdam-" + CLOSED_TYPE]
+
+
+def test_the_wait_between_retries_doubles_up_to_its_cap():
+    statuses = iter([None] * 9 + [200])
+    waits: list[float] = []
+    notifier = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription(), max_backoff_seconds=60,
+                        sleep=waits.append, send=lambda url, request: next(statuses))
+    assert notifier.handle(record(escalation("topic-pdam", 2, "public-relations", {}))) == "delivered"
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_the_memory_of_delivered_ids_is_bounded_and_forgets_the_oldest_first():
+    notifier = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription(), remember=2,
+                        send=lambda url, request: 200)
+    events = [escalation(f"topic-{n}", 2, "monitoring", {}) for n in range(3)]
+    assert [notifier.handle(record(event)) for event in events] == ["delivered"] * 3
+    assert notifier.handle(record(events[2])) == "repeated" and notifier.handle(record(events[1])) == "repeated"
+    assert notifier.handle(record(events[0])) == "delivered"  # forgotten: the oldest of three when two are kept
+
+
+def test_a_rejected_event_is_not_sent_again_and_a_recall_remembers_only_followed_events():
+    sent = []
+    notifier = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription.from_options(regions=["ID-JB"]),
+                        send=lambda url, request: sent.append(1) or 410)
+    pdam = escalation("topic-pdam", 2, "public-relations", {"ID-JB": 9})
+    assert notifier.handle(record(pdam)) == "rejected" and notifier.handle(record(pdam)) == "repeated"
+    assert len(sent) == 1
+    # a restart that remembers one id: the event not followed must not push out the one delivered before it
+    recalled = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription.from_options(regions=["ID-JB"]),
+                        remember=1, send=lambda url, request: 200)
+    timnas = escalation("topic-timnas", 2, "monitoring", {"ID-JT": 3})
+    recalled.recall([record(pdam), record(timnas)])
+    assert recalled.handle(record(pdam)) == "repeated"

@@ -121,8 +121,18 @@ def test_hot_reload_picks_up_changes_and_keeps_the_last_good_policy(tmp_path, ca
     assert source.rejected == 1 and "rules[0].level" in (source.last_error or "")
     assert "keeping policy 'stricter'" in caplog.text
 
+    assert source.current() is second and source.rejected == 1  # the same invalid file is judged once
+
     path.unlink()
-    assert source.current() is second  # a vanished file changes nothing
+    assert source.current() is second  # a vanished file changes nothing, and is no invalid policy
+    assert source.rejected == 1
+
+    write(path, data)  # the good policy back (an editor's save that replaces the file), then a touch
+    bump_mtime(path)
+    assert source.current().fingerprint == second.fingerprint and source.last_error is None
+    bump_mtime(path)
+    assert source.current().fingerprint == second.fingerprint
+    assert source.reloads == 1  # the same content re-read is no reload
 
 
 def test_hot_reload_checks_at_most_every_interval(tmp_path):

@@ -37,6 +37,25 @@ def test_a_post_created_ahead_of_the_clock_is_poison_and_says_how_far():
     assert "11 min ahead" in _ahead("2026-11-27T01:11:00Z").detail
 
 
+def test_how_far_ahead_is_said_in_seconds_then_minutes_hours_and_days():
+    def detail(stamp: str) -> str:
+        with pytest.raises(InvalidInput) as problem:
+            check_not_ahead(parse_post(raw(created_at=stamp)), "created_at", NOW, 30)
+        return problem.value.detail
+
+    assert "is 90 s ahead of this worker's clock (at most 30 s allowed" in detail("2026-11-27T01:01:30Z")
+    assert "is 2 min ahead" in detail("2026-11-27T01:02:00Z")
+    assert "is 3.5 h ahead" in detail("2026-11-27T04:30:00Z")
+    assert "is 2 days ahead" in detail("2026-11-29T01:00:00Z")
+
+
+@pytest.mark.parametrize("stamp", ["2026-11-27T08:30:00Z", "2026-11-27T04:00:00Z"])
+def test_no_time_zone_is_named_when_the_lead_is_not_a_zones_whole_hours(stamp):
+    """7.5 hours ahead is no Indonesian zone's offset, nor is 3 hours: only the lead is said."""
+    problem = _ahead(stamp)
+    assert problem.reason is InvalidReason.CREATED_IN_FUTURE and "local time" not in problem.detail
+
+
 @pytest.mark.parametrize(("local", "zone"), [("08:00", "WIB"), ("09:00", "WITA"), ("10:00", "WIT")])
 def test_local_time_written_as_utc_is_named(local, zone):
     """A producer that stamps Jakarta (or Makassar, Jayapura) wall time with a "Z" is hours in the future."""

@@ -39,6 +39,14 @@ def test_valid_post_passes_through_unchanged_with_unknown_fields():
         (raw(id=12), InvalidReason.INVALID_FIELD, "id"),
         (raw(author={"id": "u", "followers": -1}), InvalidReason.INVALID_FIELD, "author.followers"),
         (raw(engagement={"views": "many"}), InvalidReason.INVALID_FIELD, "engagement.views"),
+        # strict types: a number or flag written as a string is not read as one
+        (raw(author={"id": "u", "followers": "12"}), InvalidReason.INVALID_FIELD, "author.followers"),
+        (raw(author={"id": "u", "verified": "true"}), InvalidReason.INVALID_FIELD, "author.verified"),
+        (raw(author={"id": ""}), InvalidReason.INVALID_FIELD, "author.id"),
+        (raw(author={"id": "u" * 257}), InvalidReason.INVALID_FIELD, "author.id"),
+        (raw(author={"id": "u", "created_at": "kemarin"}), InvalidReason.INVALID_FIELD, "author.created_at"),
+        (raw(author={"id": "u", "created_at": "2020-01-01T00:00:00"}), InvalidReason.INVALID_FIELD,
+         "author.created_at"),  # an account's age weighs its posts: a time without its offset is ambiguous
     ],
 )
 def test_invalid_posts_are_rejected_with_a_machine_readable_reason(payload, reason, where):
