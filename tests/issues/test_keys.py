@@ -137,3 +137,46 @@ def test_term_statistics_file_is_up_to_date():
     assert shipped["documents"] == fresh["documents"]
     assert shipped["df"] == fresh["df"]
     assert shipped["stopwords"] == fresh["stopwords"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("#KRLmogok lagi pagi ini", "topic-krl"),  # a three-letter entity on a case boundary
+    ("Uang pangkal Undip naik lagi #MahalnyaUndip", "topic-undip"),  # a name the text uses, ending the tag
+    ("Idenya #BRILIAN sekali", "topic-brilian"),  # shouted: no case boundary, so not BRI
+    ("Jangan lupa #memakai masker", "topic-memakai"),  # a word that ends in an entity's letters is not KAI
+    ("#PLNok listrik nyala", "topic-plnok"),  # two letters left are no word of their own
+])
+def test_a_hashtag_names_an_entity_only_where_a_word_ends(text, expected):
+    assert key(text) == expected
+
+
+def test_a_name_outranks_rarer_words_and_common_words_name_no_issue():
+    assert key("Cek fakta tentang foto dan video pesawat jet tempur milik FPI.") == "topic-fpi"
+    assert key("KB Pil dan Suntik Sebabkan Kanker") == "topic-kb"
+    for common in ("sakit", "asik", "tidak marah"):  # each in more than 1 document in 150
+        assert key(common).startswith("misc-"), common
+
+
+def test_a_post_without_a_topic_word_gets_the_same_key_in_every_process():
+    """Workers differ in their string hash seeds: the key of a post with only common words must not."""
+    import subprocess
+    import sys
+
+    code = "from tests.issues.test_keys import key; print(key('tidak enak'), key(' 😂😂 '))"
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2", "3")}
+    assert len(keys) == 1
+    assert keys.pop().split() == [key("tidak enak"), key("😂😂")]
+
+
+def test_an_empty_claim_id_is_no_claim_and_a_post_without_text_is_keyed_by_its_tokens():
+    match = {"claim_id": "", "claim": "x", "verdict": "hoax", "similarity": 0.9}
+    assert issue_id_for({"text": "Air PDAM mati lagi"}, "", [], match) == "topic-pdam"
+    assert issue_id_for({"text": None}, "", ["air", "pdam", "mati"], None) == "topic-pdam"
+
+
+def test_issue_kinds():
+    from streams.issues.keys import issue_kind
+
+    assert [issue_kind(i) for i in ("claim-x", "topic-pdam", "share-1", "misc-2", "legacy-3", "pdam")] == [
+        "claim", "topic", "share", "misc", "other", "other"]
