@@ -190,3 +190,19 @@ def test_a_rejected_event_is_not_sent_again_and_a_recall_remembers_only_followed
     timnas = escalation("topic-timnas", 2, "monitoring", {"ID-JT": 3})
     recalled.recall([record(pdam), record(timnas)])
     assert recalled.handle(record(pdam)) == "repeated"
+
+
+def test_a_title_from_posts_cannot_ping_the_room_and_long_texts_are_cut_to_their_limit():
+    """An issue's title quotes its posts (a hashtag, a claim), so the summary line is neutralised too; a claim is
+    cut to 60 characters on the line and to 200 in the message, the ellipsis included."""
+    from streams.escalation.lines import event_line, event_message
+
+    claim = "Air rebusan daun sirsak " + "sembuhkan kanker " * 20
+    event = escalation("topic-x", 2, "monitoring", {}) | {"time": "2024-06-03T01:00:00.000Z"}
+    event["data"] |= {"title": "Topik naik cepat: <!channel> @all #x", "reasons": [],
+                      "matched_claims": [{"claim_id": "c", "claim": claim, "verdict": "hoax"}]}
+    first, debunk, _ = event_message(event).splitlines()
+    assert "<!channel>" not in first and "@all" not in first and "‹!channel› ＠all" in first
+    assert first.endswith(f"| klaim: {claim[:60]}") and f"| klaim: {claim[:61]}" not in event_line(event)
+    quoted = debunk.split("“", 1)[1].split("”", 1)[0]
+    assert len(quoted) == 200 and quoted.endswith("…") and quoted[:199] == claim[:199]
