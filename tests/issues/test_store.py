@@ -466,3 +466,59 @@ def test_every_record_written_is_reported_to_the_write_hook():
     store["x"] = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 3}}, "f": {"0": "AAAA"}}  # one bucket and the core
     assert len(sizes) == 4 + 2 == store.records_written == len([op for op, _ in backend.log if op == "set"])
     assert sum(sizes) == store.bytes_written > 0
+
+
+def _state(issue_id: str, *counts: int) -> dict:
+    return {"id": issue_id, "m": {str(minute): {"n": n} for minute, n in enumerate(counts, 1)}}
+
+
+def test_after_a_write_that_failed_the_store_trusts_nothing_it_remembers_of_that_issue():
+    """A write interrupted after its core (while deleting the old records) has committed the new state; the next
+    write must not overwrite the records that new core refers to, as a store trusting its memory of the old core
+    would."""
+
+    class GuardedCrashingStore(CrashingStore, GuardedStore):
+        pass
+
+    backend = GuardedCrashingStore({})
+    store = SplitStateStore(backend, split_min_bytes=0)
+    store["x"] = _state("x", 1, 2)
+    backend.fail_at, backend.ops = 4, 0  # two parts, the core, then the first deletion fails
+    with pytest.raises(RuntimeError):
+        store["x"] = _state("x", 3, 4)
+    backend.fail_at = None
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == _state("x", 3, 4)  # committed
+    store["x"] = _state("x", 5, 6)
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == _state("x", 5, 6)
+
+
+def test_an_issue_deleted_or_gone_from_the_backend_is_written_whole_when_it_comes_back():
+    """What the store remembers of an issue dies with its records: a state written again after the issue was
+    deleted (or its records vanished, e.g. restored from a changelog that no longer holds them) is written in full,
+    not skipped as unchanged."""
+    backend = JsonStore()
+    store = SplitStateStore(backend, split_min_bytes=0)
+    store["x"] = _state("x", 1, 2)
+    del store["x"]
+    store["x"] = _state("x", 1, 2)
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == _state("x", 1, 2)
+
+    for key in list(backend.data):
+        del backend[key]
+    with pytest.raises(KeyError):
+        store["x"]
+    store["x"] = _state("x", 1, 2)
+    assert SplitStateStore(backend, split_min_bytes=0)["x"] == _state("x", 1, 2)
+
+
+def test_the_memory_of_issues_is_bounded_and_an_issue_forgotten_is_written_in_full():
+    backend = JsonStore()
+    store = SplitStateStore(backend, split_min_bytes=0, max_cached_issues=2)
+    for issue_id in ("a", "b", "c"):
+        store[issue_id] = _state(issue_id, 1, 2, 3)
+    written = store.records_written
+    store["c"] = _state("c", 1, 2, 3)  # remembered and unchanged: nothing written
+    assert store.records_written == written
+    store["a"] = _state("a", 1, 2, 3)  # forgotten (the oldest of three when two are kept): three parts and the core
+    assert store.records_written == written + 4
+    assert SplitStateStore(backend, split_min_bytes=0)["a"] == _state("a", 1, 2, 3)
