@@ -257,3 +257,17 @@ def test_a_batch_redone_after_a_crash_before_its_lists_were_written_lists_its_is
     uninterrupted, states = run(crash=False)
     assert not uninterrupted[0][0] and uninterrupted[1][0] and uninterrupted[2][1:] == ([uninterrupted[2][1][0]], 1)
     assert run(crash=True) == (uninterrupted, states)
+
+
+def test_a_whole_list_that_its_chunks_repeat_survives_the_rewrite_and_an_unchanged_one_is_not_rewritten():
+    """A list held both whole and in chunks holding the same ids (a rolling upgrade's switches) is written whole
+    again after its chunks and old record are deleted; a whole list nothing was added to is left as it is."""
+    store = JsonStore()
+    store["a100"] = ["id-1"]
+    store[chunk_key("a100", 1)] = ["id-1"]
+    store["clock"] = {COUNTS_FIELD: {"a100": 1}}
+    _call(store, False, lambda lists: None)
+    assert store["a100"] == ["id-1"] and chunk_key("a100", 1) not in store
+    writes = store.writes
+    _call(store, False, lambda lists: lists.add("a100", {"id-1"}))  # nothing new
+    assert store.writes == writes + 1  # the clock only
