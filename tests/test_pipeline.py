@@ -18,9 +18,9 @@ def scorer() -> Scorer:
     return Scorer.load()
 
 
-def _message(offset: int, created_at: str) -> RawMessage:
+def _message(offset: int, created_at: str, **fields) -> RawMessage:
     post = {"id": f"p{offset}", "platform": "twitter", "text": "Air PDAM mati lagi sejak pagi, warga kesal",
-            "created_at": created_at, "author": {"id": f"u{offset}"}}
+            "created_at": created_at, "author": {"id": f"u{offset}"}, **fields}
     return RawMessage(post["id"].encode(), orjson.dumps(post), "sigap.posts", 3, offset)
 
 
@@ -77,9 +77,7 @@ def test_a_post_that_breaks_a_model_costs_only_itself(scorer, monkeypatch):
         return real(texts)
 
     monkeypatch.setattr(scorer, "score_texts", breaks_on_poison)
-    messages = [_message(n, "2026-11-27T00:58:00Z") for n in range(4)]
-    bad = orjson.loads(messages[2].value) | {"text": poison}
-    messages[2] = RawMessage(b"p2", orjson.dumps(bad), "sigap.posts", 3, 2)
+    messages = [_message(n, "2026-11-27T00:58:00Z", **({"text": poison} if n == 2 else {})) for n in range(4)]
     outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
     assert [post["id"] for post in outcome.scored] == ["p0", "p1", "p3"]
     assert all(post["scores"]["hoax"]["model"] == scorer.versions["hoax"] for post in outcome.scored)
@@ -91,10 +89,9 @@ def test_a_post_that_breaks_a_model_costs_only_itself(scorer, monkeypatch):
 
 def test_every_message_is_counted_under_its_platform_or_unknown(scorer):
     """The consumed-posts metric counts every message: a valid post by its platform, a poison one as unknown."""
-    facebook = orjson.loads(_message(2, "2026-11-27T00:58:00Z").value) | {"platform": "facebook"}
     messages = [_message(0, "2026-11-27T00:58:00Z"),
                 RawMessage(b"x", b"{not json", "sigap.posts", 3, 1),
-                RawMessage(b"p2", orjson.dumps(facebook), "sigap.posts", 3, 2),
+                _message(2, "2026-11-27T00:58:00Z", platform="facebook"),
                 RawMessage(None, None, "sigap.posts", 3, 3)]
     outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
     assert outcome.platforms == ["twitter", "unknown", "facebook", "unknown"]
@@ -107,10 +104,7 @@ def test_a_scored_post_carries_the_scorers_figures_for_its_own_text(scorer):
     texts = ["SEBARKAN!!! Minum air rebusan daun pepaya bisa sembuhkan demam berdarah dalam sehari",
              "The new bridge in the city centre was finally opened this morning after two years of work",
              "Pelayanan puskesmas hari ini cepat dan ramah, terima kasih"]
-    messages = []
-    for n, text in enumerate(texts):
-        post = orjson.loads(_message(n, "2026-11-27T00:58:00Z").value) | {"text": text}
-        messages.append(RawMessage(post["id"].encode(), orjson.dumps(post), "sigap.posts", 3, n))
+    messages = [_message(n, "2026-11-27T00:58:00Z", text=text) for n, text in enumerate(texts)]
     outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
     expected = scorer.score_texts(texts).items
     for post, item in zip(outcome.scored, expected, strict=True):

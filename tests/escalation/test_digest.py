@@ -15,6 +15,7 @@ from streams.issues.timeutil import parse_ms
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
 from streams.escalation.subscription import names_province
 from tests.escalation.test_events import demo_run
+from tests.escalation.test_subscription import escalation
 
 
 def _lifecycle(kind: str, subject: str, time: str, **data) -> dict:
@@ -174,11 +175,13 @@ def test_events_of_another_shape_are_passed_over_and_counted_not_a_traceback(tmp
 
 
 def _escalation(subject: str, time: str, level: int, title: str, severity: str | None = None) -> dict:
-    severity = severity or {2: "waspada", 3: "siaga", 4: "awas"}[level]
-    return {"id": f"{subject}-{time}", "type": "id.sigap.issue.escalated.v1", "subject": subject, "time": time,
-            "data": {"issue_id": subject, "level": level, "severity": severity, "route": "monitoring",
-                     "title": title, "first_seen": "2024-06-03T00:00:00.000Z",
-                     "spread": {"platforms": {}, "regions": {}}}}
+    """An escalation of ``subject`` at ``time``, its first post at midnight (one id per time, as re-escalations
+    of a new incarnation have)."""
+    event = escalation(subject, level, "monitoring", {}) | {"id": f"{subject}-{time}", "time": time}
+    event["data"] |= {"title": title, "first_seen": "2024-06-03T00:00:00.000Z"}
+    if severity is not None:
+        event["data"]["severity"] = severity
+    return event
 
 
 def test_an_issue_s_peak_is_its_highest_level_and_the_latest_escalation_at_it():

@@ -10,6 +10,7 @@ import pytest
 
 from streams.escalation import notify_metrics
 from streams.escalation.lifecycle import CLOSED_TYPE
+from streams.escalation.lines import event_line, event_message
 from streams.escalation.subscription import Subscription
 from streams.escalation.webhook import Notifier, Outcome, check_url, outcome_of, post, request_for
 from tests.escalation.test_subscription import escalation, lifecycle
@@ -195,8 +196,6 @@ def test_a_rejected_event_is_not_sent_again_and_a_recall_remembers_only_followed
 def test_a_title_from_posts_cannot_ping_the_room_and_long_texts_are_cut_to_their_limit():
     """An issue's title quotes its posts (a hashtag, a claim), so the summary line is neutralised too; a claim is
     cut to 60 characters on the line and to 200 in the message, the ellipsis included."""
-    from streams.escalation.lines import event_line, event_message
-
     claim = "Air rebusan daun sirsak " + "sembuhkan kanker " * 20
     event = escalation("topic-x", 2, "monitoring", {}) | {"time": "2024-06-03T01:00:00.000Z"}
     event["data"] |= {"title": "Topik naik cepat: <!channel> @all #x", "reasons": [],

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from streams.issues.build_terms import compute
-from streams.issues.keys import anchor_term, issue_id_for
+from streams.issues.keys import anchor_term, issue_id_for, issue_kind
 from streams.issues.text import REGIONAL_FILLER, TERM_DF_PATH, near_duplicate_bands
 from streams.settings import REPO_ROOT
 
@@ -176,7 +176,5 @@ def test_an_empty_claim_id_is_no_claim_and_a_post_without_text_is_keyed_by_its_t
 
 
 def test_issue_kinds():
-    from streams.issues.keys import issue_kind
-
     assert [issue_kind(i) for i in ("claim-x", "topic-pdam", "share-1", "misc-2", "legacy-3", "pdam")] == [
         "claim", "topic", "share", "misc", "other", "other"]

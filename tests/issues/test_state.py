@@ -7,17 +7,26 @@ import random
 
 from streams.issues.state import (
     HASH_SPACE,
+    KMV_TOTAL,
     MAX_ACCOUNTS_PER_BAND,
     MAX_BANDS_PER_BUCKET,
     MAX_IDS_PER_BUCKET,
     SAMPLES_PER_BUCKET,
     PostFacts,
     add_to_bucket,
+    evaluated,
+    forget_folded_minutes,
     h52,
+    is_scheduled,
     kmv_add,
     kmv_estimate,
+    merge_bucket_into_totals,
     new_bucket,
+    new_state,
+    new_totals,
+    remember_claim,
     remember_id,
+    schedule_evaluations,
 )
 
 T0 = 1_700_000_040_000  # a minute's start, epoch ms
@@ -86,8 +95,6 @@ def test_a_bucket_remembers_a_bounded_number_of_post_ids():
 
 
 def test_folded_minutes_up_to_the_horizon_are_forgotten_and_the_lifetime_sketch_keeps_more_authors():
-    from streams.issues.state import KMV_TOTAL, forget_folded_minutes, merge_bucket_into_totals, new_totals
-
     state = {"f": {"4": "AAAA", "5": "AAAB", "6": "AAAC"}}
     forget_folded_minutes(state, 5)
     assert list(state["f"]) == ["6"]
@@ -98,8 +105,6 @@ def test_folded_minutes_up_to_the_horizon_are_forgotten_and_the_lifetime_sketch_
 
 
 def test_the_minutes_an_issue_is_due_in_are_merged_runs_and_dropped_once_evaluated():
-    from streams.issues.state import evaluated, is_scheduled, schedule_evaluations
-
     state: dict = {}
     for first, last in ((1, 10), (2, 5), (11, 12), (20, 22)):
         schedule_evaluations(state, first, last)
@@ -112,8 +117,6 @@ def test_the_minutes_an_issue_is_due_in_are_merged_runs_and_dropped_once_evaluat
 
 
 def test_claims_are_remembered_with_their_text_cut_and_their_similarity_summed_into_the_totals():
-    from streams.issues.state import merge_bucket_into_totals, new_state, new_totals, remember_claim
-
     state = new_state("claim-c1", "claim", "c1")
     assert remember_claim(state, {"claim_id": "c1", "claim": "x" * 900, "verdict": "hoax"}) == "c1"
     assert len(state["claims"]["c1"]["claim"]) == 500
