@@ -95,9 +95,21 @@ def top_candidates(parts: list[tuple[np.ndarray, ...]], best_score: np.ndarray, 
     post, row, score, sim, cov, cos, shared = (np.concatenate(a) for a in zip(*parts))
     keep = score >= best_score[post] * ratio
     post, row, score, sim, cov, cos, shared = (a[keep] for a in (post, row, score, sim, cov, cos, shared))
-    order = np.lexsort((row, -score, post))
+    order = _by_post_best_first(post, row, score)
     post, row, score, sim, cov, cos, shared = (a[order] for a in (post, row, score, sim, cov, cos, shared))
     start = run_starts(post)
     rank = np.arange(post.size) - np.repeat(start, np.diff(np.r_[start, post.size]))
     keep = rank < k
     return tuple(a[keep] for a in (post, row, score, sim, cov, cos, shared))
+
+
+def _by_post_best_first(post: np.ndarray, row: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """``np.lexsort((row, -score, post))``: by post, then score (the highest first), then row. (post, row) pairs are
+    unique, so one argsort of a single int64 key (post, score's rank, row) gives the same order, about three times
+    faster than the lexsort's three stable passes."""
+    distinct, rank = np.unique(score, return_inverse=True)
+    n_rows = int(row.max(initial=0)) + 1
+    n_scores = distinct.size
+    if int(post.max(initial=0) + 1) * n_scores * n_rows >= 2**63:
+        return np.lexsort((row, -score, post))
+    return np.argsort((post * n_scores + (n_scores - 1 - rank)) * n_rows + row)

@@ -9,7 +9,6 @@ messages have a minimum weight (``CUE_WEIGHT_FLOOR``) because the training tweet
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -83,11 +82,11 @@ for _j, _phrases in enumerate(CUE_PHRASES.values()):
         _toks = _p.split()
         _PHRASE_INDEX.setdefault(_toks[0], []).append((" " + " ".join(_toks) + " " if len(_toks) > 1 else None, _j))
 _FIRST = frozenset(_PHRASE_INDEX)
-_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_WORD_ASCII = np.array([chr(c).isalnum() or chr(c) == "_" for c in range(128)], dtype=bool)
 _MAX_RAW = 5000
 
 
-def _doc_of(positions: list[int], starts: np.ndarray) -> np.ndarray:
+def _doc_of(positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1
 
 
@@ -120,8 +119,10 @@ def _codepoints(s: str) -> np.ndarray:
     return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # a lone surrogate too
 
 
-def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarray:
-    """Dense ``[n, len(FEATURE_NAMES)]`` float32 cue features, computed for the whole batch in a few passes."""
+def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str],
+               words: Sequence[list[str]] | None = None) -> np.ndarray:
+    """Dense ``[n, len(FEATURE_NAMES)]`` float32 cue features, computed for the whole batch in a few passes.
+    ``words``: each normalised text's ``split()``, when the caller has it already."""
     n = len(normalized)
     out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
     if n == 0:
@@ -130,7 +131,7 @@ def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarra
     # phrase cues: a set test per post, then a look-up per candidate token
     first, index = _FIRST, _PHRASE_INDEX
     for d, text in enumerate(normalized):
-        cand = first.intersection(text.split())
+        cand = first.intersection(text.split() if words is None else words[d])
         if not cand:
             continue
         padded = " " + text + " "
@@ -153,9 +154,34 @@ def cue_matrix(raw_texts: Sequence[str], normalized: Sequence[str]) -> np.ndarra
     n_upper = _per_doc_counts(upper, rstarts, rends)
     n_letters = _per_doc_counts(letters, rstarts, rends)
     out[:, k] = np.where(n_letters >= 12, n_upper / np.maximum(n_letters, 1), 0.0)
-    caps_pos = [m.start() for m in _CAPS_WORD.finditer(rjoined)]
-    if caps_pos:
+    caps_pos = _caps_words(rcps, upper)
+    if caps_pos.size:
         out[:, k + 1] = np.log1p(np.bincount(_doc_of(caps_pos, rstarts), minlength=n))
+    return out
+
+
+def _caps_words(cps: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Where the fully capitalised words start: what ``re.finditer(r"\\b[A-Z]{3,}\\b", text)`` finds (a run of
+    three or more ASCII capitals with no word character, of any script, on either side), from the code points
+    and their capitals mask, without a regular-expression scan of the batch."""
+    edge = np.diff(np.concatenate(([0], upper.view(np.int8), [0])))
+    start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    long = end - start >= 3
+    start, end = start[long], end[long]
+    word_before = np.zeros(start.size, dtype=bool)
+    inside = start > 0
+    word_before[inside] = _is_word_char(cps[start[inside] - 1])
+    word_after = np.zeros(start.size, dtype=bool)
+    inside = end < cps.size
+    word_after[inside] = _is_word_char(cps[end[inside]])
+    return start[~word_before & ~word_after]
+
+
+def _is_word_char(cps: np.ndarray) -> np.ndarray:
+    """Whether each code point is a word character to ``re`` (``\\w``: ``str.isalnum()`` or ``_``)."""
+    out = _WORD_ASCII[np.minimum(cps, 127)]
+    for i in np.flatnonzero(cps > 127).tolist():
+        out[i] = chr(int(cps[i])).isalnum()
     return out
 
 

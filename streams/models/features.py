@@ -25,6 +25,7 @@ from streams.models.codes import (
     char_ngrams,
     decode_char_code,
     encode,
+    row_sort_pays,
     run_starts,
     sort_row_keys,
 )
@@ -47,6 +48,7 @@ class FeatureSpace:
     _word_arr: list[str] = field(default_factory=list, repr=False)
     _table: CodeTable | DirectTable | None = field(default=None, repr=False)
     _word_table: WordTable | None = field(default=None, repr=False)
+    _log1p_table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
 
     @property
     def table(self) -> CodeTable | DirectTable:
@@ -139,15 +141,17 @@ class FeatureSpace:
         n_words = len(self.words)
         n_feat = self.n_features
         pos = self.table.lookup(codes)
-        hit = pos >= 0
-        key_rows = np.concatenate([w_rows, docs[hit]])
-        keys = key_rows * n_feat + np.concatenate([w_cols, pos[hit] + n_words])
+        hit = np.flatnonzero(pos >= 0)
+        keys = np.concatenate([w_rows * n_feat + w_cols, docs[hit] * n_feat + (pos[hit] + n_words)])
         if n * n_feat <= SMALL_KEYS_MAX:
             keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
-        keys = sort_row_keys(keys, key_rows, n)
+        if row_sort_pays(n):
+            keys = sort_row_keys(keys, np.concatenate([w_rows, docs[hit]]), n)
+        else:
+            keys.sort()
         # sorted keys give rows in order, columns in order within rows, and duplicate counts
         starts = run_starts(keys)
-        counts = np.diff(np.append(starts, keys.size)).astype(np.float32)
+        counts = np.diff(np.append(starts, keys.size))
         uniq = keys[starts]
         # segment 2r holds row r's word columns, 2r + 1 its character columns: their bounds by binary search
         seg_first = np.arange(2 * n + 1, dtype=np.int64) // 2 * n_feat + np.resize([0, n_words], 2 * n + 1)
@@ -157,12 +161,19 @@ class FeatureSpace:
         cols = (uniq - rows * n_feat).astype(np.int32)
         indptr = bounds[0::2].astype(np.int32)
         # sublinear tf * idf, then each block L2-normalised and weighted
-        data = np.log1p(counts) * self.idf[cols]
+        data = self._log1p(counts) * self.idf[cols]
         norm = np.sqrt(np.bincount(seg, weights=data.astype(np.float64) ** 2, minlength=2 * n))
         norm[norm == 0] = 1.0
         scale = np.resize([self.word_weight, self.char_weight], 2 * n) / norm
         data = (data * scale[seg]).astype(np.float32)
         return sp.csr_matrix((data, cols, indptr), shape=(n, n_feat)), tokens
+
+    def _log1p(self, counts: np.ndarray) -> np.ndarray:
+        """``np.log1p`` of the n-gram counts as float32, read from a table (a count is at most a text's length)."""
+        top = int(counts.max(initial=0))
+        if top >= self._log1p_table.shape[0]:
+            self._log1p_table = np.log1p(np.arange(max(top + 1, self.max_chars + 3), dtype=np.float32))
+        return self._log1p_table[counts]
 
     # ------------------------------------------------------------------------------------------------- naming
     def feature_name(self, column: int) -> str:

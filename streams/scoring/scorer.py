@@ -28,6 +28,8 @@ from streams.models.bundle import (
 )
 from streams.models.content import ContentWordCounter
 from streams.models.cues import cue_matrix
+from streams.models.negated import NegatedWords
+from streams.models.word_sets import WordSet
 from streams.scoring.explain import Explainer
 from streams.text.language import LanguageCheck, OtherLanguage, readable_mask
 from streams.text.normalize import get_normalizer
@@ -115,6 +117,9 @@ class Scorer:
         self._explainer = Explainer.from_bundle(bundle)
         self._content_words = ContentWordCounter(bundle.features.word_table, bundle.stopwords)
         self._language = LanguageCheck(bundle.stopwords)
+        self._stopwords = WordSet(bundle.features.word_table, bundle.stopwords)
+        self._negated = None if bundle.negation is None else NegatedWords(bundle.features.word_table,
+                                                                           bundle.negation_scope)
 
     @classmethod
     def load(cls, models_dir: Path | None = None, claims: Iterable[dict] | None = None) -> Scorer:
@@ -141,15 +146,15 @@ class Scorer:
         x, tokens = b.features.transform_tokens(normalized)
         t2 = time.perf_counter()
         z = np.asarray(x @ self._coef, dtype=np.float64) + self._intercept
-        negated = b.negation_rows(normalized)
-        if negated is not None:
-            z[:, :3] += negated @ self._negation_coef
+        if self._negated is not None:  # (b.negation_rows(normalized), from the tokens already read)
+            z[:, :3] += b.negation.transform(self._negated.terms(normalized, tokens)) @ self._negation_coef
         sent = b.sentiment.proba_from_decision(z[:, :3])
         t3 = time.perf_counter()
-        languages = self._language.detect(texts, normalized)
+        languages = self._language.detect(texts, normalized, self._stopwords.texts_with_any(tokens, n))
         readable = readable_mask(languages)
         t_language = time.perf_counter()
-        cues = cue_matrix(texts, normalized)
+        words = [text.split() for text in normalized]  # read by the cues and handed out as each post's tokens
+        cues = cue_matrix(texts, normalized, words)
         zc = cues @ self._cue_coef
         z_short = b.hoax_short.platt_a * (z[:, 3] + zc[:, 0]) + b.hoax_short.platt_b
         z_long = b.hoax_long.platt_a * (z[:, 4] + zc[:, 1]) + b.hoax_long.platt_b
@@ -189,7 +194,7 @@ class Scorer:
                 sentiment_probabilities=sent_probs[i],
                 claim_match=matches[i].as_dict() if matches[i] is not None else None,
                 normalized=normalized[i],
-                tokens=normalized[i].split(),
+                tokens=words[i],
                 # a post in another language was not judged for hoax: its words explain nothing
                 hoax_cues=cue_names[i] if languages[i] is None else [],
                 hoax_text_probability=p_text_round[i],

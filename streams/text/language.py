@@ -58,13 +58,16 @@ class LanguageCheck:
             return False
         return sum(1 for w in tokens if len(w) >= 2 and w.isascii() and w.isalpha()) >= self._min_words
 
-    def detect(self, texts: Sequence[str], normalized: Sequence[str]) -> list[OtherLanguage | None]:
+    def detect(
+        self, texts: Sequence[str], normalized: Sequence[str], has_stopword: Sequence[bool] | None = None
+    ) -> list[OtherLanguage | None]:
         """For each post, the other language it is written in, or None when the Indonesian models can read it
         (or the identifier is not sure: below ``min_probability``). ``texts`` are the raw texts the identifier
-        reads; ``normalized`` their normalised forms for the gate."""
+        reads; ``normalized`` their normalised forms for the gate. ``has_stopword``: the posts already known to
+        hold an Indonesian stop word (the gate's answer for them, found without splitting the texts again)."""
         found: list[OtherLanguage | None] = [None] * len(texts)
         for i, (text, norm) in enumerate(zip(texts, normalized)):
-            if not self.might_be_other(norm):
+            if (has_stopword is not None and has_stopword[i]) or not self.might_be_other(norm):
                 continue
             # fullwidth or "fancy font" letters are other bytes to the identifier: it reads the plain letters
             code, probability = self._identifier.classify(canonical(text[:IDENTIFY_CHARS]))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 NEGATORS = frozenset({"tidak", "bukan", "belum", "jangan", "tak", "kurang", "tanpa"})
 # a contrast or the end of an exclamation or question ends a negation's scope ("tidak mahal tapi enak")
 SCOPE_BREAKS = frozenset({"tapi", "tetapi", "namun", "padahal", "dan", "!", "?"})
@@ -46,3 +48,17 @@ def negation_terms(normalized: str, scope: int = DEFAULT_SCOPE) -> str:
 
 def negation_terms_batch(normalized: Sequence[str], scope: int = DEFAULT_SCOPE) -> list[str]:
     return [negation_terms(text, scope) for text in normalized]
+
+
+def governed_mask(negator: np.ndarray, scope_break: np.ndarray, doc: np.ndarray,
+                  scope: int = DEFAULT_SCOPE) -> np.ndarray:
+    """``governed`` for a whole batch's tokens at once: per token (in text order; ``doc``: each token's text,
+    ``negator`` / ``scope_break``: which tokens are), whether a negator governs it. It does when the last negator
+    before it is in the same text, at most ``scope`` tokens back, with no scope break since."""
+    pos = np.arange(negator.shape[0])
+    last_negator = np.maximum.accumulate(np.where(negator, pos, -1))
+    last_break = np.maximum.accumulate(np.where(scope_break, pos, -1))
+    mask = ~negator & ~scope_break & (last_negator >= 0) & (last_break < last_negator) & (pos - last_negator <= scope)
+    candidates = np.flatnonzero(mask)
+    mask[candidates] = doc[last_negator[candidates]] == doc[candidates]
+    return mask

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.block_scores import score_block, top_candidates
+from streams.claims.block_scores import _by_post_best_first, score_block, top_candidates
 
 # 3 posts x 4 terms; post 2 shares no term with any claim row
 P = sp.csr_matrix(np.array([[1.0, 1.0, 0, 0], [0, 0, 1.0, 0], [0, 0, 0, 0]]))
@@ -67,3 +67,16 @@ def test_top_candidates_keep_each_post_s_best_k_above_the_ratio_across_blocks() 
     assert post.tolist() == [0, 0, 0, 1, 1]
     assert row.tolist() == [0, 2, 4, 6, 1]
     assert score.tolist() == [0.9, 0.5, 0.5, 0.8, 0.4]
+
+
+def test_candidates_are_ordered_as_the_three_key_lexsort_orders_them() -> None:
+    """By post, then score (highest first, many ties), then row; also with rows so far apart that the single
+    sort key would not fit 64 bits (the lexsort is then used itself)."""
+    rng = np.random.default_rng(5)
+    for row_span in (50, 2**62):
+        pairs = {(int(p), int(r)) for p, r in zip(rng.integers(0, 40, 3000), rng.integers(0, row_span, 3000))}
+        post, row = (np.array(a, dtype=np.int64) for a in zip(*sorted(pairs, key=lambda pr: rng.random())))
+        score = rng.choice([0.25, 0.5, 0.75, 1.0, 0.3333], post.size) * rng.choice([1.0, 1.0, 0.999], post.size)
+        assert np.array_equal(_by_post_best_first(post, row, score), np.lexsort((row, -score, post)))
+    empty = np.zeros(0, dtype=np.int64)
+    assert _by_post_best_first(empty, empty, np.zeros(0)).size == 0

@@ -3,9 +3,12 @@ said to show."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import numpy as np
 
-from streams.models.cues import FEATURE_NAMES, cue_matrix, fired_cues_batch
+from streams.models.cues import FEATURE_NAMES, _caps_words, _codepoints, cue_matrix, fired_cues_batch
 from streams.text.normalize import normalize_batch
 
 SHOUTING = FEATURE_NAMES.index("shouting")
@@ -37,3 +40,16 @@ def test_the_cues_a_post_is_said_to_show() -> None:
     weights = np.zeros(len(FEATURE_NAMES))
     weights[SHOUTING] = 1.0
     assert fired_cues_batch(m, weights) == [["shouting"], [], [], []]
+
+
+def test_capitalised_words_are_what_the_word_boundary_pattern_finds_in_any_script() -> None:
+    """``_caps_words`` finds runs of capitals with array operations; it must start exactly where
+    ``\\b[A-Z]{3,}\\b`` matches, next to digits, underscores, accented, Cyrillic, CJK and numeric characters."""
+    pattern = re.compile(r"\b[A-Z]{3,}\b")
+    pieces = [*"ABCDEFXYZ" * 3, *"abz09_ -.!\n", "É", "é", "Ж", "ж", "ǅ", "٣", "²", "½", "中", "\u200b", "ß", "Ⅻ"]
+    rng = random.Random(3)
+    texts = ["", "ABC", "ABC_", "ABCd", "1ABC", "ÉABC DEF", "ABC²", "ABC½ XYZ", "AB CD", "JOKOWI-PRABOWO",
+             *("".join(rng.choice(pieces) for _ in range(rng.randint(1, 24))) for _ in range(3000))]
+    for text in texts:
+        cps = _codepoints(text)
+        assert _caps_words(cps, (cps >= 65) & (cps <= 90)).tolist() == [m.start() for m in pattern.finditer(text)]

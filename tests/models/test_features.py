@@ -67,3 +67,26 @@ def test_cues_fire_on_chain_message_patterns() -> None:
     assert names["exclaim"] > 0 and names["caps_words"] > 0
     assert cues[1, : FEATURE_NAMES.index("shouting")].sum() == 0
     assert not cues[2].any()
+
+
+def test_rows_are_the_same_whichever_way_the_keys_are_sorted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row-by-row sort or the one global sort: the machine's timing picks one (``row_sort_pays``)."""
+    import streams.models.codes as codes
+
+    corpus = ["vaksin mengandung chip magnet", "makanan enak banget", "pelayanan buruk sekali", "vaksin aman"] * 3
+    space = FeatureSpace.fit(corpus, min_df_words=1, min_df_chars=1)
+    texts = (TEXTS + corpus) * 2
+    rows = []
+    for by_row in (True, False):
+        monkeypatch.setattr(codes, "_row_sort_is_faster", lambda by_row=by_row: by_row)
+        rows.append(space.transform(texts))
+    for a, b in zip((rows[0].indptr, rows[0].indices, rows[0].data), (rows[1].indptr, rows[1].indices, rows[1].data)):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert isinstance(codes.row_sort_pays(500), bool) and codes.row_sort_pays(1) is False
+
+
+def test_term_frequencies_past_the_log_table_are_still_exact() -> None:
+    space = FeatureSpace.fit(["vaksin aman", "vaksin"], min_df_words=1, min_df_chars=1, max_chars=20)
+    counts = np.array([0, 1, 7, 5000])
+    assert np.array_equal(space._log1p(counts), np.log1p(counts.astype(np.float32)))
+    assert space._log1p(counts).dtype == np.float32

@@ -153,7 +153,7 @@ def test_posts_in_another_language_are_not_judged_for_hoax(scorer: Scorer) -> No
     assert [(i.hoax_cues, i.hoax_terms) for i in items[:2]] == [([], []), ([], [])]  # not judged: nothing to explain
     assert items[2].hoax_label == "hoax"
     without_check = Scorer(scorer.bundle, claims=[])
-    without_check._language.detect = lambda texts, normalized: [None] * len(texts)
+    without_check._language.detect = lambda texts, normalized, has_stopword=None: [None] * len(texts)
     assert without_check.score_texts([english]).items[0].hoax_label == "hoax"
     with_claim = Scorer(scorer.bundle, claims=[{"id": "c1", "claim": "Vaccines contain microchips", "verdict": "hoax"}])
     matched = with_claim.score_texts([english]).items[0]

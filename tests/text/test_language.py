@@ -70,6 +70,15 @@ def test_the_gate_skips_posts_with_an_indonesian_stop_word(check: LanguageCheck,
     assert [f.code if f else None for f in found] == [None, None, "en"]
 
 
+def test_posts_already_known_to_hold_a_stop_word_are_not_read_again(check: LanguageCheck, seen: list[str]) -> None:
+    """The Scorer finds stop words among the tokens its features read; a post it marks is taken as Indonesian,
+    one it does not mark still goes through the gate."""
+    texts = ["Good morning everyone, have a nice day", "Guten Morgen, wie geht es euch heute?", "harga beras naik di pasar"]
+    found = check.detect(texts, normalize_batch(texts), has_stopword=[True, False, False])
+    assert seen == ["Guten Morgen, wie geht es euch heute?"]
+    assert [f.code if f else None for f in found] == [None, "de", None]
+
+
 def test_an_unsure_identification_keeps_the_post_readable() -> None:
     sure = LanguageCheck(load_stopwords(), min_probability=1.01)  # nothing is ever that sure
     texts = ["Good morning everyone, have a nice day"]

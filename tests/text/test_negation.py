@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from streams.text.negation import governed, negation_terms, negation_terms_batch
+import random
+
+import numpy as np
+
+from streams.text.negation import (
+    NEGATORS,
+    SCOPE_BREAKS,
+    governed,
+    governed_mask,
+    negation_terms,
+    negation_terms_batch,
+)
 from streams.text.normalize import normalize_batch
 
 
@@ -38,3 +49,15 @@ def test_governed_flags_each_word_a_negator_governs() -> None:
     assert governed(words, scope=2) == [False, False, True, True, False, False, False, True]
     assert governed(words, scope=1) == [False, False, True, False, False, False, False, True]
     assert governed([], scope=3) == []
+
+
+def test_the_batch_mask_flags_what_governed_flags_text_by_text() -> None:
+    rng = random.Random(9)
+    vocabulary = ["enak", "murah", "tidak", "tak", "tapi", "!", "dan", "sekali", "kurang"]
+    texts = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 12))] for _ in range(400)]
+    words = [w for text in texts for w in text]
+    doc = np.repeat(np.arange(len(texts)), [len(text) for text in texts])
+    for scope in (0, 1, 3):
+        mask = governed_mask(np.array([w in NEGATORS for w in words], dtype=bool),
+                             np.array([w in SCOPE_BREAKS for w in words], dtype=bool), doc, scope)
+        assert mask.tolist() == [flag for text in texts for flag in governed(text, scope)]
