@@ -93,11 +93,12 @@ class TermTable:
         memo = self._feature_terms  # the last entry stands for id -1 (outside the vocabulary): never filled
         ftid = tokens.tid
         tid = memo[ftid]
-        of_token = self.of_token
-        for i in np.flatnonzero(tid == _NOT_LOOKED_UP).tolist():
-            tid[i] = term = of_token(tokens.token(i))
-            if ftid[i] >= 0:
-                memo[ftid[i]] = term
+        todo = np.flatnonzero(tid == _NOT_LOOKED_UP)
+        if todo.size:
+            of_token, text = self.of_token, tokens.enc.text
+            tid[todo] = [of_token(text[a:b]) for a, b in zip(tokens.starts[todo].tolist(), tokens.ends[todo].tolist())]
+            vocabulary = todo[ftid[todo] >= 0]
+            memo[ftid[vocabulary]] = tid[vocabulary]
         doc = tokens.doc
         if tokens.cut:  # texts the FeatureSpace read only in part: read whole
             kept = ~np.isin(doc, tokens.cut)
