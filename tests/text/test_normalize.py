@@ -40,6 +40,12 @@ from streams.settings import REPO_ROOT
         ("baaaguss", "bagus"),  # stretched inside, doubled at the end
         ("mall hall", "mall hall"),  # known words are not collapsed ("mal", "hal")
         ("x0000x", "x0000x"),  # digits that do not spell a known word stay
+        # every kind of link, each reached by the cheap search that runs before the full pattern
+        ("WWW.Detik.COM buka https:x.id ftp://a.b", "_url_ buka https _url_ ftp a b"),  # "a.b": no known ending
+        ("situs.co.id dan berita.NEWS atau x.info.", "_url_ dan _url_ atau x info"),  # (the pattern reads "info." as a name)
+        ("kenapa www.. dan Ewww..", "kenapa _url_ dan e _url_"),  # "www." and more is a link to the pattern
+        ("sejarah. hidup.. (kata) 50% 2.500, 1,5", "sejarah hidup kata 50 2500 1 5"),
+        ("_url_ _user_ a_b", "_url_ _user_ a b"),  # placeholders typed by hand stay; other underscores split
     ],
 )
 def test_rules(raw: str, expected: str) -> None:
