@@ -200,7 +200,11 @@ class Normalizer:
         if "@" in s:
             s = _MENTION_RE.sub(" " + USER_TOKEN + " ", s)
         if "#" in s:
-            s = _HASHTAG_RE.sub(_split_hashtag, s)
+            tag = s[1:]
+            if s[0] == "#" and tag.isascii() and tag.isalnum():  # the whole token is one tag, the commonest case
+                s = _split_tag(tag)
+            else:
+                s = _HASHTAG_RE.sub(_split_hashtag, s)
         if not s.isascii():
             s = _EMOJI_MODIFIERS_RE.sub("", s)
             if self._pictograph_re is not None:
@@ -299,7 +303,10 @@ class Normalizer:
 
 
 def _split_hashtag(m: re.Match[str]) -> str:
-    tag = m.group(1)
+    return _split_tag(m.group(1))
+
+
+def _split_tag(tag: str) -> str:
     parts = _CAMEL_RE.findall(tag)
     if len(parts) <= 1:
         return " " + tag + " "
