@@ -4,7 +4,7 @@ IDF weight and its column in the claim matrices (-1: in no claim).
 Posts bring new words forever (names, numbers, typos), so the table is bounded: before a batch, once it holds
 more than ``term_limit`` terms, it keeps only the terms of the feature vocabulary's tokens and renumbers them
 (the ids are internal; a term's weight and column depend only on the term, so matching is unchanged). The
-token -> id cache is cleared when it reaches ``token_limit``.
+token -> id cache is cleared before it would grow past ``token_limit`` (a batch's new tokens are added together).
 """
 
 from __future__ import annotations
@@ -53,29 +53,42 @@ class TermTable:
     def of_token(self, tok: str) -> int:
         """The term id of a normalised token (NOT_A_TERM for a token that cannot identify a claim)."""
         tid = self._tokens.get(tok)
-        return self._new_token(tok) if tid is None else tid
+        return self._new_tokens([tok])[0] if tid is None else tid
 
-    def _new_token(self, tok: str) -> int:
-        term = self._term_of(tok)
-        tid = NOT_A_TERM if term is None else self._ids.get(term, -1)
-        if tid == -1:
-            tid = self._append(term)  # type: ignore[arg-type]
-        if len(self._tokens) >= self.token_limit:
+    def of_tokens(self, toks: list[str]) -> list[int]:
+        """``of_token`` of each token; the tokens not met before are resolved together, their new terms appended
+        at once."""
+        get = self._tokens.get
+        tids = [get(tok, _NOT_LOOKED_UP) for tok in toks]
+        if _NOT_LOOKED_UP not in tids:
+            return tids
+        new = list(dict.fromkeys(tok for tok, tid in zip(toks, tids) if tid == _NOT_LOOKED_UP))
+        resolved = dict(zip(new, self._new_tokens(new)))
+        return [resolved[tok] if tid == _NOT_LOOKED_UP else tid for tok, tid in zip(toks, tids)]
+
+    def _new_tokens(self, toks: list[str]) -> list[int]:
+        terms = [self._term_of(tok) for tok in toks]
+        ids = self._ids
+        fresh = list(dict.fromkeys(term for term in terms if term is not None and term not in ids))
+        if fresh:
+            self._append_many(fresh)
+        tids = [NOT_A_TERM if term is None else ids[term] for term in terms]
+        if len(self._tokens) + len(toks) > self.token_limit:
             self._tokens.clear()
-        self._tokens[tok] = tid
-        return tid
+        self._tokens.update(zip(toks, tids))
+        return tids
 
-    def _append(self, term: str) -> int:
-        tid = len(self._ids)
-        if tid == self._weight.shape[0]:
-            grow = tid
+    def _append_many(self, terms: list[str]) -> None:
+        start = len(self._ids)
+        stop = start + len(terms)
+        if stop > self._weight.shape[0]:
+            grow = max(stop, 2 * self._weight.shape[0]) - self._weight.shape[0]
             self._weight = np.concatenate([self._weight, np.zeros(grow)])
             self._column = np.concatenate([self._column, np.full(grow, -1, dtype=np.int64)])
             self._factored = np.concatenate([self._factored, np.zeros(grow)])
-        self._ids[term] = tid
-        self._weight[tid] = self._weight_of(term)
-        self._column[tid] = self._column_of(term)
-        return tid
+        self._ids.update(zip(terms, range(start, stop)))
+        self._weight[start:stop] = [self._weight_of(term) for term in terms]
+        self._column[start:stop] = [self._column_of(term) for term in terms]
 
     def of_batch(
         self, normalized: Sequence[str], tokens: BatchTokens | None, n_feature_tokens: int
@@ -95,8 +108,8 @@ class TermTable:
         tid = memo[ftid]
         todo = np.flatnonzero(tid == _NOT_LOOKED_UP)
         if todo.size:
-            of_token, text = self.of_token, tokens.enc.text
-            tid[todo] = [of_token(text[a:b]) for a, b in zip(tokens.starts[todo].tolist(), tokens.ends[todo].tolist())]
+            text, starts, ends = tokens.enc.text, tokens.starts[todo].tolist(), tokens.ends[todo].tolist()
+            tid[todo] = self.of_tokens([text[a:b] for a, b in zip(starts, ends)])
             vocabulary = todo[ftid[todo] >= 0]
             memo[ftid[vocabulary]] = tid[vocabulary]
         doc = tokens.doc
@@ -108,18 +121,13 @@ class TermTable:
 
     def of_texts(self, normalized: Sequence[str], which: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """``of_batch`` for texts ``which``, through the token cache."""
-        get = self._tokens.get
-        new = self._new_token
-        ids: list[int] = []
+        toks: list[str] = []
         counts: list[int] = []
         for i in which:
-            toks = normalized[i].split()
-            row = [get(t, -1) for t in toks]
-            if -1 in row:
-                row = [r if r != -1 else new(t) for r, t in zip(row, toks)]
-            ids.extend(row)
-            counts.append(len(row))
-        return np.asarray(ids, dtype=np.int64), np.repeat(np.asarray(which, dtype=np.int64), counts)
+            words = normalized[i].split()
+            toks.extend(words)
+            counts.append(len(words))
+        return np.asarray(self.of_tokens(toks), dtype=np.int64), np.repeat(np.asarray(which, dtype=np.int64), counts)
 
     # ------------------------------------------------------------------------------------------------ values
     def column(self, tid: int) -> int:

@@ -71,3 +71,24 @@ def test_a_stream_of_new_words_keeps_the_table_bounded_and_matches_unchanged(wit
     assert bounded._term_table.compactions >= 5
     assert len(reference._term_table) > 600  # the reference kept every word: the stream did bring new ones
     assert {m.claim_id for m in bounded.match_normalized(norm, x=x, tokens=tokens) if m} >= {"c1", "c2", "c3"}
+
+
+def test_many_tokens_at_once_get_the_ids_one_at_a_time_would_give() -> None:
+    """New tokens of a batch are resolved together (repeats, stop words, spellings of one term, tokens already
+    cached); the token cache is cleared before it would pass its limit."""
+    def table() -> TermTable:
+        return TermTable(lambda tok: None if tok == "yang" else tok.rstrip("2"), lambda term: float(len(term)),
+                         lambda term: {"chip": 3}.get(term, -1), token_limit=6)
+
+    toks = ["vaksin", "chip", "vaksin", "yang", "chip2", "kata", "vaksin", "baru", "lagi", "yang"]
+    one_by_one, together = table(), table()
+    expected = [one_by_one.of_token(t) for t in toks]
+    assert expected == [0, 1, 0, NOT_A_TERM, 1, 2, 0, 3, 4, NOT_A_TERM]
+    assert together.of_tokens(toks[:3]) == expected[:3]
+    assert together.of_tokens(toks) == expected
+    assert together.columns().tolist() == [-1, 3, -1, -1, -1]
+    assert together.weights(lambda cols: np.ones(cols.shape[0])).tolist() == [6.0, 4.0, 4.0, 4.0, 4.0]
+    assert len(together._tokens) <= 6
+    assert together.of_tokens([f"kata{i}x" for i in range(9)]) == [5 + i for i in range(9)]
+    assert len(together._tokens) == 9  # one batch's new tokens, after the cache was cleared for them
+    assert together.of_token("kata3x") == 8 and together.of_token("vaksin") == 0  # (looked up again)
