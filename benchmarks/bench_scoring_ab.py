@@ -13,21 +13,17 @@ collection is off while measuring unless ``--gc``: two Scorers in one process wo
 
 from __future__ import annotations
 
-import os
+import argparse
+import gc
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from bench_scoring import ROOT, build_claims, build_posts, pin_one_core  # noqa: E402
+# (importing bench_scoring pins the thread pools to one thread, before anything loads NumPy)
+from bench_scoring import ROOT, build_claims, build_posts, pin_one_core
 
 _IMPORT_RE = re.compile(r"\b(from|import) streams\b|([\"'])streams\.")
 

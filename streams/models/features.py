@@ -142,11 +142,12 @@ class FeatureSpace:
         n_feat = self.n_features
         pos = self.table.lookup(codes)
         hit = np.flatnonzero(pos >= 0)
-        keys = np.concatenate([w_rows * n_feat + w_cols, docs[hit] * n_feat + (pos[hit] + n_words)])
+        char_rows = docs[hit]
+        keys = np.concatenate([w_rows * n_feat + w_cols, char_rows * n_feat + (pos[hit] + n_words)])
         if n * n_feat <= SMALL_KEYS_MAX:
             keys = keys.astype(np.uint32)  # sorts in about half the time of int64 (a batch of 500 posts fits)
         if row_sort_pays(n):
-            keys = sort_row_keys(keys, np.concatenate([w_rows, docs[hit]]), n)
+            keys = sort_row_keys(keys, np.concatenate([w_rows, char_rows]), n)
         else:
             keys.sort()
         # sorted keys give rows in order, columns in order within rows, and duplicate counts
