@@ -4,7 +4,8 @@
                                        [--warmup-posts 500]
 
 Prints: model load time, claim-index bulk load time and single-upsert cost, µs/post per component
-(normalise, features, sentiment, hoax, claims) and in total, the resident memory of the process (and the part
+(normalise, features, sentiment, hoax, claims) and in total, what the scored post's record adds on top (its issue
+id and fields: ``sigap score`` and the agent build it from the scores), the resident memory of the process (and the part
 added by the models), and — for comparison, on the same posts — a plain scikit-learn baseline
 (TfidfVectorizer + LogisticRegression for sentiment and hoax, brute-force cosine over the claims).
 
@@ -67,6 +68,12 @@ def build_posts(n: int, seed: int) -> list[str]:
     return posts
 
 
+def post_record(i: int, text: str) -> dict:
+    """A post as the agent and ``sigap score`` receive it (contract.md, "Post"), around one benchmark text."""
+    return {"id": f"bench-{i}", "platform": "twitter", "text": text, "created_at": "2026-11-28T10:00:00Z",
+            "author": {"id": f"author-{i % 700}"}}
+
+
 def build_claims(n: int, seed: int) -> list[dict]:
     from streams.claims.starter import load_starter_claims
     from streams.models.data import load_rows
@@ -101,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
 
     rss0 = memory_mb()[0]
     t = time.perf_counter()
+    from streams.issues.keys import issue_id_for
     from streams.models.codes import row_sort_pays
+    from streams.pipeline import scored_records
     from streams.scoring import Scorer
 
     scorer = Scorer.load(args.models_dir, claims=[])
@@ -129,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
 
     totals: dict[str, float] = {}
-    wall = 0.0
+    wall = record_s = issue_id_s = 0.0
     n_matched = 0
     for b in range(args.batches):
         batch = posts[b * args.batch_size : (b + 1) * args.batch_size]
@@ -137,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         res = scorer.score_texts(batch)
         wall += time.perf_counter() - t
         n_matched += sum(1 for it in res.items if it.claim_match)
+        records = [post_record(b * args.batch_size + i, text) for i, text in enumerate(batch)]
+        t = time.perf_counter()
+        scored_records(records, res, scorer.versions)
+        record_s += time.perf_counter() - t
+        t = time.perf_counter()  # the issue id again, alone (its word memo has now seen these posts)
+        for record, item in zip(records, res.items):
+            issue_id_for(record, item.normalized, item.tokens, item.claim_match)
+        issue_id_s += time.perf_counter() - t
         for k, v in res.seconds_by_model.items():
             totals[k] = totals.get(k, 0.0) + v
     rss_after = memory_mb()[0]
@@ -148,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         "claims_in_index": len(scorer.claims),
         "us_per_post": {k: round(v, 1) for k, v in per_post.items()},
         "us_per_post_total": round(wall / n_posts * 1e6, 1),
+        "us_per_post_scored_record": round(record_s / n_posts * 1e6, 1),
+        "us_per_post_issue_id": round(issue_id_s / n_posts * 1e6, 1),
         "model_load_seconds": round(load_s, 3),
         "claims_bulk_load_seconds": round(bulk_s, 3),
         "claim_upsert_us": round(upsert_us, 1),
@@ -167,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         if k in per_post:
             print(f"  {k:<20}  {per_post[k]:8.1f} us/post")
     print(f"  total (wall)          {figures['us_per_post_total']:8.1f} us/post  (target <= 150)")
+    print(f"  scored post record    {figures['us_per_post_scored_record']:8.1f} us/post  (sigap score and the agent, "
+          f"on top of the total: issue id and fields; the issue id alone, again: {figures['us_per_post_issue_id']:.1f})")
     print(f"  feature keys sorted   {figures['feature_key_sort']} (the faster here: codes.row_sort_pays)")
     print(f"  RSS: process {rss_after:.0f} MB; models +{rss_models - rss0:.0f} MB; "
           f"with 10k claims and caches +{rss_after - rss0:.0f} MB  (target <= 400 MB)")

@@ -7,7 +7,8 @@ Single runs of ``bench_scoring.py`` on a shared host vary by ±15 % as the host'
 revisions' Scorers alternate batch by batch (which goes first alternates too), so both meet the same speed. The
 other revision's ``streams`` package is copied to a temporary directory as ``streams_base`` (its imports rewritten)
 and loads its own artifacts. The posts and claims are ``bench_scoring.py``'s; each revision scores every batch
-twice: first with its per-word memos meeting many words for the first time, then with every word seen. Garbage
+twice: first with its per-word memos meeting many words for the first time, then with every word seen. Each also
+computes the issue id of every scored post (``sigap score`` and the agent do; shown as a step, not in the total). Garbage
 collection is off while measuring unless ``--gc``: two Scorers in one process would each pay for the other's objects.
 """
 
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 # (importing bench_scoring pins the thread pools to one thread, before anything loads NumPy)
-from bench_scoring import ROOT, build_claims, build_posts, pin_one_core
+from bench_scoring import ROOT, build_claims, build_posts, pin_one_core, post_record
 
 _IMPORT_RE = re.compile(r"\b(from|import) streams\b|([\"'])streams\.")
 
@@ -54,17 +55,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         copy_as_base(args.base.resolve(), scratch)
         sys.path.insert(0, str(scratch))
+        from streams.issues.keys import issue_id_for as this_issue_id
         from streams.scoring import Scorer as ThisScorer
+        from streams_base.issues.keys import issue_id_for as base_issue_id
         from streams_base.scoring import Scorer as BaseScorer
 
         scorers = {"base": BaseScorer.load(None, claims=[]), "this": ThisScorer.load(None, claims=[])}
+        issue_ids = {"base": base_issue_id, "this": this_issue_id}
         claims = build_claims(args.claims, args.seed)
         for scorer in scorers.values():
             scorer.claims.upsert_many(claims)
         size = args.batch_size
         posts = build_posts((args.batches + 1) * size, args.seed)
-        for scorer in scorers.values():
-            scorer.score_texts(posts[:size])  # first-call costs out of the measurement
+        records = [post_record(i, text) for i, text in enumerate(posts)]
+        for name, scorer in scorers.items():  # first-call costs out of the measurement
+            for record, item in zip(records, scorer.score_texts(posts[:size]).items):
+                issue_ids[name](record, item.normalized, item.tokens, item.claim_match)
         gc.collect()
         if not args.gc:
             gc.disable()
@@ -81,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
                     wall[name] += time.perf_counter() - start
                     for step, seconds in result.seconds_by_model.items():
                         parts[name][step] = parts[name].get(step, 0.0) + seconds
+                    start = time.perf_counter()  # the issue id each scored post carries (not in the total)
+                    for record, item in zip(records[(b + 1) * size : (b + 2) * size], result.items):
+                        issue_ids[name](record, item.normalized, item.tokens, item.claim_match)
+                    parts[name]["issue id"] = parts[name].get("issue id", 0.0) + time.perf_counter() - start
             print(f"{phase}: us/post base {wall['base'] / n_posts * 1e6:.1f}, this {wall['this'] / n_posts * 1e6:.1f}"
                   f" ({(wall['this'] / wall['base'] - 1) * 100:+.1f} %)")
             for name in ("base", "this"):

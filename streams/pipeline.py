@@ -32,7 +32,11 @@ def score_posts(posts: Sequence[dict], scorer: Scorer) -> list[dict]:
 def score_posts_timed(posts: Sequence[dict], scorer: Scorer) -> tuple[list[dict], BatchScores]:
     """Return the scored posts (input order) and the batch's per-model timings."""
     batch = scorer.score_texts([post["text"] for post in posts])
-    versions = scorer.versions
+    return scored_records(posts, batch, scorer.versions), batch
+
+
+def scored_records(posts: Sequence[dict], batch: BatchScores, versions: dict[str, str]) -> list[dict]:
+    """The scored posts (contract.md, "Scored post") of ``posts`` from their scores, in input order."""
     processed_at = rfc3339_now()
     scored = []
     for post, item in zip(posts, batch.items, strict=True):
@@ -60,7 +64,7 @@ def score_posts_timed(posts: Sequence[dict], scorer: Scorer) -> tuple[list[dict]
                 "processed_at": processed_at,
             },
         })
-    return scored, batch
+    return scored
 
 
 @dataclass(frozen=True)

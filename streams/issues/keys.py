@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from streams.issues.text import (
     raw_hashtags,
-    idf,
+    idf_table,
     signature_tokens,
     slug,
     stable_hash,
@@ -89,10 +89,12 @@ def anchor_term(text: str) -> tuple[str, str] | None:
         if entity is not None:
             return "entity", entity
         return "hashtag", tags[0].lower()
+    weights, unseen = idf_table()
+    weight_of = weights.get
     best: tuple[float, str] | None = None
     kind = ""
     for term in names:
-        weight = idf(term)
+        weight = weight_of(term, unseen)
         if term in ENTITY_GAZETTEER:
             weight = max(weight, GAZETTEER_IDF)
         elif weight < MIN_ENTITY_IDF:
@@ -102,11 +104,11 @@ def anchor_term(text: str) -> tuple[str, str] | None:
             best, kind = candidate, "entity"
     for term in terms:
         if term in ENTITY_GAZETTEER:
-            candidate = (max(idf(term), GAZETTEER_IDF) + ENTITY_BONUS, term)
+            candidate = (max(weight_of(term, unseen), GAZETTEER_IDF) + ENTITY_BONUS, term)
             if best is None or candidate > best:
                 best, kind = candidate, "entity"
             continue
-        weight = idf(term)
+        weight = weight_of(term, unseen)
         if weight < MIN_KEYWORD_IDF:
             continue
         candidate = (weight, term)
