@@ -21,12 +21,29 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # (importing bench_scoring pins the thread pools to one thread, before anything loads NumPy)
 from bench_scoring import ROOT, build_claims, build_posts, pin_one_core, post_record
 
 _IMPORT_RE = re.compile(r"\b(from|import) streams\b|([\"'])streams\.")
+
+
+@contextmanager
+def base_revision(checkout: Path) -> Iterator[None]:
+    """While the block runs, ``checkout``'s ``streams`` package imports as ``streams_base`` (this tree's as
+    ``streams``)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    scratch = Path(tempfile.mkdtemp(prefix="sigap-ab-"))
+    try:
+        copy_as_base(checkout.resolve(), scratch)
+        sys.path.insert(0, str(scratch))
+        yield
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def copy_as_base(checkout: Path, into: Path) -> None:
@@ -49,12 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gc", action="store_true", help="leave garbage collection on while measuring")
     args = ap.parse_args(argv)
     pin_one_core()
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    scratch = Path(tempfile.mkdtemp(prefix="sigap-ab-"))
-    try:
-        copy_as_base(args.base.resolve(), scratch)
-        sys.path.insert(0, str(scratch))
+    with base_revision(args.base):
         from streams.issues.keys import issue_id_for as this_issue_id
         from streams.scoring import Scorer as ThisScorer
         from streams_base.issues.keys import issue_id_for as base_issue_id
@@ -96,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("base", "this"):
                 steps = ", ".join(f"{k} {v / n_posts * 1e6:.1f}" for k, v in parts[name].items())
                 print(f"  {name}: {steps}")
-    finally:
-        gc.enable()
-        shutil.rmtree(scratch, ignore_errors=True)
+    gc.enable()
     return 0
 
 

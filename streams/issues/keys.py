@@ -1,7 +1,8 @@
 """Issue ids, computed statelessly when a post is scored, so one post gets the same id on any worker.
 
 The id decides which partition of the issue events topic (and so which worker) owns the post's issue, so it has
-to be cheap (a few microseconds), deterministic, and good enough without any shared state:
+to be cheap (it is computed for every scored post: `benchmarks/bench_issue_text_ab.py` measures it), deterministic,
+and good enough without any shared state:
 
 1. ``claim-<claim id>``: the post matches a known claim. Every post about a known claim, whatever its wording,
    joins that claim's issue.

@@ -2,7 +2,7 @@
 
 This module reads the raw post text itself rather than the model normaliser's output, on purpose: an issue id
 must not change when the normaliser or a model is upgraded (a rolling deploy would otherwise split every live
-issue in two), and it must cost a few microseconds per post.
+issue in two), and it runs on every post, so it must be cheap (per-word steps are memoised).
 
 Term informativeness comes from document frequencies computed once from the Indonesian corpora shipped in
 ``data/`` and stored in ``term_df.json`` next to this module (regenerate with ``python -m streams.issues.build_terms``).
