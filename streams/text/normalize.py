@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from streams.text.canonical import canonical
+from streams.text.memo import BoundedMemo
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
@@ -146,7 +147,7 @@ class Normalizer:
         chars = "".join(sorted(self.pictographs))
         self._pictograph_re = re.compile("[" + re.escape(chars) + "]") if chars else None
         self._raw_cache: dict[str, str] = {}
-        self._word_cache: dict[str, str] = {}
+        self._word = BoundedMemo(self._rewrite, limit=_CACHE_LIMIT, max_key_chars=_CACHE_MAX_CHARS)
 
     # ----------------------------------------------------------------------------------------------------------
     def normalize(self, text: str) -> str:
@@ -227,17 +228,6 @@ class Normalizer:
                 if rep:
                     pieces.append(rep)
         return " ".join(pieces), cacheable
-
-    def _word(self, word: str) -> str:
-        rep = self._word_cache.get(word)
-        if rep is None:
-            rep = self._rewrite(word)
-            if len(word) > _CACHE_MAX_CHARS:
-                return rep
-            if len(self._word_cache) >= _CACHE_LIMIT:
-                self._word_cache.clear()
-            self._word_cache[word] = rep
-        return rep
 
     def _pictograph_sub(self, m: re.Match[str]) -> str:
         return " " + self.pictographs[m.group(0)] + " "

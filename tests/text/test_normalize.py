@@ -105,7 +105,7 @@ def test_long_tokens_are_not_memoised_so_a_stream_built_for_it_cannot_fill_memor
     first = [normalizer.normalize(token) for token in long_tokens]
     assert [normalizer.normalize(token) for token in long_tokens] == first  # same output, memo or not
     assert normalizer.normalize("Vaksin bikin autis bangettt") == "vaksin bikin autis banget"
-    held = [*normalizer._raw_cache, *normalizer._word_cache]
+    held = [*normalizer._raw_cache, *normalizer._word.values]
     assert "bangettt" in held and max(map(len, held)) <= 64
 
 
