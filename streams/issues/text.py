@@ -107,15 +107,10 @@ def term_stats() -> tuple[int, dict[str, int], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def idf_table() -> tuple[dict[str, float], float]:
-    """(idf per term, idf of an unseen term): ``idf(term)`` is ``table.get(term, unseen)``."""
+    """(idf per term, idf of an unseen term): a term's idf is ``table.get(term, unseen)``."""
     n, df, _ = term_stats()
     idf = {term: math.log((n + 1) / (count + 1)) for term, count in df.items()}
     return idf, math.log((n + 1) / 1.5)  # unseen terms: as rare as a term seen once (df entries start at 2)
-
-
-def idf(term: str) -> float:
-    table, unseen = idf_table()
-    return table.get(term, unseen)
 
 
 def stopwords() -> frozenset[str]:
@@ -143,18 +138,6 @@ def _fold(token: str) -> str:
     return token
 
 
-def content_terms(text: str) -> list[str]:
-    """Informative word tokens of a (reshare-stripped) text, in order, stop words and filler removed."""
-    stop = stopwords()
-    out = []
-    for raw in WORD_RE.findall(clean_for_words(text).lower()):
-        token = _fold(raw)
-        if len(token) < TOKEN_MIN_LEN or token in stop:
-            continue
-        out.append(token)
-    return out
-
-
 def raw_hashtags(text: str) -> list[str]:
     """Hashtags as written (case kept, without ``#``) in order of appearance; generic ones and pure numbers
     removed, no duplicates (case-insensitively)."""
@@ -169,11 +152,6 @@ def raw_hashtags(text: str) -> list[str]:
         lowered.add(low)
         seen.append(tag)
     return seen
-
-
-def hashtags(text: str) -> list[str]:
-    """Lower-case hashtags in order of appearance, generic ones and pure numbers removed, no duplicates."""
-    return [tag.lower() for tag in raw_hashtags(text)]
 
 
 def terms_and_entities(text: str) -> tuple[list[str], list[str]]:
