@@ -93,5 +93,7 @@ def hoax_design(space: FeatureSpace, normalized: Sequence[str], cues: np.ndarray
 
 
 def fit_space(texts: Sequence[str]) -> FeatureSpace:
-    """The shared feature space (word 1-2-grams, character 2-4-grams) with its document frequencies over ``texts``."""
-    return FeatureSpace.fit(texts, min_df_words=2, min_df_chars=3, char_ns=(2, 3, 4), word_weight=1.0, char_weight=0.5)
+    """The shared feature space (word 1-2-grams, character 3-4-grams) with its document frequencies over ``texts``.
+    Character 2-grams were dropped: a third of every post's character keys, the same figures without them
+    (docs/models.md, "Changes in the latest revision")."""
+    return FeatureSpace.fit(texts, min_df_words=2, min_df_chars=3, char_ns=(3, 4), word_weight=1.0, char_weight=0.5)
