@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from streams.claims.block_scores import BlockScores, score_block, top_candidates
+from streams.claims.block_scores import BlockScores, ClaimBlock, build_block, score_block, top_candidates
 from streams.claims.feature_rows import ClaimFeatureRows
 from streams.claims.ranking import (
     ACCEPT_FEATURES,
@@ -131,10 +131,11 @@ class ClaimIndex:
         self._row_w: list[np.ndarray] = []
         self._row_fx = ClaimFeatureRows(features)  # per row: its FeatureSpace row, computed lazily in batches
         self._row_len_cache = np.zeros(0)  # distinct terms per row; rows are append-only between rebuilds
-        # (coverage weights, cosine weights, binary), each vocabulary x claims
-        self._main: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
+        # the rows as the matrix products read them (block_scores.ClaimBlock): the main block, rebuilt rarely, and
+        # the rows added since
+        self._main: ClaimBlock | None = None
         self._main_rows = 0
-        self._recent: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
+        self._recent: ClaimBlock | None = None
         self._alive = np.zeros(0, dtype=bool)
         self.rebuilds = 0
 
@@ -279,28 +280,12 @@ class ClaimIndex:
         f[known] = self._factor[cols[known]]
         return f
 
-    def _matrices(self, start: int, stop: int) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+    def _matrices(self, start: int, stop: int) -> ClaimBlock:
         cols = self._row_cols[start:stop]
-        ws = self._row_w[start:stop]
         lengths = np.fromiter((c.size for c in cols), dtype=np.int64, count=len(cols))
-        indptr = np.concatenate(([0], np.cumsum(lengths)))
-        indices = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-        w = np.concatenate(ws) if ws else np.zeros(0)
-        w = w * self._factor_of(indices)
-        sq = w**2
-        row_of = np.repeat(np.arange(len(cols)), lengths)
-        tot = np.bincount(row_of, weights=sq, minlength=len(cols))
-        tot[tot == 0] = 1.0
-        cov = sq / tot[row_of]
-        cos = w / np.sqrt(tot[row_of])
-        shape = (len(cols), max(len(self._vocab), 1))
-        # one matrix, three value columns side by side would not share a product; instead the binary indicator
-        # rides along as a third matrix with the same pattern (shared-term counts for the acceptance model)
-        a = sp.csr_matrix((cov.astype(np.float32), indices, indptr), shape=shape)
-        b = sp.csr_matrix((cos.astype(np.float32), indices, indptr), shape=shape)
-        c = sp.csr_matrix((np.ones(indices.size, dtype=np.float32), indices, indptr), shape=shape)
-        # stored transposed (vocab x claims) for post @ claims.T
-        return a.T.tocsr(), b.T.tocsr(), c.T.tocsr()
+        terms = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        weights = np.concatenate(self._row_w[start:stop]) if cols else np.zeros(0)
+        return build_block(lengths, terms, weights * self._factor_of(terms), len(self._vocab), self.alpha)
 
     def _rebuild(self) -> None:
         # compact: drop dead rows so the matrix does not grow with churn
@@ -355,9 +340,9 @@ class ClaimIndex:
     # ---------------------------------------------------------------------------------------------------- matching
     def _post_matrices(
         self, normalized: Sequence[str], tokens: BatchTokens | None = None
-    ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-        """(binary post x claim-vocabulary matrix, same pattern with cosine weights w_t / ||post||, number of
-        distinct terms per post)."""
+    ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """(binary post x claim-vocabulary matrix, each post's norm √Σ w² over all its terms, number of distinct
+        terms per post)."""
         n = len(normalized)
         if tokens is not None and self.features is None:
             tokens = None
@@ -377,14 +362,13 @@ class ClaimIndex:
         norms[norms == 0] = 1.0
         col = self._term_table.columns()[tid]
         hit = col >= 0
-        doc, col, w = doc[hit], col[hit], w[hit]
+        doc, col = doc[hit], col[hit]
         shape = (n, max(len(self._vocab), 1))
         order = np.lexsort((col, doc))
-        doc, col, w = doc[order], col[order], w[order]
+        doc, col = doc[order], col[order]
         indptr = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
-        p = sp.csr_matrix((np.ones(col.size, dtype=np.float32), col, indptr), shape=shape)
-        pw = sp.csr_matrix(((w / norms[doc]).astype(np.float32), col, indptr), shape=shape)
-        return p, pw, n_terms_post
+        p = sp.csr_matrix((np.ones(col.size), col, indptr), shape=shape)
+        return p, norms, n_terms_post
 
     @property
     def uses_char_features(self) -> bool:
@@ -446,7 +430,7 @@ class ClaimIndex:
             return out
         if self._main is None and self._main_rows == 0 and len(self._row_ids):
             self._rebuild()
-        p, pw, post_terms = self._post_matrices(normalized, tokens)
+        p, post_norm, post_terms = self._post_matrices(normalized, tokens)
         out["post_terms"] = post_terms.astype(np.float64)
         if p.nnz == 0:
             return out
@@ -455,7 +439,7 @@ class ClaimIndex:
             blocks.append((0, self._main))
         total_rows = len(self._row_ids)
         if total_rows > self._main_rows:
-            if self._recent is None or self._recent[0].shape[1] != total_rows - self._main_rows:
+            if self._recent is None or self._recent.terms.shape[1] != total_rows - self._main_rows:
                 self._recent = self._matrices(self._main_rows, total_rows)
             blocks.append((self._main_rows, self._recent))
         max_sim = np.zeros(n)  # best similarity of any claim so far
@@ -465,7 +449,7 @@ class ClaimIndex:
         if self._has_aliases and self._row_multi.shape[0] != total_rows:
             self._row_multi = np.bincount(self._row_slot_arr, minlength=total_rows)[self._row_slot_arr] > 1
         for offset, matrices in blocks:
-            block = score_block(p, pw, matrices, offset, self.alpha, self.rank_shared_power, self._alive)
+            block = score_block(p, post_norm, matrices, offset, self.rank_shared_power, self._alive)
             if block is None:
                 continue
             if need_pairs:
@@ -516,7 +500,7 @@ class ClaimIndex:
         out["sim"][idx] = sim[won]
         out["row"][idx] = block.indices[won] + block.offset
         out["coverage"][idx] = block.coverage[won]
-        out["cosine"][idx] = block.cosine[won]
+        out["cosine"][idx] = block.cosine(won)
         out["shared"][idx] = block.shared[won]
 
     def _pairs(self, out: dict[str, Any], parts: list[tuple[np.ndarray, ...]], normalized: Sequence[str],

@@ -73,3 +73,28 @@ def test_rows_kept_at_a_rebuild_keep_their_spellings_and_values(features) -> Non
     char, word = rows.cosines(x, np.array([0, 1]), np.array([1, 0]), main_rows=2)
     for j, (p, claim) in enumerate([(0, CLAIMS[2]), (1, CLAIMS[1])]):
         assert np.allclose((char[j], word[j]), expected_cosines(features, posts[p], claim), atol=1e-5)
+
+
+def test_spellings_transformed_in_chunks_give_the_same_cosines(features, monkeypatch) -> None:
+    """Many spellings at once are transformed a chunk at a time (bounded working memory), and the block built from
+    the chunks gives each pair the cosines of the spelling's own row."""
+    import streams.claims.feature_rows as feature_rows
+
+    monkeypatch.setattr(feature_rows, "TRANSFORM_CHUNK", 3)
+    counting = CountingFeatures(features)
+    rows = ClaimFeatureRows(counting)
+    spellings = CLAIMS + normalize_batch(["vaksin mengandung babi", "gas melon langka", "air hangat obat covid"])
+    for claim in spellings:
+        rows.append(claim)
+    posts = normalize_batch(["katanya vaksin covid ada chip", "gas 3 kg langka lagi"])
+    x = features.transform(posts)
+    post = np.array([0, 0, 1, 1, 0])
+    row = np.array([0, 6, 2, 5, 4])
+    char, word = rows.cosines(x, post, row, main_rows=len(spellings))
+    assert sorted(counting.transformed) == sorted(spellings) and rows.transformed == len(spellings)
+    for j, (p, r) in enumerate(zip(post.tolist(), row.tolist())):
+        assert np.allclose((char[j], word[j]), expected_cosines(features, posts[p], spellings[r]), atol=1e-5)
+    rows.keep([6, 2, 0])  # rows kept after a rebuild are still their own spellings' rows
+    char, word = rows.cosines(x, np.array([0, 1, 0]), np.array([0, 1, 2]), main_rows=3)
+    for j, (p, r) in enumerate([(0, 6), (1, 2), (0, 0)]):
+        assert np.allclose((char[j], word[j]), expected_cosines(features, posts[p], spellings[r]), atol=1e-5)
