@@ -96,7 +96,10 @@ class ClaimFeatureRows:
             dat = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.float32)  # type: ignore[index]
             m = sp.csr_matrix((dat, ind, np.concatenate(([0], np.cumsum(lengths)))),
                               shape=(stop - start, self.features.n_features))
-            self._keep_rows(range(start, stop), m)  # views of the block: the chunks and older blocks can go
+            if not recent or len(missing) > TRANSFORM_CHUNK:
+                # the rows become views of the block, so the chunks and older blocks they were views of can go (a
+                # recent block, rebuilt after every upsert, is small: its rows keep their own arrays)
+                self._keep_rows(range(start, stop), m)
         if recent:
             self._recent = m
         else:
