@@ -280,7 +280,9 @@ class ClaimIndex:
         f[known] = self._factor[cols[known]]
         return f
 
-    def _matrices(self, start: int, stop: int) -> ClaimBlock:
+    def _claim_block(self, start: int, stop: int) -> ClaimBlock:
+        """Claim rows ``start``..``stop`` as the products read them, their terms weighted as a post's are (background
+        IDF x the claim-collection factor): the block's cosines rely on it."""
         cols = self._row_cols[start:stop]
         lengths = np.fromiter((c.size for c in cols), dtype=np.int64, count=len(cols))
         terms = np.concatenate(cols) if cols else np.zeros(0, np.int64)
@@ -317,7 +319,7 @@ class ClaimIndex:
             self._factor = np.ones(len(self._vocab))
             self._factor_default = 1.0
         self._term_table.factor_changed()
-        self._main = self._matrices(0, n) if n else None
+        self._main = self._claim_block(0, n) if n else None
         self._main_rows = n
         self._recent = None
         self._alive = np.fromiter((c.size > 0 for c in self._row_cols), dtype=bool, count=n)
@@ -440,7 +442,7 @@ class ClaimIndex:
         total_rows = len(self._row_ids)
         if total_rows > self._main_rows:
             if self._recent is None or self._recent.terms.shape[1] != total_rows - self._main_rows:
-                self._recent = self._matrices(self._main_rows, total_rows)
+                self._recent = self._claim_block(self._main_rows, total_rows)
             blocks.append((self._main_rows, self._recent))
         max_sim = np.zeros(n)  # best similarity of any claim so far
         if self._row_slot_arr.shape[0] != total_rows:
@@ -448,8 +450,8 @@ class ClaimIndex:
             self._has_aliases = bool(np.any(self._row_slot_arr != np.arange(total_rows)))
         if self._has_aliases and self._row_multi.shape[0] != total_rows:
             self._row_multi = np.bincount(self._row_slot_arr, minlength=total_rows)[self._row_slot_arr] > 1
-        for offset, matrices in blocks:
-            block = score_block(p, post_norm, matrices, offset, self.rank_shared_power, self._alive)
+        for offset, claim_block in blocks:
+            block = score_block(p, post_norm, claim_block, offset, self.rank_shared_power, self._alive)
             if block is None:
                 continue
             if need_pairs:

@@ -324,3 +324,36 @@ def test_claim_churn_does_not_grow_the_vocabulary_and_matches_as_a_fresh_index(b
     assert [m.claim_id if m else None for m in got] == [m.claim_id if m else None for m in want]
     assert [m.claim_id if m else None for m in got][:4] == ["c1", "c2", "c3", "tmp-2998"]
     assert [m.similarity for m in got if m] == pytest.approx([m.similarity for m in want if m], abs=1e-4)
+
+
+def test_coverage_cosine_and_similarity_are_those_of_the_weighted_term_vectors(index: ClaimIndex) -> None:
+    """The block scores derive the cosine from the coverage, which holds only while a term weighs the same in a post
+    as in a claim: check the index's figures against the two weighted vectors built by hand, with a claim upserted
+    live (recent block) as well as the bulk-loaded ones (main block)."""
+    import numpy as np
+
+    from streams.text.normalize import normalize
+
+    index.upsert({"id": "c8", "claim": "Air hangat dan lemon mencegah covid", "verdict": "hoax"})
+
+    def weights(terms: list[str]) -> dict[str, float]:
+        cols = np.array([index._vocab.get(t, -1) for t in terms], dtype=np.int64)
+        idf = np.array([index.idf.get(t, index.default_idf) for t in terms])
+        return dict(zip(terms, idf * index._factor_of(cols)))
+
+    posts = ["katanya minum air hangat pakai lemon bisa mencegah covid lho", "vaksin covid ada chip pelacaknya"]
+    normalized = [normalize(p) for p in posts]
+    cand = index.candidates(normalized)
+    for i, text in enumerate(normalized):
+        row = int(cand["row"][i])
+        post = weights(list(dict.fromkeys(index._terms(text))))
+        claim = weights(list(dict.fromkeys(index._terms(index._row_fx.spelling(row)))))
+        shared = sum(post[t] ** 2 for t in post if t in claim)
+        norm_post = np.sqrt(sum(w**2 for w in post.values()))
+        norm_claim = np.sqrt(sum(w**2 for w in claim.values()))
+        coverage, cosine = shared / norm_claim**2, shared / (norm_post * norm_claim)
+        assert np.isclose(cand["coverage"][i], coverage, rtol=1e-9)
+        assert np.isclose(cand["cosine"][i], cosine, rtol=1e-9)
+        assert np.isclose(cand["sim"][i], coverage**index.alpha * cosine ** (1 - index.alpha), rtol=1e-9)
+        assert cand["shared"][i] == sum(1 for t in post if t in claim)
+    assert [index._row_ids[int(r)] for r in cand["row"]] == ["c8", "c1"]
