@@ -114,9 +114,7 @@ class ClaimIndex:
         self._vocab: dict[str, int] = {}  # claim term -> column of the claim matrices
         self._vocab_terms: list[str] = []  # column -> claim term
         # the terms met in posts and claims: id -> IDF weight and claim column (bounded; see TermTable)
-        self._term_table = TermTable(
-            self._term_of, lambda t: self.idf.get(t, self.default_idf), lambda t: self._vocab.get(t, -1)
-        )
+        self._term_table = TermTable(self._term_of, self._background_weight, lambda t: self._vocab.get(t, -1))
         self._records: dict[str, dict[str, Any]] = {}
         # claim id -> its rows in the combined (main + recent) row space: one per distinct spelling (the claim
         # text, then its aliases); a claim is ranked by its best row
@@ -227,6 +225,11 @@ class ClaimIndex:
             self._rebuild()
 
     # ---------------------------------------------------------------------------------------------------- vectors
+    def _background_weight(self, term: str) -> float:
+        """A matching term's weight before the claim-collection factor, the same in posts and in claims (the block
+        scores' cosines rely on it)."""
+        return self.idf.get(term, self.default_idf)
+
     def _term_of(self, tok: str) -> str | None:
         """The matching term of a normalised token, or None for a token that cannot identify a claim (stop words,
         placeholders, single characters, ``!``/``?``, hedge words)."""
@@ -271,7 +274,7 @@ class ClaimIndex:
                 self._vocab_terms.append(t)
                 self._term_table.set_column(t, col)
             cols.append(col)
-            weights.append(self.idf.get(t, self.default_idf))
+            weights.append(self._background_weight(t))
         return np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
     def _factor_of(self, cols: np.ndarray) -> np.ndarray:
