@@ -89,7 +89,8 @@ class ClaimFeatureRows:
             chunk = missing[first : first + TRANSFORM_CHUNK]
             m = self.features.transform([self._normalized[i] for i in chunk])
             self._keep_rows(chunk, m)
-        if m is None or len(missing) != stop - start or len(missing) > TRANSFORM_CHUNK:
+        one_transform_made_the_block = 0 < len(missing) == stop - start <= TRANSFORM_CHUNK
+        if not one_transform_made_the_block:
             rows = self._rows[start:stop]
             lengths = np.fromiter((r[0].size for r in rows), dtype=np.int64, count=len(rows))  # type: ignore[index]
             ind = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)  # type: ignore[index]
