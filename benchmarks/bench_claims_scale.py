@@ -20,10 +20,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def run_size(n_claims: int, batches: int) -> dict:
+def run_size(n_claims: int, batches: int, batch_size: int) -> dict:
     out = subprocess.run(
         [sys.executable, str(HERE / "bench_scoring.py"), "--no-baseline", "--json", "--claims", str(n_claims),
-         "--batches", str(batches)],
+         "--batches", str(batches), "--batch-size", str(batch_size)],
         check=True, capture_output=True, text=True,
     ).stdout
     return json.loads(out[out.index("\n{") + 1 :])
@@ -46,10 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'claims':>8}  {'bulk load':>9}  {'upsert':>8}  {'claims':>12}  {'all scoring':>12}  {'resident':>9}"
           f"  {'baseline':>12}")
     print(f"  {'':>8}  {'s':>9}  {'us':>8}  {'us/post':>12}  {'us/post':>12}  {'+MB':>9}  {'us/post':>12}")
-    posts = bench.build_posts(args.batch_size * (args.batches + 1), bench.DEFAULT_SEED)
-    posts = posts[args.batch_size :]  # the measured posts of bench_scoring (it warms up on the first batch)
+    _, posts = bench.warmup_and_measured_posts(args.batches, args.batch_size, bench.DEFAULT_SEED)
     for n in sizes:
-        fig = run_size(n, args.batches)
+        fig = run_size(n, args.batches, args.batch_size)
         base = bench.baseline_claims_us_per_post(posts, bench.build_claims(n, bench.DEFAULT_SEED), args.batch_size)
         print(f"  {fig['claims_in_index']:>8}  {fig['claims_bulk_load_seconds']:>9.2f}  {fig['claim_upsert_us']:>8.1f}"
               f"  {fig['us_per_post']['claims']:>12.1f}  {fig['us_per_post_total']:>12.1f}"

@@ -71,6 +71,14 @@ def build_posts(n: int, seed: int) -> list[str]:
     return posts
 
 
+def warmup_and_measured_posts(batches: int, batch_size: int, seed: int,
+                              warmup_posts: int | None = None) -> tuple[list[str], list[str]]:
+    """The posts scored before the measured ones (``warmup_posts``, default one batch) and the measured posts."""
+    n_warm = batch_size if warmup_posts is None else max(warmup_posts, 1)
+    posts = build_posts(batches * batch_size + n_warm, seed)
+    return posts[:n_warm], posts[n_warm:]
+
+
 def post_record(i: int, text: str) -> dict:
     """A post as the agent and ``sigap score`` receive it (contract.md, "Post"), around one benchmark text."""
     return {"id": f"bench-{i}", "platform": "twitter", "text": text, "created_at": "2026-11-28T10:00:00Z",
@@ -131,11 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(200):
         scorer.claims.delete(f"live-{k}")
 
-    n_posts = args.batches * args.batch_size
-    n_warm = args.batch_size if args.warmup_posts is None else max(args.warmup_posts, 1)
-    posts = build_posts(n_posts + n_warm, args.seed)
-    warm = posts[:n_warm]
-    posts = posts[n_warm:]
+    warm, posts = warmup_and_measured_posts(args.batches, args.batch_size, args.seed, args.warmup_posts)
+    n_posts, n_warm = len(posts), len(warm)
     for b in range(0, n_warm, args.batch_size):  # first-call costs (lazy tables) out of the measurement
         scorer.score_texts(warm[b : b + args.batch_size])
     gc.collect()

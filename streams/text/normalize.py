@@ -146,7 +146,9 @@ class Normalizer:
                     self.pictographs[base] = v
         chars = "".join(sorted(self.pictographs))
         self._pictograph_re = re.compile("[" + re.escape(chars) + "]") if chars else None
-        self._raw_cache: dict[str, str] = {}
+        # a raw token's rewrite is not kept when it held a link: links rarely repeat
+        self._raw = BoundedMemo(self._raw_uncached, limit=_CACHE_LIMIT, max_key_chars=_CACHE_MAX_CHARS,
+                                keep=_holds_no_link)
         self._word = BoundedMemo(self._rewrite, limit=_CACHE_LIMIT, max_key_chars=_CACHE_MAX_CHARS)
 
     # ----------------------------------------------------------------------------------------------------------
@@ -156,8 +158,8 @@ class Normalizer:
     def normalize_batch(self, texts: Sequence[str]) -> list[str]:
         """Normalise many texts. Work happens once per distinct raw token (memoised), so a batch costs about one
         dict look-up per token."""
-        get = self._raw_cache.get
-        raw = self._raw
+        get = self._raw.values.get
+        raw = self._raw.miss
         out = []
         for text in texts:
             if not text:
@@ -174,30 +176,18 @@ class Normalizer:
         return normalized.split()
 
     # ----------------------------------------------------------------------------------------------------------
-    def _raw(self, tok: str) -> str:
-        """Normalise one whitespace-free raw token (memoised unless it holds a URL, which rarely repeats, or is
-        long)."""
-        rep, cacheable = self._raw_uncached(tok)
-        if cacheable and len(tok) <= _CACHE_MAX_CHARS:
-            cache = self._raw_cache
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            cache[tok] = rep
-        return rep
-
-    def _raw_uncached(self, tok: str) -> tuple[str, bool]:
+    def _raw_uncached(self, tok: str) -> str:
+        """Normalise one whitespace-free raw token."""
         emoticon = self.emoticons.get(tok)
         if emoticon is not None:
-            return emoticon, True
+            return emoticon
         if tok.isascii() and tok.isalnum():  # the common case: a plain word
-            return self._word(tok.lower()), True
+            return self._word(tok.lower())
         s = tok
         if "&" in s:
             s = html.unescape(s)
-        cacheable = True
         if ("." in s or "/" in s) and _URL_HINT_RE.search(s):
-            s, n = _URL_RE.subn(" " + URL_TOKEN + " ", s)
-            cacheable = n == 0
+            s = _URL_RE.sub(" " + URL_TOKEN + " ", s)
         if "@" in s:
             s = _MENTION_RE.sub(" " + USER_TOKEN + " ", s)
         if "#" in s:
@@ -227,7 +217,7 @@ class Normalizer:
                 rep = self._word(word)
                 if rep:
                     pieces.append(rep)
-        return " ".join(pieces), cacheable
+        return " ".join(pieces)
 
     def _pictograph_sub(self, m: re.Match[str]) -> str:
         return " " + self.pictographs[m.group(0)] + " "
@@ -290,6 +280,10 @@ class Normalizer:
             one = candidates[-1]
             return slang.get(one, one)
         return None
+
+
+def _holds_no_link(rewrite: str) -> bool:
+    return URL_TOKEN not in rewrite
 
 
 def _split_hashtag(m: re.Match[str]) -> str:

@@ -24,3 +24,10 @@ def test_long_keys_are_computed_every_time_and_never_kept():
     memo = BoundedMemo(lambda word: calls.append(word) or len(word), max_key_chars=5)
     assert memo("abcdef") == 6 and memo("abcdef") == 6 and memo("abcde") == 5 and memo("abcde") == 5
     assert calls == ["abcdef", "abcdef", "abcde"] and memo.values == {"abcde": 5}
+
+
+def test_values_the_step_says_not_to_keep_are_computed_every_time():
+    calls: list[str] = []
+    memo = BoundedMemo(lambda word: calls.append(word) or word.upper(), keep=lambda value: "X" not in value)
+    assert [memo(w) for w in ("ax", "b", "ax", "b")] == ["AX", "B", "AX", "B"]
+    assert calls == ["ax", "b", "ax"] and memo.values == {"b": "B"}

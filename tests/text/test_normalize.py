@@ -105,8 +105,17 @@ def test_long_tokens_are_not_memoised_so_a_stream_built_for_it_cannot_fill_memor
     first = [normalizer.normalize(token) for token in long_tokens]
     assert [normalizer.normalize(token) for token in long_tokens] == first  # same output, memo or not
     assert normalizer.normalize("Vaksin bikin autis bangettt") == "vaksin bikin autis banget"
-    held = [*normalizer._raw_cache, *normalizer._word.values]
+    held = [*normalizer._raw.values, *normalizer._word.values]
     assert "bangettt" in held and max(map(len, held)) <= 64
+
+
+def test_a_token_that_held_a_link_is_rewritten_every_time_and_never_kept():
+    normalizer = Normalizer()
+    tokens = ["http://t.co/abc123", "lihat:www.detik.com/x", "kompas.com", "@budi", "#JanganPanik", "bangettt"]
+    first = normalizer.normalize_batch(tokens)
+    assert normalizer.normalize_batch(tokens) == first
+    assert first[:3] == ["_url_", "lihat _url_", "_url_"]
+    assert set(normalizer._raw.values) == {"@budi", "#JanganPanik", "bangettt"}
 
 
 def test_a_stretched_word_becomes_the_commoner_of_its_known_spellings() -> None:
