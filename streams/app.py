@@ -45,7 +45,7 @@ def create_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.replication_factor,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        producer_linger_ms=5,
+        producer_linger=settings.producer_linger_seconds,
         producer_max_batch_size=256 * 1024,
         producer_max_request_size=names.STATE_MAX_MESSAGE_BYTES,  # a hot issue's state record exceeds 1 MiB
         stream_buffer_maxsize=max(4096, 4 * settings.batch_size),

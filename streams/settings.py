@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     replication_factor: int = Field(1, ge=1, description="replication of topics Sigap creates")
     batch_size: int = Field(500, ge=1, description="posts per scoring batch")
     batch_within_seconds: float = Field(0.2, gt=0, description="longest wait to fill a batch")
+    producer_linger_seconds: float = Field(
+        0.02, ge=0, le=1.0, description="how long the worker's producer holds a partition's records before sending "
+                                        "them: fewer, larger produce requests, each record up to this much later"
+    )
     session_timeout_seconds: float = Field(
         30.0, ge=6, description="a worker that stops heart-beating loses its partitions after this long"
     )

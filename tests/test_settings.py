@@ -38,3 +38,10 @@ def test_the_worker_gets_the_same_security_in_fausts_form():
     assert (sasl.username, sasl.password, sasl.mechanism.value, sasl.protocol.value) == (
         "sigap", "rahasia", "SCRAM-SHA-256", "SASL_SSL")
     assert _broker_credentials(Settings(broker_tls=True)).protocol.value == "SSL"
+
+
+def test_the_worker_producer_lingers_as_set(tmp_path):
+    from streams.app import create_app
+
+    assert create_app(Settings(data_dir=tmp_path)).conf.producer_linger == 0.02
+    assert create_app(Settings(data_dir=tmp_path, producer_linger_seconds=0.1)).conf.producer_linger == 0.1
