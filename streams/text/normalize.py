@@ -146,7 +146,8 @@ class Normalizer:
                     self.pictographs[base] = v
         chars = "".join(sorted(self.pictographs))
         self._pictograph_re = re.compile("[" + re.escape(chars) + "]") if chars else None
-        # a raw token's rewrite is not kept when it held a link: links rarely repeat
+        # a raw token's rewrite is not kept when it holds the link placeholder (a link, which rarely repeats, or
+        # the placeholder typed by hand)
         self._raw = BoundedMemo(self._raw_uncached, limit=_CACHE_LIMIT, max_key_chars=_CACHE_MAX_CHARS,
                                 keep=_holds_no_link)
         self._word = BoundedMemo(self._rewrite, limit=_CACHE_LIMIT, max_key_chars=_CACHE_MAX_CHARS)
