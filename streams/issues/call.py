@@ -70,6 +70,7 @@ class Batch:
         self.clock = clock
         self._catch_up = catch_up
         self.states: dict[str, dict | None] = {}
+        self.released: set[str] = set()  # read, looked at and let go: given back at the commit (give_back)
         self.dirty: set[str] = set()
         self.publish: dict[str, None] = {}
         self.activity: dict[int, set[str]] = defaultdict(set)
@@ -91,6 +92,7 @@ class Batch:
         window, an expiry slot) then holds one of them at a time, not all of them to its end."""
         if issue_id not in self.dirty and self.states.get(issue_id) is not None:
             del self.states[issue_id]
+            self.released.add(issue_id)
 
     def create(self, issue_id: str, label: str) -> dict:
         state = new_state(issue_id, issue_kind(issue_id), label)
@@ -123,3 +125,13 @@ class Batch:
             else:
                 self.store[issue_id] = state
         self.lists.commit()
+
+    def give_back(self) -> None:
+        """Once the call is committed: tell a store that lends what it hands out (``give_back``, see
+        :class:`streams.issues.store.SplitStateStore`) which states the call read and did not write."""
+        give_back = getattr(self.store, "give_back", None)
+        if give_back is None:
+            return
+        for issue_id in self.released.union(self.states):
+            if issue_id not in self.dirty:
+                give_back(issue_id)

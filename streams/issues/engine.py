@@ -533,4 +533,5 @@ class IssueEngine:
         self._uncommitted = False
         batch.write()
         self.clock_store[CLOCK_KEY] = clock
+        batch.give_back()
 

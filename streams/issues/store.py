@@ -64,6 +64,14 @@ objects again while the core's nonce and the part's slot are the remembered ones
 as above). The engine mutates them in place, as it did the objects a Faust table of objects handed out; the
 tokens tell what changed, as before. A small state (one record) is decoded at every batch's first read.
 
+Those objects may carry a call's changes before they are written, so they are *lent*: a read takes them out of the
+store's keeping, and only a write or :meth:`SplitStateStore.give_back` (the engine, once the call that read them
+is committed) puts them back. A call prepared and never committed (the issue agent raised, and Faust restarted it
+in the same process, with new engines over this store) gives nothing back, and the next read decodes the parts
+afresh: it finds the state as committed. (Until they were lent, the next call got the abandoned call's buckets,
+its posts already in them but not in the core's counts, and a post of that batch read again was skipped as a
+duplicate: lost from the issue's counts.)
+
 States written before this layout (one record with ``"m"`` and ``"f"`` inline, no ``"wn"``) are read as they are
 and rewritten in this layout on their next write.
 """
@@ -141,6 +149,8 @@ class SplitStateStore(MutableMapping):
         self.split_min_bytes = split_min_bytes
         self._known: dict[str, _Known] = {}
         self._decoded: dict[str, None] = {}  # issues whose parts' values are kept, least recently used first
+        # part values handed out and not given back yet (see "Decoded parts"): issue -> (its _Known, the values)
+        self._lent: dict[str, tuple[_Known, dict[str, object]]] = {}
         self._random = random.Random()
         # Cheap counters of what reached the backend (payload bytes as orjson encodes them, plus the key; a core's
         # nonce counted as 24 bytes; deletions not counted).
@@ -192,7 +202,24 @@ class SplitStateStore(MutableMapping):
                     known.parts[part] = (slot, _token(_encode(value)))
             state[name] = values
         self._remember(issue_id, known)
+        if known.values:
+            self._lend(issue_id, known)
         return state
+
+    def give_back(self, issue_id: str) -> None:
+        """The engine's call that read ``issue_id`` was committed without writing it: the next read may hand out the
+        part values it lent again (see "Decoded parts" in the module docstring)."""
+        lent = self._lent.pop(issue_id, None)
+        if lent is not None and self._known.get(issue_id) is lent[0]:
+            lent[0].values = lent[1]
+            self._remember(issue_id, lent[0])
+
+    def _lend(self, issue_id: str, known: _Known) -> None:
+        self._lent.pop(issue_id, None)
+        self._lent[issue_id] = (known, known.values)
+        known.values = {}
+        if len(self._lent) > self.max_decoded_issues:  # (never given back: abandoned calls, reads from outside)
+            del self._lent[next(iter(self._lent))]
 
     def _read_part(self, issue_id: str, part: str, slot: int):
         value = self.backend.get(self.part_key(issue_id, part, slot))
@@ -279,6 +306,7 @@ class SplitStateStore(MutableMapping):
             self._set(issue_id, core, len(raw) + 24)
         # 3. the records the new core no longer refers to
         self._drop_unreferenced(issue_id, known.parts, parts)
+        self._lent.pop(issue_id, None)
         self._remember(issue_id, _Known(nonce=nonce, core=digest, parts=parts, values=kept))
 
     def _write_whole(self, issue_id: str, state: dict, known: _Known, raw: bytes) -> None:
@@ -286,6 +314,7 @@ class SplitStateStore(MutableMapping):
         is the commit point)."""
         self._set(issue_id, state, len(raw), raw)
         self._drop_unreferenced(issue_id, known.parts, {})
+        self._lent.pop(issue_id, None)
         self._remember(issue_id, _WHOLE)
 
     def _drop_unreferenced(self, issue_id: str, old: dict[str, tuple[int, object]],
@@ -363,6 +392,7 @@ class SplitStateStore(MutableMapping):
     def _forget(self, issue_id: str) -> None:
         self._known.pop(issue_id, None)
         self._decoded.pop(issue_id, None)
+        self._lent.pop(issue_id, None)
 
     # --- deleting -------------------------------------------------------------------------------------------
 

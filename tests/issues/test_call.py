@@ -62,3 +62,31 @@ def test_creating_an_issue_counts_it_active_in_the_clock():
     state = batch.create("claim-abc", "vaksin mengandung chip")
     assert state["id"] == "claim-abc" and state["kind"] == "claim" and "claim-abc" in batch.dirty
     assert batch.clock["active"] == 1
+
+
+class LendingStore(JsonStore):
+    """A store that lends what it hands out: records what a committed call gives back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given_back: list[str] = []
+
+    def give_back(self, issue_id: str) -> None:
+        self.given_back.append(issue_id)
+
+
+def test_the_states_a_call_read_and_did_not_write_are_given_back_once_it_is_committed():
+    store = LendingStore()
+    for name in ("banjir", "gempa", "longsor"):
+        store[f"topic-{name}"] = {"id": f"topic-{name}", "n": 1}
+    batch = _batch(store, [])
+    batch.get("topic-banjir")
+    batch.release("topic-banjir")  # looked at and let go
+    batch.get("topic-gempa")  # looked at and held to the end
+    batch.get("topic-longsor")["n"] = 2
+    batch.dirty.add("topic-longsor")
+    batch.get("topic-baru")  # never stored
+    batch.write()
+    assert store.given_back == []  # not before the commit's end (the engine gives back after writing the clock)
+    batch.give_back()
+    assert sorted(store.given_back) == ["topic-banjir", "topic-baru", "topic-gempa"]  # not the written one

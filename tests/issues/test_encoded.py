@@ -113,3 +113,22 @@ def test_a_hot_issue_held_as_encodings_is_not_decoded_again_at_every_batch():
         reads[decoded] = backend.reads / 20
     # kept decoded: the core and, now and then, the record of a minute just written; otherwise all parts again
     assert reads[64] < 3 <= parts < reads[0], reads
+
+
+def test_a_hot_issue_given_back_hands_out_its_parts_again_and_one_never_given_back_does_not():
+    backend = CountingBytes()
+    store = SplitStateStore(EncodedValues(backend), split_min_bytes=0)
+    state = {"id": "x", "m": {"1": {"n": 1}, "2": {"n": 5}}}
+    store["x"] = state
+    lent = store["x"]
+    assert lent["m"]["1"] is state["m"]["1"]  # the parts as written...
+    lent["m"]["1"]["n"] = 99  # ... changed by a call that is never committed
+    read = store["x"]
+    assert read["m"]["1"] == {"n": 1} and read["m"]["1"] is not state["m"]["1"]  # decoded afresh
+    store.give_back("x")  # the call that read it committed without writing it
+    backend.reads = 0
+    assert store["x"]["m"]["1"] is read["m"]["1"] and backend.reads == 1  # the core only
+    store.give_back("x")
+    store.give_back("x")  # (given back already: nothing more)
+    store.give_back("never-read")
+    assert store["x"]["m"]["2"] is read["m"]["2"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import orjson
 import pytest
 
+from streams.issues.encoded import EncodedValues
 from streams.issues.engine import IssueEngine
 from streams.issues.store import NONCE_KEY, SEP, SplitStateStore
 from streams.issues.timeutil import MINUTE_MS, parse_ms
@@ -522,3 +523,45 @@ def test_the_memory_of_issues_is_bounded_and_an_issue_forgotten_is_written_in_fu
     store["a"] = _state("a", 1, 2, 3)  # forgotten (the oldest of three when two are kept): three parts and the core
     assert store.records_written == written + 4
     assert SplitStateStore(backend, split_min_bytes=0)["a"] == _state("a", 1, 2, 3)
+
+
+@pytest.mark.parametrize("encoded", [False, True])
+def test_a_call_prepared_and_never_committed_leaves_nothing_of_itself_in_the_store(encoded):
+    """Faust restarts a crashed agent in the same process: a new engine over the same store reads the call's
+    batch again. It must find the states as committed, not as the abandoned call left the objects it read."""
+    records = mixed(20)
+    batches = [records[i:i + 50] for i in range(0, len(records), 50)]
+    k = len(batches) // 2
+    uninterrupted, uninterrupted_clock = JsonStore(), JsonStore()
+    expected = feed(IssueEngine(load_policy(), uninterrupted, uninterrupted_clock), records, 50)
+
+    backend = {} if encoded else JsonStore()
+    store = SplitStateStore(EncodedValues(backend) if encoded else backend)
+    clock = JsonStore()
+    engine = IssueEngine(load_policy(), store, clock)
+    escalations = [(s, e["id"], e["time"]) for batch in batches[:k] for s, e in engine.process(batch).escalations]
+    assert any(key.startswith(HOT + SEP) for key in backend)  # the hot issue is split; the chatter is not
+    assert engine.prepare(batches[k]).out.posts == len(batches[k])  # evaluated; then the agent raised
+    engine = IssueEngine(load_policy(), store, clock)
+    escalations += feed(engine, records[k * 50:], 50)
+    assert escalations == expected and expected
+    reference = IssueEngine(load_policy(), uninterrupted, uninterrupted_clock)
+    assert sorted(store) == sorted(uninterrupted)
+    assert all(engine.state(key) == reference.state(key) for key in uninterrupted)
+
+
+def test_the_engine_gives_back_the_states_a_committed_call_read_and_did_not_write():
+    class Recording(SplitStateStore):
+        def __init__(self, backend) -> None:
+            super().__init__(backend)
+            self.given_back: set[str] = set()
+
+        def give_back(self, issue_id: str) -> None:
+            self.given_back.add(issue_id)
+            super().give_back(issue_id)
+
+    store = Recording(JsonStore())
+    engine = IssueEngine(load_policy(), store, JsonStore())
+    for post in chatter(10, 3):
+        engine.process([post])  # each later call judges earlier posts' issues quietly, without writing them
+    assert len(store.given_back & set(store)) > 10
