@@ -19,6 +19,7 @@ from agents.claims import ready_scorer
 from agents.publishing import acknowledge, encode, publish
 from streams import metrics
 from streams.app import app, settings, topics
+from streams.issues.call import PreparedCall
 from streams.issues.encoded import EncodedValues
 from streams.issues.engine import IssueEngine
 from streams.issues.store import SplitStateStore
@@ -46,6 +47,8 @@ def _count_state_write(size: int) -> None:
 issue_store = SplitStateStore(EncodedValues(issue_state), on_write=_count_state_write)
 partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
+# A batch's outputs are delivered, and the states behind them written, in rounds of about this many (apply_batch).
+DELIVERY_ROUND_OUTPUTS = 1000
 TICK = b'{"kind": "tick"}'
 TICK_INTERVAL_SECONDS = 10.0
 # An owned partition gets a tick at least every TICK_INTERVAL_SECONDS: a longer silence of its own input means the
@@ -131,18 +134,21 @@ async def track_issues(stream):
 
 
 async def apply_batch(events: list, engine_for: Callable[[int], IssueEngine],
-                      send: Callable[[list], Awaitable[None]]) -> None:
+                      send: Callable[[list], Awaitable[None]], round_outputs: int = DELIVERY_ROUND_OUTPUTS) -> None:
     """Run a batch through the partitions' engines, deliver what it publishes, then write the states.
 
     In that order (:class:`streams.issues.call.PreparedCall`): a worker killed before the writes publishes the
     same escalations again when it reads the batch again, where one killed after writing states that record them
-    would never publish them.
+    would never publish them. A prepared call holds every state it will write, and its outputs are held until
+    delivered, so once the partitions prepared so far have ``round_outputs`` outputs, they are delivered and
+    committed before the next partition is prepared: a batch that judges a busy minute (an output and a changed
+    state per issue of the minute) holds a few partitions' states at a time, not the whole batch's.
     """
     by_partition: dict[int, list] = defaultdict(list)
     for event in events:
         by_partition[event.message.partition].append(event)
-    prepared = []
-    outputs = []
+    prepared: list[tuple[object, PreparedCall]] = []
+    outputs: list = []
     for partition, partition_events in sorted(by_partition.items()):
         records, carriers = [], []
         for event in partition_events:
@@ -161,6 +167,15 @@ async def apply_batch(events: list, engine_for: Callable[[int], IssueEngine],
             outputs.append((topics.escalations, issue_id, encode(event)))
         for issue_id, event in out.lifecycle:
             outputs.append((topics.escalations, issue_id, encode(event)))
+        if len(outputs) >= round_outputs:
+            await _deliver_and_commit(prepared, outputs, send)
+            prepared, outputs = [], []
+    if prepared or outputs:
+        await _deliver_and_commit(prepared, outputs, send)
+
+
+async def _deliver_and_commit(prepared: list[tuple[object, PreparedCall]], outputs: list,
+                              send: Callable[[list], Awaitable[None]]) -> None:
     await send(outputs)
     for last_event, call in prepared:
         _current_event.set(weakref.ref(last_event))  # table writes follow this partition

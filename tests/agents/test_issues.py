@@ -152,3 +152,35 @@ def test_records_that_cannot_be_used_are_dead_lettered_with_where_they_were_and_
     assert all(letter["topic"] == "issue-events" and letter["partition"] == 3 for letter in letters)
     assert letters[0]["original"] == "{not json"
     assert engine.process(burst[:2]).duplicates == 2  # the two good posts were counted
+
+
+def test_a_batch_with_many_outputs_is_delivered_and_written_in_rounds_each_delivered_before_it_is_written():
+    posts, watermark = _burst_batches()
+    batches = [[Event(number, event.message.offset, event.message.value) for number in (0, 1) for event in batch]
+               for batch in (posts, watermark)]
+
+    def run(round_outputs: int) -> tuple[dict[int, Partition], list]:
+        partitions = {0: Partition(), 1: Partition()}
+        engines = {number: IssueEngine(load_policy(), partition.store, partition.clock, expected_sources=1)
+                   for number, partition in partitions.items()}
+        rounds = []
+        after_posts = {}
+
+        async def send(messages) -> None:
+            written = [partition.snapshot() != after_posts.get(number) for number, partition in partitions.items()]
+            rounds.append((written, [(topic.get_topic_name(), key, value) for topic, key, value in messages]))
+
+        asyncio.run(apply_batch(batches[0], engines.__getitem__, send, round_outputs))
+        after_posts = {number: partition.snapshot() for number, partition in partitions.items()}
+        rounds.clear()
+        asyncio.run(apply_batch(batches[1], engines.__getitem__, send, round_outputs))
+        assert all(partition.snapshot() != after_posts[number] for number, partition in partitions.items())
+        return partitions, rounds
+
+    in_rounds, rounds = run(round_outputs=1)
+    # partition 0 delivered with nothing written; then partition 1, with partition 0's states written and its own not
+    assert [written for written, _ in rounds] == [[False, False], [True, False]]
+    assert all(_escalation_ids(messages) for _, messages in rounds)
+    at_once, [(_, messages)] = run(round_outputs=1000)
+    assert messages == rounds[0][1] + rounds[1][1]
+    assert {n: p.snapshot() for n, p in in_rounds.items()} == {n: p.snapshot() for n, p in at_once.items()}
