@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from streams.records.clock import EARLIEST
 from streams.records.errors import InvalidInput, InvalidReason
@@ -47,7 +48,17 @@ def check_time_range(field_name: str, ms: int) -> None:
 
 def iso(ms: int) -> str:
     """RFC 3339 UTC with millisecond precision, e.g. ``2024-06-01T08:00:00.000Z``."""
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if type(ms) is not int:
+        return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    minute, rest = divmod(ms, MINUTE_MS)
+    return f"{_minute_text(minute)}:{rest // 1000:02d}.{rest % 1000:03d}Z"
+
+
+@lru_cache(maxsize=4096)
+def _minute_text(minute: int) -> str:
+    """``YYYY-MM-DDTHH:MM`` of a minute: the engine writes times of the same few minutes over and over, and
+    ``datetime`` takes ~4 µs to write one."""
+    return datetime.fromtimestamp(minute * 60, tz=UTC).isoformat(timespec="minutes")[:16]
 
 
 def minute_of(ms: int) -> int:
