@@ -26,8 +26,7 @@ ISSUE_PARTITIONS = settings.posts_partitions  # topics.ISSUE_EVENTS is created w
 
 
 def _outputs(outcome: BatchOutcome):
-    for post in outcome.scored:
-        value = encode(post)
+    for post, value in zip(outcome.scored, outcome.encoded, strict=True):
         yield topics.scored, post["id"], value
         yield topics.issue_events, post["scores"]["issue_id"], value
     for letter in outcome.dead_letters:

@@ -12,11 +12,14 @@ from datetime import UTC, datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import orjson
+
 from streams.issues.keys import issue_id_for
-from streams.records.deadletter import dead_letter, rfc3339_now
-from streams.records.errors import InvalidInput
+from streams.records.deadletter import dead_letter, dead_letter_key, rfc3339_now
+from streams.records.errors import InvalidInput, InvalidReason
 from streams.records.clock import check_not_ahead
 from streams.records.post import created_at, parse_post
+from streams.topics import RECORD_MAX_BYTES
 
 if TYPE_CHECKING:
     from streams.scoring import BatchScores, Scorer
@@ -96,6 +99,7 @@ class DeadLetter:
 @dataclass
 class BatchOutcome:
     scored: list[dict] = field(default_factory=list)
+    encoded: list[bytes] = field(default_factory=list)  # each scored post's JSON, as it is published
     dead_letters: list[DeadLetter] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
     seconds_by_model: dict[str, float] = field(default_factory=dict)
@@ -114,7 +118,7 @@ def dead_letter_for(message: RawMessage, error: Exception) -> DeadLetter:
                 error.reason.value, message.topic, message.partition, message.offset, error.detail)
     record = dead_letter(message.value, error.reason, error.detail,
                          topic=message.topic, partition=message.partition, offset=message.offset)
-    return DeadLetter(message.key, record)
+    return DeadLetter(dead_letter_key(message.key, record), record)
 
 
 def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_skew_seconds: float | None,
@@ -149,14 +153,29 @@ def process_messages(messages: Sequence[RawMessage], scorer: Scorer, max_clock_s
         return outcome
     try:
         scored, batch = score_posts_timed([post for _, post in valid], scorer)
-        outcome.scored = scored
         outcome.seconds_by_model = dict(batch.seconds_by_model)
+        _keep_deliverable(outcome, [message for message, _ in valid], scored)
         return outcome
     except Exception:  # noqa: BLE001 - isolate the post that breaks scoring, below
         log.exception("scoring a batch of %d failed; scoring its posts one by one", len(valid))
     for message, post in valid:
         try:
-            outcome.scored.extend(score_posts([post], scorer))
+            _keep_deliverable(outcome, [message], score_posts([post], scorer))
         except Exception as exc:  # noqa: BLE001 - a post that breaks a model is poison, not a worker fault
             outcome.dead_letters.append(dead_letter_for(message, exc))
     return outcome
+
+
+def _keep_deliverable(outcome: BatchOutcome, messages: Sequence[RawMessage], scored: Sequence[dict]) -> None:
+    """Add the scored posts to ``outcome`` with their encodings, and dead-letter any too large to publish: a valid
+    post may carry unknown fields up to what the posts topic takes, and its scores come on top."""
+    for message, post in zip(messages, scored, strict=True):
+        value = orjson.dumps(post)
+        size = len(value) + len(str(post["id"]).encode())
+        if size > RECORD_MAX_BYTES:
+            error = InvalidInput(InvalidReason.TOO_LARGE, f"the scored post would be {size:,} bytes, more than the "
+                                                          f"{RECORD_MAX_BYTES:,} a record of the output topics may have")
+            outcome.dead_letters.append(dead_letter_for(message, error))
+            continue
+        outcome.scored.append(post)
+        outcome.encoded.append(value)

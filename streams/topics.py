@@ -62,6 +62,15 @@ def topic_specs(posts_partitions: int = 8) -> list[TopicSpec]:
     ]
 
 
+# The largest record (key and value) Sigap writes to a topic created with the broker's default limit (Kafka's
+# `message.max.bytes`, 1,048,588 bytes, counts the record batch around a record too). A larger output would be
+# refused by the broker whatever the retries, and a worker that cannot deliver a batch's outputs exits without
+# acknowledging it (agents.publishing), so one such record read again after every restart would stop the worker for
+# good: dead letters cut what they copy (streams.records.deadletter), a scored post over it is dead-lettered as
+# `too_large` (streams.pipeline), and the command-line producers refuse it (streams.cli.produce).
+RECORD_MAX_BYTES = 1_000_000
+
+
 # Faust's own topics for Sigap's tables, named after the app id. Creating them up front (instead of letting each
 # worker create them on first start) avoids a race in which two workers starting together see the changelog
 # topics without partitions and crash their agents.

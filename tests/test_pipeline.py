@@ -119,3 +119,19 @@ def test_a_scored_post_carries_the_scorers_figures_for_its_own_text(scorer):
     assert puskesmas["scores"]["sentiment"]["label"] == "positive"
     assert {"sentiment", "hoax", "claims"} <= set(outcome.seconds_by_model)
     assert all(seconds > 0 for seconds in outcome.seconds_by_model.values())
+
+
+def test_a_valid_post_whose_scored_record_would_not_fit_a_topic_is_dead_lettered_as_too_large(scorer):
+    from streams.topics import RECORD_MAX_BYTES
+
+    # unknown fields are kept, so a valid post may be as large as the posts topic takes; its scores come on top
+    big = _message(1, "2026-11-27T00:58:00Z", lampiran="x" * (RECORD_MAX_BYTES - 500))
+    messages = [_message(0, "2026-11-27T00:58:00Z"), big, _message(2, "2026-11-27T00:59:00Z")]
+    assert len(big.value) < RECORD_MAX_BYTES  # the post alone would fit
+    outcome = process_messages(messages, scorer, max_clock_skew_seconds=600, now=NOW)
+    assert [post["id"] for post in outcome.scored] == ["p0", "p2"]
+    assert outcome.encoded == [orjson.dumps(post) for post in outcome.scored]
+    (letter,) = outcome.dead_letters
+    assert (letter.reason, letter.key, letter.record["offset"]) == ("too_large", b"p1", 1)
+    assert f"{RECORD_MAX_BYTES:,}" in letter.record["detail"]
+    assert outcome.source_watermarks == {3: datetime(2026, 11, 27, 0, 59, tzinfo=UTC)}

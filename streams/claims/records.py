@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.records.claim import FIELD_MAX_CHARS
+
 REQUIRED_FIELDS = ("id", "claim", "verdict")
 OPTIONAL_FIELDS = ("clarification", "url", "published_at", "source")
 FALSE_VERDICTS = frozenset(
@@ -65,6 +67,10 @@ def validate_claim(claim: dict[str, Any]) -> dict[str, Any]:
     missing = [f for f in REQUIRED_FIELDS if not str(claim.get(f) or "").strip()]
     if missing:
         raise InvalidClaimError(f"claim lacks required field(s): {', '.join(missing)}")
+    too_long = [f"{f} ({len(str(claim[f])):,} characters, at most {limit:,})" for f, limit in FIELD_MAX_CHARS.items()
+                if claim.get(f) is not None and len(str(claim[f])) > limit]
+    if too_long:
+        raise InvalidClaimError(f"claim field(s) too long: {', '.join(too_long)}")
     # optional fields (clarification, url, published_at, source) and any extra fields are kept as given
     record: dict[str, Any] = {k: v for k, v in claim.items() if v not in (None, "")}
     record["id"] = str(claim["id"]).strip()

@@ -55,7 +55,7 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
     if isinstance(document, (dict, list)):
         try:
             reviewed = next(iter_reviews(document), None) is not None
-            reviews = claims_from_claimreview(document) if reviewed else []
+            reviews = claims_from_claimreview(document, skip_invalid=skip_invalid) if reviewed else []
         except RecursionError:
             raise InvalidInput(InvalidReason.INVALID_JSON, "nested too deeply for a ClaimReview document") from None
         if reviewed:
@@ -84,8 +84,13 @@ def run_load(args: argparse.Namespace) -> int:
     except InvalidInput as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 2
-    print(f"published {len(claims)} claims to {_publish(claims)}")
-    return 0
+    try:
+        topic, undelivered = _publish(claims)
+    except ClaimTooLarge as exc:
+        print(f"{args.file}: {exc}; nothing published", file=sys.stderr)
+        return 2
+    print(f"published {len(claims) - len(undelivered)} claims to {topic}")
+    return 1 if undelivered else 0
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -105,26 +110,50 @@ def run_add(args: argparse.Namespace) -> int:
     except InvalidInput as exc:
         print(f"not published: {exc}", file=sys.stderr)
         return 2
-    print(f"published claim {claim_id} to {_publish([claim])}")
+    try:
+        topic, undelivered = _publish([claim])
+    except ClaimTooLarge as exc:
+        print(f"not published: {exc}", file=sys.stderr)
+        return 2
+    if undelivered:
+        return 1
+    print(f"published claim {claim_id} to {topic}")
     return 0
 
 
-def _publish(claims: list[dict]) -> str:
-    """Publish claims keyed by id to the claims topic; returns the topic's name."""
+class ClaimTooLarge(ValueError):
+    """A claim whose record is larger than the claims topic takes."""
+
+
+def _publish(claims: list[dict]) -> tuple[str, list[int]]:
+    """Publish claims keyed by id to the claims topic; returns the topic's name and the positions of the claims
+    not delivered, each named on stderr. Raises ``ClaimTooLarge``, sending nothing, when a claim is larger than a
+    record may be: a file is refused whole, as for an invalid claim."""
     import orjson
 
     from streams.cli import clients
+    from streams.cli.produce import Delivery, too_large
     from streams.settings import get_settings
     from streams.topics import CLAIMS
 
     settings = get_settings()
     topic = f"{settings.topic_prefix}{CLAIMS}"
+    records = [(claim["id"].encode(), orjson.dumps(claim)) for claim in claims]
+    for position, (key, value) in enumerate(records):
+        reason = too_large(key, value)
+        if reason is not None:
+            raise ClaimTooLarge(f"claim {position + 1} ({claims[position]['id']}): {reason}")
     producer = clients.producer(settings, acks="all", linger_ms=20)
-    for claim in claims:
-        producer.send(topic, key=claim["id"].encode(), value=orjson.dumps(claim))
-    producer.flush()
-    producer.close()
-    return topic
+    delivery = Delivery(producer)
+    try:
+        for position, (key, value) in enumerate(records):
+            delivery.send(position, topic, key, value)
+        undelivered = delivery.finish()
+    finally:
+        producer.close()
+    for position, reason in undelivered:
+        print(f"claim {position + 1} ({claims[position]['id']}): not published: {reason}", file=sys.stderr)
+    return topic, [position for position, _ in undelivered]
 
 
 def read_claims() -> dict[str, dict]:
@@ -174,13 +203,21 @@ def run_delete(args: argparse.Namespace) -> int:
     unknown = [claim_id for claim_id in args.ids if claim_id not in known]
     retract = [claim_id for claim_id in dict.fromkeys(args.ids) if claim_id in known]
     topic = f"{settings.topic_prefix}{CLAIMS}"
+    undelivered = []
     if retract:
+        from streams.cli.produce import Delivery
+
         producer = clients.producer(settings, acks="all")
-        for claim_id in retract:
-            producer.send(topic, key=claim_id.encode(), value=None)
-        producer.flush()
-        producer.close()
-    print(f"retracted {len(retract)} claims on {topic}")
+        delivery = Delivery(producer)
+        try:
+            for position, claim_id in enumerate(retract):
+                delivery.send(position, topic, claim_id.encode(), None)
+            undelivered = delivery.finish()
+        finally:
+            producer.close()
+    for position, reason in undelivered:
+        print(f"not retracted: {retract[position]}: {reason}", file=sys.stderr)
+    print(f"retracted {len(retract) - len(undelivered)} claims on {topic}")
     for claim_id in unknown:
         print(f"no such claim: {claim_id}", file=sys.stderr)
-    return 1 if unknown else 0
+    return 1 if unknown or undelivered else 0

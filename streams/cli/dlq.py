@@ -134,7 +134,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_redrive(args: argparse.Namespace) -> int:
     from streams.cli import clients
-    from streams.records.deadletter import original_value
+    from streams.cli.produce import Delivery
+    from streams.records.deadletter import is_cut, original_value
     from streams.settings import get_settings
     from streams.topics import FEEDBACK, ISSUE_EVENTS, POSTS
 
@@ -148,6 +149,9 @@ def run_redrive(args: argparse.Namespace) -> int:
             print(f"skipped (a tombstone has nothing to re-send): {letter_line(letter)}", file=sys.stderr)
         elif letter.record.get("topic") not in inputs:
             print(f"skipped (not an input topic of this deployment): {letter_line(letter)}", file=sys.stderr)
+        elif is_cut(letter.record):
+            print("skipped (the dead letter holds only the beginning of the original; the whole is at its topic, "
+                  f"partition and offset while the topic keeps it): {letter_line(letter)}", file=sys.stderr)
         else:
             sends.append((letter.record["topic"], letter.key, value))
     if args.dry_run:
@@ -155,11 +159,18 @@ def run_redrive(args: argparse.Namespace) -> int:
             print(f"would re-send {(key or b'').decode('utf-8', 'replace')} to {topic}")
         print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
         return 0
+    undelivered = []
     if sends:
         producer = clients.producer(settings, acks="all", linger_ms=20)
-        for topic, key, value in sends:
-            producer.send(topic, key=key, value=value)
-        producer.flush()
-        producer.close()
-    print(f"re-sent {len(sends)} of {len(letters)} selected records", file=sys.stderr)
-    return 0
+        delivery = Delivery(producer)
+        try:
+            for position, (topic, key, value) in enumerate(sends):
+                delivery.send(position, topic, key, value)
+            undelivered = delivery.finish()
+        finally:
+            producer.close()
+    for position, reason in undelivered:
+        topic, key, _ = sends[position]
+        print(f"not re-sent: {(key or b'').decode('utf-8', 'replace')} to {topic}: {reason}", file=sys.stderr)
+    print(f"re-sent {len(sends) - len(undelivered)} of {len(letters)} selected records", file=sys.stderr)
+    return 1 if undelivered else 0

@@ -102,6 +102,7 @@ def run_feedback(args: argparse.Namespace) -> int:
 
     from streams.cli import clients
     from streams.records.clock import check_not_ahead
+    from streams.cli.produce import Delivery
     from streams.records.deadletter import rfc3339_now
     from streams.records.errors import InvalidInput
     from streams.records.feedback import parse_feedback
@@ -120,8 +121,14 @@ def run_feedback(args: argparse.Namespace) -> int:
         return 2
     topic = f"{settings.topic_prefix}{FEEDBACK}"
     producer = clients.producer(settings, acks="all")
-    producer.send(topic, key=args.issue_id.encode(), value=value)
-    producer.flush()
-    producer.close()
+    delivery = Delivery(producer)
+    try:
+        delivery.send(0, topic, args.issue_id.encode(), value)
+        undelivered = delivery.finish()
+    finally:
+        producer.close()
+    if undelivered:
+        print(f"not published: {undelivered[0].reason}", file=sys.stderr)
+        return 1
     print(f"{args.verdict} for {args.issue_id} published to {topic}")
     return 0

@@ -5,7 +5,8 @@
     sigap replay --scenario hoax-burst --output f.jsonl # write the scenario instead of producing it
 
 File lines are sent exactly as they are (keyed by their ``id``), so invalid lines reach the dead-letter topic
-like any bad input would. A scenario is timed to end now when sent as fast as possible; with ``--speed X`` it
+like any bad input would; a line that cannot be produced at all (larger than a record may be, or refused by the
+broker) is named on stderr with the reason, and the exit status is then 1. A scenario is timed to end now when sent as fast as possible; with ``--speed X`` it
 starts now and is paced at X times real time by its posts' ``created_at`` (``--speed 60``: a minute a second).
 """
 
@@ -53,10 +54,11 @@ def _scenario_posts(args: argparse.Namespace) -> list[dict]:
     return build_scenario(args.scenario, seed=args.seed, start=start.replace(second=0, microsecond=0))
 
 
-def _file_lines(path: Path) -> list[bytes]:
+def _file_lines(path: Path) -> list[tuple[int, bytes]]:
+    """The file's non-blank lines with their line numbers (from 1)."""
     from streams.cli.files import read_input
 
-    return [line for line in read_input(path).splitlines() if line.strip()]
+    return [(number, line) for number, line in enumerate(read_input(path).splitlines(), start=1) if line.strip()]
 
 
 def _key_of(line: bytes) -> bytes | None:
@@ -94,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         lines = [orjson.dumps(post) for post in posts]
         keys = [post["id"].encode() for post in posts]
+        positions = [f"post {i + 1} ({post['id']})" for i, post in enumerate(posts)]
         if args.speed:
             from streams.issues.timeutil import parse_ms
 
@@ -101,23 +104,28 @@ def run(args: argparse.Namespace) -> int:
             pacing = [(parse_ms(p["created_at"]) - first) / 1000 / args.speed for p in posts]
     else:
         try:
-            lines = _file_lines(args.file)
+            numbered = _file_lines(args.file)
         except OSError as exc:
             print(f"{args.file}: {exc.strerror or exc}", file=sys.stderr)
             return 2
+        lines = [line for _, line in numbered]
         keys = [_key_of(line) for line in lines]
+        positions = [f"line {number}" for number, _ in numbered]
     if args.rate is not None and args.rate <= 0:
         print("--rate must be positive", file=sys.stderr)
         return 2
 
     from streams.cli import clients
+    from streams.cli.produce import Delivery
     from streams.settings import get_settings
-    from streams.topics import POSTS
+    from streams.topics import POSTS, RECORD_MAX_BYTES
 
     settings = get_settings()
     topic = args.topic or f"{settings.topic_prefix}{POSTS}"
-    producer = clients.producer(settings, acks="all", linger_ms=10, max_request_size=4 * 1024 * 1024)
+    producer = clients.producer(settings, acks="all", linger_ms=10, max_request_size=RECORD_MAX_BYTES + 64 * 1024)
+    delivery = Delivery(producer)
     began = time.monotonic()
+    interrupted = False
     try:
         for i, (key, value) in enumerate(zip(keys, lines, strict=True)):
             due = pacing[i] if pacing is not None else (i / args.rate if args.rate else None)
@@ -125,15 +133,20 @@ def run(args: argparse.Namespace) -> int:
                 wait = began + due - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
-            producer.send(topic, key=key, value=value)
-        producer.flush()
+            delivery.send(i, topic, key, value)
     except KeyboardInterrupt:
-        producer.flush()
-        print(f"interrupted after {i} posts", file=sys.stderr)
-        return 130
+        interrupted = True
+    try:
+        undelivered = delivery.finish()
     finally:
         producer.close()
+    for position, reason in undelivered:
+        print(f"{positions[position]}: not produced: {reason}", file=sys.stderr)
+    produced = delivery.attempted - len(undelivered)
+    if interrupted:
+        print(f"interrupted: produced {produced} of the first {delivery.attempted} posts", file=sys.stderr)
+        return 130
     elapsed = time.monotonic() - began
     what = f"scenario {args.scenario!r} (seed {args.seed})" if args.scenario else str(args.file)
-    print(f"produced {len(lines)} posts from {what} to {topic} in {elapsed:.1f}s")
-    return 0
+    print(f"produced {produced} of {len(lines)} posts from {what} to {topic} in {elapsed:.1f}s")
+    return 1 if undelivered else 0

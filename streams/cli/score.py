@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
             outcome = process_messages(messages, scorer, max_clock_skew_seconds=None)  # a file has no "now"
             # process_messages keeps valid posts in order; re-interleave them with the dead letters by offset
             letters = {letter.record["offset"]: letter.record for letter in outcome.dead_letters}
-            posts = iter(outcome.scored)
+            posts = iter(outcome.encoded)
             for number, _ in batch:
-                out.write(orjson.dumps(letters[number] if number in letters else next(posts)) + b"\n")
+                out.write((orjson.dumps(letters[number]) if number in letters else next(posts)) + b"\n")
             scored += len(outcome.scored)
             invalid += len(letters)
     print(f"scored {scored} posts, {invalid} invalid lines -> {args.output}", file=sys.stderr)

@@ -9,8 +9,10 @@ live::
 
 With ``--lifecycle`` the reviewed and closed events of escalated issues are printed too (`sigap report --file`
 takes the output). Lines that are already scored posts (with ``scores.issue_id``) are used as they are; lines with
-``"kind": "feedback"`` are applied as responder feedback at their ``at`` time. ``--oracle`` scores scenario
-files (``sigap replay --scenario NAME --output F``) from their ground truth instead of the trained models.
+``"kind": "feedback"`` are validated like the feedback worker validates them and applied as responder feedback at
+their ``at`` time. Raw posts are matched against the shipped starter claims, or with ``--claims`` against that file's
+claims only. ``--oracle`` scores scenario files (``sigap replay --scenario NAME --output F``) from their ground truth
+instead of the trained models.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", type=Path, help="posts JSONL (contract format); '-' reads stdin")
     parser.add_argument("--policy", type=Path, help="escalation policy YAML (default: SIGAP_POLICY_PATH / shipped)")
-    parser.add_argument("--claims", type=Path, help="known claims JSONL (or ClaimReview JSON) to match against")
+    parser.add_argument("--claims", type=Path, help="known claims JSONL (or ClaimReview JSON) to match against "
+                                                    "(default: the shipped starter claims)")
     parser.add_argument("--oracle", action="store_true",
                         help="score scenario posts from their ground truth instead of the trained models")
     parser.add_argument("--issues", type=Path, help="also write the final state of every issue to this JSONL file")
@@ -43,14 +46,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _event_time(record: dict) -> str:
-    if record.get("kind") == "feedback":
-        return str(record.get("at") or "")
-    return str(record.get("created_at") or "")
+def _event_time(record: dict) -> tuple[int, int]:
+    """Sort key: the record's instant (the same instant sorts the same however its offset and fraction are
+    written); a record without a readable time goes first, where the engine rejects it."""
+    from streams.issues.timeutil import parse_ms
+
+    ms = parse_ms(record.get("at") if record.get("kind") == "feedback" else record.get("created_at"))
+    return (0, 0) if ms is None else (1, ms)
+
+
+def _is_scored(record: dict) -> bool:
+    return isinstance(record.get("scores"), dict) and bool(record["scores"].get("issue_id"))
 
 
 def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
-    """(posts, feedback, problems) from a JSONL file; posts are validated like the workers validate them."""
+    """(posts, feedback, problems) from a JSONL file; posts and feedback are validated as the workers validate them."""
     import orjson
 
     from streams.cli.files import read_input
@@ -58,6 +68,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
 
     from streams.records.errors import InvalidInput
     from streams.records.clock import check_not_ahead
+    from streams.records.feedback import parse_feedback
     from streams.records.post import parse_post
     from streams.settings import get_settings
 
@@ -72,16 +83,14 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
         except orjson.JSONDecodeError as exc:
             problems.append(f"line {number}: invalid JSON: {exc}")
             continue
-        if isinstance(value, dict) and value.get("kind") == "feedback":
-            feedback.append(value)
-            continue
-        if isinstance(value, dict) and isinstance(value.get("scores"), dict) and value["scores"].get("issue_id"):
+        is_feedback = isinstance(value, dict) and value.get("kind") == "feedback"
+        if not is_feedback and isinstance(value, dict) and _is_scored(value):
             posts.append(value)
             continue
         try:
-            post = parse_post(line)
-            check_not_ahead(post, "created_at", now, max_ahead_seconds)
-            posts.append(post)
+            record = parse_feedback(line) if is_feedback else parse_post(line)
+            check_not_ahead(record, "at" if is_feedback else "created_at", now, max_ahead_seconds)
+            (feedback if is_feedback else posts).append(record)
         except InvalidInput as exc:
             problems.append(f"line {number}: {exc.reason.value}: {exc.detail}")
     return posts, feedback, problems
@@ -123,23 +132,26 @@ def run(args: argparse.Namespace) -> int:
     if len(problems) > 20:
         print(f"... and {len(problems) - 20} more invalid lines", file=sys.stderr)
 
-    claims: list[dict] = []
+    claims: list[dict] | None = None  # None: the scorer loads the shipped starter claims
     if args.claims:
         try:
             claims = _read_claims(args.claims)
         except Exception as exc:  # noqa: BLE001 - report any unreadable claims file plainly
             print(f"{args.claims}: {exc}", file=sys.stderr)
             return 2
+        if not claims:
+            known = "only the scenario's own claims" if args.oracle else "matching against none"
+            print(f"no valid claims in {args.claims}: {known}", file=sys.stderr)
 
-    to_score = [p for p in posts if not (isinstance(p.get("scores"), dict) and p["scores"].get("issue_id"))]
-    claim_lookup = {c["id"]: c for c in claims}.get
+    to_score = [p for p in posts if not _is_scored(p)]
+    claim_lookup = {c["id"]: c for c in claims or ()}.get
     scored_by_id: dict[int, dict] = {}
     if to_score:
         if args.oracle:
             from streams.scenarios.oracle import oracle_score_posts, scenario_claims
 
             scenario = {c["id"]: c for c in scenario_claims(to_score)}
-            scenario.update({c["id"]: c for c in claims})
+            scenario.update({c["id"]: c for c in claims or ()})
             claim_lookup = scenario.get
             scored = oracle_score_posts(to_score)
         else:
@@ -151,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
                       f"scenario files)", file=sys.stderr)
                 return 2
             try:
-                scorer = Scorer.load(settings.models_dir, claims=claims or None)
+                scorer = Scorer.load(settings.models_dir, claims=claims)
             except Exception as exc:  # noqa: BLE001 - missing or incomplete artifacts: say so plainly
                 print(f"cannot load the models from {settings.models_dir}: {exc}", file=sys.stderr)
                 return 2

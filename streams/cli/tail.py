@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.cli import clients
+    from streams.cli.snapshot import assign_every_partition
     from streams.escalation.events import decode_event
     from streams.settings import get_settings
 
@@ -64,12 +65,17 @@ def run(args: argparse.Namespace) -> int:
     subscription = follow.subscription(args)
     if subscription.narrows and topic != resolve_topic("escalations", settings.topic_prefix):
         raise SystemExit("sigap: --route, --region and --min-severity follow the escalations topic only")
-    consumer = clients.consumer(settings, topic, group_id=None, enable_auto_commit=False,
+    # not subscribed when made: a subscription to a missing topic had the broker create it (1 partition, the
+    # broker's retention) and then waited on it forever
+    consumer = clients.consumer(settings, group_id=None, enable_auto_commit=False,
                                 auto_offset_reset="earliest" if args.from_beginning else "latest")
-    print(f"tailing {topic} (Ctrl-C to stop)", file=sys.stderr)
-    seen = 0
-    last_event = time.monotonic()
     try:
+        assign_every_partition(consumer, topic)  # a missing topic ends the command, as in `sigap issues`
+        consumer.unsubscribe()
+        consumer.subscribe([topic])  # followed by subscription: a partition added while tailing is printed too
+        print(f"tailing {topic} (Ctrl-C to stop)", file=sys.stderr)
+        seen = 0
+        last_event = time.monotonic()
         while args.max is None or seen < args.max:
             batches = consumer.poll(timeout_ms=500)
             records = [record for records in batches.values() for record in records]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streams.issues.keys import anchor_term, issue_kind, issue_label
 from streams.issues.places import province_code
-from streams.issues.state import MICRO, TEXT_MAX, PostFacts, h52
+from streams.issues.state import MICRO, TEXT_MAX, URL_MAX, PostFacts, h52
 from streams.issues.text import near_duplicate_bands, strip_reshare
 from streams.issues.timeutil import DAY_MS, MINUTE_MS, iso, parse_ms
 from streams.policy.model import Policy
@@ -42,7 +42,7 @@ def post_facts(record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts
     sample = {
         "id": post_id,
         "text": text[:TEXT_MAX],
-        "url": record.get("url") if isinstance(record.get("url"), str) else None,
+        "url": record["url"][:URL_MAX] if isinstance(record.get("url"), str) else None,
         "hoax_probability": round(probability, 4),
         "hoax_cues": short_strings(hoax_scores.get("cues")),
         "hoax_terms": short_strings(hoax_scores.get("terms")),

@@ -66,6 +66,7 @@ MAX_BANDS_PER_BUCKET = 128
 MAX_ACCOUNTS_PER_BAND = 64
 SAMPLES_PER_BUCKET = 3
 TEXT_MAX = 280
+URL_MAX = 2048  # a sample post's url (a post's url has no limit of its own; escalations carry up to 20 samples)
 MAX_CLAIMS = 16
 HASH_SPACE = 1 << 52
 MICRO = 1_000_000

@@ -20,6 +20,7 @@ class InvalidReason(StrEnum):
     INVALID_FIELD = "invalid_field"
     CREATED_IN_FUTURE = "created_in_future"  # created_at ahead of the worker's clock by more than the skew allowed
     PROCESSING_FAILED = "processing_failed"
+    TOO_LARGE = "too_large"  # a valid post whose scored record would be larger than a topic takes
 
 
 class InvalidInput(ValueError):

@@ -17,8 +17,12 @@ class FeedbackSchema(OpenRecord):
     verdict: Literal["confirmed", "false_alarm", "resolved"]
     by: Annotated[str, Field(min_length=1, max_length=256)]
     at: EventTime
+    note: Annotated[str, Field(max_length=2_000)] | None = None  # copied into the issue's reviewed event
 
 
 def parse_feedback(raw: bytes) -> dict:
-    """Return the feedback as an issue event (`kind: feedback`), or raise `InvalidInput`."""
-    return {**parse_object(raw, FeedbackSchema), "kind": "feedback"}
+    """Return the feedback as an issue event (`kind: feedback`), or raise `InvalidInput`. Only the fields the issue
+    engine reads are kept: a record may carry others up to what the feedback topic takes, and the issue event must
+    still fit a record of the issue events topic (``streams.topics.RECORD_MAX_BYTES``)."""
+    feedback = parse_object(raw, FeedbackSchema)
+    return {**{name: feedback[name] for name in FeedbackSchema.model_fields if name in feedback}, "kind": "feedback"}

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from streams.claims import STARTER_PATH, claims_from_claimreview, load_claimreview, load_starter_claims, validate_claim
+import pytest
+
+from streams.claims import (STARTER_PATH, InvalidClaimError, claims_from_claimreview, load_claimreview,
+                            load_starter_claims, validate_claim)
 
 
 def test_starter_claims_are_valid_and_unique() -> None:
@@ -43,7 +46,9 @@ def test_claimreview_single_list_graph_and_api_forms(tmp_path: Path) -> None:
         }
     (claim,) = claims_from_claimreview(api)
     assert claim["claim"] == "Air kelapa sembuhkan covid" and claim["verdict"] == "Keliru" and claim["source"] == "Tempo"
-    assert claims_from_claimreview(no_verdict) == []
+    with pytest.raises(InvalidClaimError, match="claim review 1 .*no verdict"):  # (it used to vanish silently)
+        claims_from_claimreview(no_verdict)
+    assert claims_from_claimreview(no_verdict, skip_invalid=True) == []
     path = tmp_path / "reviews.jsonl"
     path.write_text("\n".join(json.dumps(d) for d in (review, api)) + "\n")
     assert [c["verdict"] for c in load_claimreview(path)] == ["Salah", "Keliru"]
@@ -107,3 +112,41 @@ def test_claimreview_variants_fact_checkers_publish() -> None:
     # neither @id nor url: an id from the claim's text, the same at every load
     assert first["id"].startswith("claimreview-") and claims_from_claimreview(listed)[0]["id"] == first["id"]
     assert first["id"] != second["id"]
+
+
+def test_a_review_without_verdict_or_claim_text_is_refused_naming_it_and_why(tmp_path: Path, caplog) -> None:
+    """A review whose rating is only a number, or whose claimReviewed is empty, used to be dropped without a word
+    (`sigap claims load` said "published 0 claims"); it is an invalid claim now, named by its place among the
+    file's reviews and its url (else its claim), with the reason. A numeric rating is not turned into a verdict."""
+    from streams.claims.claimreview import InvalidClaimReview
+    from streams.records.errors import InvalidInput
+
+    fine = {"@type": "ClaimReview", "url": "https://cek.example/ok", "claimReviewed": "Air kelapa sembuhkan covid",
+            "reviewRating": {"alternateName": "Salah"}}
+    numeric = {"@type": "ClaimReview", "claimReviewed": "Daun pepaya sembuhkan DBD",
+               "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1}}
+    no_text = {"@type": "ClaimReview", "url": "https://cek.example/kosong", "claimReviewed": " ",
+               "reviewRating": {"alternateName": "Salah"}}
+    with pytest.raises(InvalidClaimReview) as refused:
+        claims_from_claimreview([fine, numeric])
+    assert refused.value.detail == ('claim review 2 ("Daun pepaya sembuhkan DBD"): no verdict: reviewRating has no '
+                                    "alternateName (its ratingValue 1 is not read as a verdict)")
+    assert isinstance(refused.value, InvalidClaimError) and isinstance(refused.value, InvalidInput)
+    with pytest.raises(InvalidClaimReview, match=r"^missing_field: claim review 1 \(https://cek.example/kosong\): "
+                                                 r"no claim: claimReviewed is missing or empty$"):
+        claims_from_claimreview({"@graph": [no_text, fine]})
+    with pytest.raises(InvalidClaimReview, match="no verdict: reviewRating has no alternateName$"):
+        claims_from_claimreview({"claims": [{"text": "Vaksin bikin mandul", "claimReview": [{"url": "u"}]}]})
+
+    with caplog.at_level("WARNING"):  # skipped, named, and the fine reviews load as before
+        assert claims_from_claimreview([numeric, fine, no_text], skip_invalid=True) == claims_from_claimreview(fine)
+    assert [r.getMessage() for r in caplog.records] == [
+        'skipping claim review 1 ("Daun pepaya sembuhkan DBD"): no verdict: reviewRating has no alternateName '
+        "(its ratingValue 1 is not read as a verdict)",
+        "skipping claim review 3 (https://cek.example/kosong): no claim: claimReviewed is missing or empty"]
+
+    path = tmp_path / "reviews.jsonl"
+    path.write_text(json.dumps(fine) + "\n\n" + json.dumps([fine, no_text]) + "\n")
+    with pytest.raises(InvalidClaimReview, match=f"{path.name}: line 3: claim review 2 \\(https://cek.example/kosong"):
+        load_claimreview(path)
+    assert [c["url"] for c in load_claimreview(path, skip_invalid=True)] == [fine["url"]] * 2

@@ -71,3 +71,14 @@ def test_every_shape_of_claims_file_is_read_or_refused_in_one_line(tmp_path, cap
                    + orjson.dumps(REVIEW)):
         with pytest.raises(InvalidInput):
             _read(tmp_path, broken)
+
+
+def test_load_refuses_a_file_with_a_claim_too_large_for_a_record_before_anything_is_published(tmp_path, capsys):
+    """Valid fields within their limits, but an extra field (kept as given) of a megabyte: the broker would refuse
+    the record, and the producer used to end with a traceback after publishing the claims before it."""
+    big = {"id": "c9", "claim": "Vaksin mengandung chip pelacak", "verdict": "hoax", "lampiran": "x" * 1_000_000}
+    path = tmp_path / "claims.jsonl"
+    path.write_bytes(orjson.dumps(CLAIM) + b"\n" + orjson.dumps(big) + b"\n")
+    assert main(["claims", "load", str(path)]) == 2  # refused before any broker is asked
+    err = capsys.readouterr().err
+    assert "claim 2 (c9)" in err and "nothing published" in err

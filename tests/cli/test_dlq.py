@@ -70,3 +70,20 @@ def test_redrive_re_sends_only_to_this_deployment_s_inputs_and_its_issue_events(
     out, err = capsys.readouterr()
     assert out.splitlines() == [f"would re-send k to {topic}" for topic in topics[:3]]
     assert err.count("skipped (not an input topic of this deployment)") == 2
+
+
+def test_redrive_skips_a_dead_letter_that_holds_only_part_of_its_original(monkeypatch, capsys):
+    import streams.cli.dlq as dlq
+
+    from streams.settings import Settings
+
+    monkeypatch.setenv("SIGAP_TOPIC_PREFIX", "sigap.")
+    monkeypatch.setattr("streams.settings.get_settings", Settings)
+    whole = Letter(b"a", {**LETTERS[0].record, "offset": 0}, 0, 0)
+    cut = Letter(b"b", {**LETTERS[0].record, "offset": 1, "original_cut": True, "original_bytes": 2_000_000}, 0, 1)
+    key_cut = Letter(b"c", {**LETTERS[0].record, "offset": 2, "key_cut": True}, 0, 2)
+    monkeypatch.setattr(dlq, "_read_letters", lambda args: ([whole, cut, key_cut], 3))
+    assert main(["dlq", "redrive", "--reason", "invalid_json", "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["would re-send a to sigap.posts"]
+    assert err.count("skipped (the dead letter holds only the beginning of the original") == 2

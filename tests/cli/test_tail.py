@@ -1,6 +1,9 @@
 """`sigap tail --summary`: one readable line per escalation, scored post or dead letter."""
 
+import time
+
 import orjson
+import pytest
 
 from streams.cli.tail import summarize
 
@@ -73,6 +76,18 @@ def test_a_summary_prints_what_is_not_a_json_object_as_it_is(monkeypatch, capsys
     class Consumer:
         batches = [{"tp": records}]
 
+        def partitions_for_topic(self, topic):
+            return {0}
+
+        def assign(self, partitions):
+            pass
+
+        def unsubscribe(self):
+            pass
+
+        def subscribe(self, topics):
+            pass
+
         def poll(self, timeout_ms):
             return self.batches.pop(0) if self.batches else {}
 
@@ -82,3 +97,35 @@ def test_a_summary_prints_what_is_not_a_json_object_as_it_is(monkeypatch, capsys
     monkeypatch.setattr(clients, "consumer", lambda *args, **kwargs: Consumer())
     assert main(["tail", "posts.dlq", "--summary", "--timeout", "0"]) == 0
     assert capsys.readouterr().out.splitlines() == ["[1, 2]", "{broken", "t DLQ invalid_json: d"]
+
+
+@pytest.mark.kafka
+@pytest.mark.parametrize("name", ["escalations", "nosuchtopic"])
+def test_a_missing_topic_is_refused_and_not_created(fresh_sigap_env, name):
+    """`sigap tail` on a prefix without topics used to have the broker create the topic (1 partition, the broker's
+    retention, which `sigap topics create` then warned about), and a mistyped name became a new topic waited on
+    forever; it is refused like `sigap issues` refuses a missing topic, and nothing is created."""
+    from streams.cli.main import main
+    from streams.kafka_local import list_topics
+
+    prefix = fresh_sigap_env.prefix
+    topic = f"{prefix}{name}"  # a full name that is no Sigap topic is under the prefix too, so the fixture deletes it
+    with pytest.raises(SystemExit) as refused:
+        main(["tail", "escalations" if name == "escalations" else topic, "--timeout", "1"])
+    assert str(refused.value.code) == f"topic {topic} not found; run `sigap topics create`"
+    time.sleep(1)  # the broker's auto-creation is not instant
+    assert list_topics(fresh_sigap_env.settings.bootstrap_servers, prefix=prefix) == []
+
+
+@pytest.mark.kafka
+def test_an_existing_topic_is_tailed(sigap_env):
+    """The check before subscribing leaves tailing as it was: every partition of the topic is followed."""
+    from tests.support.cli import sigap
+    from tests.support.kafka import produce
+
+    settings, env = sigap_env
+    letters = [{"error": "invalid_json", "detail": str(n), "original": "{", "received_at": "t"} for n in range(6)]
+    produce(settings, "posts.dlq", [(f"k{n}".encode(), orjson.dumps(letter)) for n, letter in enumerate(letters)])
+    result = sigap(env, "tail", "posts.dlq", "--from-beginning", "--max", "6", "--timeout", "30")
+    assert result.returncode == 0, result.stderr
+    assert sorted(orjson.loads(line)["detail"] for line in result.stdout.splitlines()) == [str(n) for n in range(6)]

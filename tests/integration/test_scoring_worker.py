@@ -250,3 +250,34 @@ def test_posts_deleted_before_the_worker_read_them_do_not_stop_its_commits(sigap
     assert counted == deleted == 480 - len(survivors)  # counted, never silent
     after = _group_offsets(settings)
     assert all(committed == end for committed, end in after.values()), f"commits stopped: {after}"
+
+
+def test_an_input_whose_output_would_be_too_large_for_a_record_is_dead_lettered_and_the_worker_goes_on(
+        sigap_env, tmp_path):
+    """Both inputs fit the posts topic, but their outputs did not fit a record: the dead letter of 900 KB that is
+    not UTF-8 (base64: 1.2 MB), and the scored post of a valid post with a large unknown field. The broker refused
+    the output, the worker exited without acknowledging the batch (as it must when a delivery fails), read the
+    same input again after its restart, and exited again: one such post stopped scoring for good."""
+    from streams.topics import RECORD_MAX_BYTES
+
+    settings, env = sigap_env
+    posts = make_posts(10, seed=4, prefix="ok")
+    large_post = posts[0] | {"id": "besar", "lampiran": "x" * (RECORD_MAX_BYTES - 400)}
+    items = [(p["id"].encode(), orjson.dumps(p)) for p in posts[1:5]] + [
+        (b"biner", b"\xff" * 900_000), (b"besar", orjson.dumps(large_post))] + [
+        (p["id"].encode(), orjson.dumps(p)) for p in posts[5:]]
+    produce(settings, "posts", items)
+    with WorkerProcess(env, tmp_path / "worker.log") as worker:
+        worker.wait_ready()
+        dlq = read_until(settings, "posts.dlq", lambda rs: len(rs) >= 2, timeout=90)
+        scored = values(read_until(settings, "posts.scored", lambda rs: len(rs) >= len(posts) - 1, timeout=60))
+        metrics = worker.metrics_when(r'^sigap_posts_invalid_total\{reason="too_large"\} 1\.0$')
+        assert worker.process.poll() is None, worker.log_tail()
+    letters = {record.key: orjson.loads(record.value) for record in dlq}
+    assert letters[b"biner"]["error"] == "not_utf8" and letters[b"biner"]["original_cut"] is True
+    assert letters[b"biner"]["original_bytes"] == 900_000
+    assert base64.b64decode(letters[b"biner"]["original"]) == b"\xff" * 100_000
+    assert letters[b"besar"]["error"] == "too_large" and letters[b"besar"]["original_cut"] is True
+    assert letters[b"besar"]["original"] == orjson.dumps(large_post).decode()[:100_000]
+    assert {s["id"] for s in scored} == {p["id"] for p in posts[1:]}
+    assert re.search(r'^sigap_posts_invalid_total\{reason="not_utf8"\} 1\.0$', metrics, re.M)

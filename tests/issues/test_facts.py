@@ -26,6 +26,19 @@ def test_odd_optional_fields_give_unknowns_not_errors():
     assert (facts.platform, facts.province) == ("facebook", "ID-JT")
 
 
+def test_a_sample_post_keeps_a_bounded_part_of_a_long_url():
+    """A post's url has no limit of its own; an escalation carries up to 20 samples and an issue's state several
+    per minute, so one post with a url of most of a megabyte made them too large for a record."""
+    from streams.issues.state import URL_MAX
+
+    post = scored_post(5, "Jalan rusak parah di depan pasar", T0)
+    post["url"] = "https://contoh.id/" + "a" * 900_000
+    facts = post_facts(post, post["scores"], MS, POLICY)
+    assert facts.sample["url"] == post["url"][:URL_MAX]
+    post["url"] = "https://contoh.id/berita/1"
+    assert post_facts(post, post["scores"], MS, POLICY).sample["url"] == "https://contoh.id/berita/1"
+
+
 def test_account_age_and_reach_come_from_the_post():
     post = scored_post(2, "Jalan rusak parah di depan pasar", T0, followers=1200, account_age_days=3.5)
     facts = post_facts(post, post["scores"], MS, POLICY)

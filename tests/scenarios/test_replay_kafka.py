@@ -47,3 +47,42 @@ def test_replay_a_scenario(sigap_env):
     assert len(records) == expected
     texts = {orjson.loads(r.value)["text"] for r in records}
     assert {p["text"] for p in build_scenario("coordinated-push", seed=2)} == texts
+
+
+def test_a_line_that_cannot_be_produced_is_named_and_the_others_still_arrive(sigap_env, tmp_path):
+    """A line larger than a record may be is not sent (the broker would refuse it, and the posts batched with it);
+    one the broker refuses all the same (here: a topic that takes less) is found in its delivery result. Either
+    way the line is named on stderr and the exit status is 1: before, replay said "produced" for both and the
+    posts batched with them were lost too."""
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    from streams.topics import RECORD_MAX_BYTES
+
+    settings, env = sigap_env
+    posts = build_scenario("coordinated-push", seed=6)[:6]
+    too_large = orjson.dumps({**posts[1], "lampiran": "x" * RECORD_MAX_BYTES})
+    lines = [orjson.dumps(posts[0]), too_large, *(orjson.dumps(p) for p in posts[2:])]
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = sigap(env, "replay", str(path))
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and "line 2: not produced" in stderr and "produced 5 of 6 posts" in result.stdout.decode()
+    records = read_until(settings, "posts", lambda rs: len(rs) >= 5, timeout=60)
+    assert sorted(r.value for r in records) == sorted(lines[:1] + lines[2:])
+
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        admin.create_topics([NewTopic(f"{settings.topic_prefix}small", 1, 1,
+                                      topic_configs={"max.message.bytes": "20000"})])
+    finally:
+        admin.close()
+    refused = orjson.dumps({**posts[3], "lampiran": "x" * 50_000})
+    lines = [orjson.dumps(p) for p in posts[:3]] + [refused] + [orjson.dumps(p) for p in posts[4:]]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = sigap(env, "replay", str(path), "--topic", f"{settings.topic_prefix}small")
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and "line 4: not produced: MessageSizeTooLargeError" in stderr, stderr
+    named = {int(line.split()[1].rstrip(":")) for line in stderr.splitlines() if ": not produced: " in line}
+    arrived = {r.value for r in read_until(settings, "small", lambda rs: len(rs) >= 6 - len(named), timeout=60)}
+    # every line either arrived or was named (a refused record fails the records batched with it)
+    assert all((line in arrived) != (number in named) for number, line in enumerate(lines, start=1))

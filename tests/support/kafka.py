@@ -12,14 +12,14 @@ from streams.settings import Settings
 
 
 def produce(settings: Settings, suffix: str, items: Iterable[tuple[bytes | None, bytes | None]]) -> int:
+    """Send the records and wait until each is delivered (raises if one was not)."""
     producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=10)
-    count = 0
-    for key, value in items:
-        producer.send(f"{settings.topic_prefix}{suffix}", key=key, value=value)
-        count += 1
+    sent = [producer.send(f"{settings.topic_prefix}{suffix}", key=key, value=value) for key, value in items]
     producer.flush()
     producer.close()
-    return count
+    for future in sent:
+        future.get(timeout=0)
+    return len(sent)
 
 
 def produce_posts(settings: Settings, posts: Iterable[dict]) -> int:

@@ -1,0 +1,112 @@
+"""`sigap simulate`: event-time order by instant, exactly the claims of --claims, feedback validated as the worker does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import orjson
+import pytest
+
+from streams.cli.main import main
+from streams.cli.simulate import _event_time
+from streams.scenarios import build_scenario
+
+WIB = timezone(timedelta(hours=7))
+
+
+def _write(path, records) -> None:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+
+
+def _simulate(capsys, *args) -> tuple[int, list[dict], str]:
+    code = main(["simulate", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, [orjson.loads(line) for line in out.splitlines() if line.strip()], err
+
+
+def test_records_sort_by_instant_whatever_the_spelling_and_in_file_order_among_equal_instants():
+    records = [
+        {"id": "a", "created_at": "2026-11-29T08:00:05.500Z"},
+        {"id": "b", "created_at": "2026-11-29T08:00:05Z"},
+        {"id": "c", "created_at": "2026-11-29T15:00:00+07:00"},
+        {"id": "d", "kind": "feedback", "at": "2026-11-29T08:00:00.000Z"},
+        {"id": "e", "created_at": "2026-11-29T07:59:59.999Z"},
+        {"id": "f", "created_at": "not a time"},
+        {"id": "g"},
+    ]
+    # no readable time: first, in file order (as a missing time sorted before)
+    assert [r["id"] for r in sorted(records, key=_event_time)] == ["f", "g", "e", "c", "d", "b", "a"]
+
+
+def test_the_same_posts_escalate_the_same_whatever_offset_their_times_are_written_with(tmp_path, capsys):
+    posts = build_scenario("demo", seed=0)
+    mixed = [dict(p) for p in posts]
+    for post in mixed[1::2]:  # every other post: the same instant in WIB
+        post["created_at"] = datetime.fromisoformat(post["created_at"]).astimezone(WIB).isoformat(
+            timespec="milliseconds")
+    _write(tmp_path / "utc.jsonl", posts)
+    _write(tmp_path / "mixed.jsonl", mixed)
+    code, expected, _ = _simulate(capsys, tmp_path / "utc.jsonl", "--oracle", "--quiet")
+    assert code == 0 and len(expected) >= 4
+    code, events, _ = _simulate(capsys, tmp_path / "mixed.jsonl", "--oracle", "--quiet")
+    assert code == 0 and events == expected
+
+
+def test_invalid_feedback_is_reported_and_skipped_as_the_worker_dead_letters_it(tmp_path, capsys):
+    at = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    ahead = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    good = {"kind": "feedback", "issue_id": "topic-x", "verdict": "confirmed", "by": "ops", "at": at}
+    _write(tmp_path / "feedback.jsonl", [
+        good,
+        {**good, "verdict": "maybe"},
+        {**good, "by": ""},
+        {key: value for key, value in good.items() if key != "at"},
+        {"kind": "feedback"},
+        {**good, "at": ahead},
+    ])
+    code, _, err = _simulate(capsys, tmp_path / "feedback.jsonl", "--oracle")
+    assert code == 0
+    assert "skipped line 2: invalid_field: verdict" in err
+    assert "skipped line 3: invalid_field: by" in err
+    assert "skipped line 4: missing_field: at" in err
+    assert "skipped line 5: missing_field" in err
+    assert "skipped line 6: created_in_future" in err
+    assert "skipped line 1" not in err
+    assert "(5 invalid lines skipped), 1 feedback, 1 issues open" in err
+
+
+@pytest.fixture
+def raw_hoax_burst(tmp_path):
+    try:
+        from streams.scoring import Scorer
+        from streams.settings import get_settings
+
+        Scorer.load(get_settings().models_dir, claims=[])
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"trained models unavailable: {exc}")
+    posts = build_scenario("hoax-burst", seed=0)
+    for post in posts:
+        del post["scenario"]  # no ground truth: the models and the known claims must do the work
+    path = tmp_path / "raw.jsonl"
+    _write(path, posts)
+    return path
+
+
+def _matched(events: list[dict]) -> set[str]:
+    return {m["claim_id"] for e in events for m in e["data"]["matched_claims"]}
+
+
+def test_without_claims_simulate_matches_the_shipped_starter_claims(raw_hoax_burst, capsys):
+    code, events, err = _simulate(capsys, raw_hoax_burst, "--quiet")
+    assert code == 0 and "no valid claims" not in err
+    assert _matched(events)  # the burst's claim is among the starter claims
+
+
+@pytest.mark.parametrize("content", [b"", b'{"nope": 1}\n'], ids=["empty", "all-invalid"])
+def test_claims_without_a_valid_claim_match_against_none_and_say_so(raw_hoax_burst, tmp_path, capsys, content):
+    claims = tmp_path / "claims.jsonl"
+    claims.write_bytes(content)
+    code, events, err = _simulate(capsys, raw_hoax_burst, "--quiet", "--claims", claims)
+    assert code == 0
+    assert f"no valid claims in {claims}: matching against none" in err
+    assert _matched(events) == set()
