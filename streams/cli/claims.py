@@ -188,7 +188,7 @@ def run_list(args: argparse.Namespace) -> int:
         if args.json:
             print(orjson.dumps(claim).decode())
         else:
-            print(f"{claim_id}\t{claim['verdict']}\t{claim['claim'][:100]}")
+            print(f"{claim_id}\t{' '.join(claim['verdict'].split())}\t{' '.join(claim['claim'].split())[:100]}")
     print(f"{len(claims)} known claims", file=sys.stderr)
     return 0
 

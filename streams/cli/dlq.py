@@ -156,7 +156,7 @@ def run_redrive(args: argparse.Namespace) -> int:
             sends.append((letter.record["topic"], letter.key, value))
     if args.dry_run:
         for topic, key, _ in sends:
-            print(f"would re-send {(key or b'').decode('utf-8', 'replace')} to {topic}")
+            print(f"would re-send {_key_text(key)} to {topic}")
         print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
         return 0
     undelivered = []
@@ -171,6 +171,10 @@ def run_redrive(args: argparse.Namespace) -> int:
             producer.close()
     for position, reason in undelivered:
         topic, key, _ = sends[position]
-        print(f"not re-sent: {(key or b'').decode('utf-8', 'replace')} to {topic}: {reason}", file=sys.stderr)
+        print(f"not re-sent: {_key_text(key)} to {topic}: {reason}", file=sys.stderr)
     print(f"re-sent {len(sends) - len(undelivered)} of {len(letters)} selected records", file=sys.stderr)
     return 1 if undelivered else 0
+
+
+def _key_text(key: bytes | None) -> str:
+    return "(no key)" if key is None else key.decode("utf-8", "replace")

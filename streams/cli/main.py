@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("sigap")
 EXIT_BROKER = 1  # the broker could not be reached or refused access
 EXIT_NO_INPUT = 66  # EX_NOINPUT: a file named on the command line cannot be read
+EXIT_BROKEN_PIPE = 141  # as a shell reports a command ended by SIGPIPE
+EXIT_INTERRUPTED = 130  # ... and by SIGINT
 
 COMMAND_MODULES = [
     "streams.cli.kafka",
@@ -78,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         except kafka_errors.AuthorizationError as exc:
             log.error("the broker refused access (%s): the user in SIGAP_BROKER_USERNAME needs ACLs for Sigap's "
                       "topics and consumer groups", type(exc).__name__)
+        except KeyboardInterrupt:  # (a command that handles Ctrl-C itself can get a second one while it stops)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:  # the reader went away (`sigap issues --json | head`): stop quietly, as `cat` does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())  # (so the flush at exit cannot fail again)
+            return EXIT_BROKEN_PIPE
         except OSError as exc:
             if exc.filename is None:  # (a socket's error, not a file's)
                 raise

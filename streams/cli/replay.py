@@ -84,6 +84,10 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.file) == bool(args.scenario):
         print("give either a posts file or --scenario NAME", file=sys.stderr)
         return 2
+    for name in ("rate", "speed"):
+        if getattr(args, name) is not None and getattr(args, name) <= 0:
+            print(f"--{name} must be positive", file=sys.stderr)
+            return 2
 
     pacing: list[float] | None = None
     if args.scenario:
@@ -111,9 +115,6 @@ def run(args: argparse.Namespace) -> int:
         lines = [line for _, line in numbered]
         keys = [_key_of(line) for line in lines]
         positions = [f"line {number}" for number, _ in numbered]
-    if args.rate is not None and args.rate <= 0:
-        print("--rate must be positive", file=sys.stderr)
-        return 2
 
     from streams.cli import clients
     from streams.cli.produce import Delivery

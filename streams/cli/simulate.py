@@ -181,10 +181,17 @@ def run(args: argparse.Namespace) -> int:
     engine = IssueEngine(policy, {}, {}, claim_lookup=claim_lookup)
     events: list[dict] = []  # as the engine produced them: escalations, and lifecycle events with --lifecycle
 
-    def take(output) -> None:
+    rejected: list[str] = []  # records the engine could not use (an already-scored line is not validated above)
+
+    def take(output, given: list[dict] = ()) -> None:
         events.extend(event for _, event in output.escalations)
         if args.lifecycle:
             events.extend(event for _, event in output.lifecycle)
+        rejected.extend(f"{given[position].get('id') or given[position].get('issue_id')}: {error}"
+                        for position, error in output.rejected)
+
+    def process(batch: list[dict]) -> None:
+        take(engine.process(batch), batch)
 
     out = sys.stdout.buffer
     pending: list[dict] = []
@@ -192,18 +199,22 @@ def run(args: argparse.Namespace) -> int:
         if record.get("kind") == "feedback":
             # Feedback acts at its own time: everything complete before it is judged first.
             if pending:
-                take(engine.process(pending))
+                process(pending)
                 pending = []
             take(engine.flush())
-            take(engine.process([record]))
+            process([record])
             continue
         pending.append(record)
         if len(pending) >= args.batch_size:
-            take(engine.process(pending))
+            process(pending)
             pending = []
     if pending:
-        take(engine.process(pending))
+        process(pending)
     take(engine.flush(final=True))
+    for problem in rejected[:20]:
+        print(f"not used by the issue engine: {problem}", file=sys.stderr)
+    if len(rejected) > 20:
+        print(f"... and {len(rejected) - 20} more not used", file=sys.stderr)
     escalations = [event for event in events if event["type"] == ESCALATED_TYPE]
     by_level: dict[int, int] = {}
     for event in events:
@@ -220,7 +231,8 @@ def run(args: argparse.Namespace) -> int:
                 fh.write(orjson.dumps(engine.issue(issue_id)) + b"\n")
     levels = ", ".join(f"{n} {name}" for level, name in ((2, "waspada"), (3, "siaga"), (4, "awas"))
                        if (n := by_level.get(level)))
-    print(f"simulated {len(posts)} posts ({len(problems)} invalid lines skipped), {len(feedback)} feedback, "
+    print(f"simulated {len(posts) - len(rejected)} posts ({len(problems) + len(rejected)} invalid lines skipped), "
+          f"{len(feedback)} feedback, "
           f"{len(engine.store)} issues open: {len(escalations)} escalations" + (f" ({levels})" if levels else "")
           + f" under policy {policy.name!r} ({policy.fingerprint})", file=sys.stderr)
     return 0

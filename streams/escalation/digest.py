@@ -134,14 +134,19 @@ def render(report: dict, zone: str = "UTC") -> str:
         claims = {c["claim"]: c for x in lines for c in x.peak.get("matched_claims") or [] if c.get("claim")}
         if claims:
             out += ["", "## Klaim yang dibantah dan beredar lagi", ""]
-            for text, claim in claims.items():
-                extra = f": {claim['clarification']}" if claim.get("clarification") else ""
-                link = f" ({claim['url']})" if claim.get("url") else ""
-                out.append(f"- \u201c{text}\u201d ({claim.get('verdict')}){extra}{link}")
+            for text, claim in claims.items():  # each on one line: a claim may hold line breaks (a heading after)
+                extra = f": {_line(claim['clarification'])}" if claim.get("clarification") else ""
+                link = f" ({_line(claim['url'])})" if claim.get("url") else ""
+                out.append(f"- \u201c{_line(text)}\u201d ({_line(claim.get('verdict'))}){extra}{link}")
     return "\n".join(out) + "\n"
 
 
 def _cell(text: object) -> str:
     """Text for one cell of a Markdown table: on one line, its pipes escaped (a responder's name or a claim may
     hold either)."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return _line(text).replace("|", "\\|")
+
+
+def _line(text: object) -> str:
+    """Text on one line, its runs of white space (line breaks included) one space."""
+    return " ".join(str(text).split())

@@ -82,3 +82,10 @@ def test_load_refuses_a_file_with_a_claim_too_large_for_a_record_before_anything
     assert main(["claims", "load", str(path)]) == 2  # refused before any broker is asked
     err = capsys.readouterr().err
     assert "claim 2 (c9)" in err and "nothing published" in err
+
+
+def test_list_prints_each_claim_on_one_line_whatever_its_text_holds(monkeypatch, capsys):
+    monkeypatch.setattr(claims_cli, "read_claims", lambda: {
+        "c1": {"id": "c1", "claim": "Jus pepaya\nmenyembuhkan   DBD", "verdict": "hoax\n"}})
+    assert main(["claims", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["c1\thoax\tJus pepaya menyembuhkan DBD"]

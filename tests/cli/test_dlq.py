@@ -87,3 +87,15 @@ def test_redrive_skips_a_dead_letter_that_holds_only_part_of_its_original(monkey
     out, err = capsys.readouterr()
     assert out.splitlines() == ["would re-send a to sigap.posts"]
     assert err.count("skipped (the dead letter holds only the beginning of the original") == 2
+
+
+def test_a_dry_run_names_a_letter_without_a_key_as_such(monkeypatch, capsys):
+    import streams.cli.dlq as dlq
+
+    from streams.settings import Settings
+
+    monkeypatch.setenv("SIGAP_TOPIC_PREFIX", "sigap.")
+    monkeypatch.setattr("streams.settings.get_settings", Settings)
+    monkeypatch.setattr(dlq, "_read_letters", lambda args: ([Letter(None, LETTERS[0].record, 0, 0)], 1))
+    assert main(["dlq", "redrive", "--reason", "invalid_json", "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["would re-send (no key) to sigap.posts"]

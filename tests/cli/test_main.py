@@ -87,3 +87,29 @@ def test_a_batch_size_that_is_not_a_positive_number_is_refused_before_any_work(v
     with pytest.raises(SystemExit) as stopped:
         cli_main.main(["score", "--input", "in.jsonl", "--output", "out.jsonl", "--batch-size", value])
     assert stopped.value.code == 2 and "--batch-size" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly_not_with_a_traceback():
+    """Found by QA: `sigap issues --json | head` ended in a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    from streams.settings import REPO_ROOT
+
+    child = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "replay", "--list"], cwd=REPO_ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()  # before the command has written anything: its first write finds no reader
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141 and "Traceback" not in stderr, stderr
+
+
+def test_an_interrupt_that_reaches_the_command_line_ends_it_quietly(monkeypatch, capsys):
+    """Found by QA: `timeout` signals a command and then its process group, and the second interrupt, landing while
+    `sigap tail` or `sigap notify` closed its consumer after the first, ended in a traceback."""
+    import streams.cli.replay as replay
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay, "run", interrupted)
+    assert cli_main.main(["replay", "--list"]) == 130

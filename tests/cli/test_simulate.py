@@ -110,3 +110,18 @@ def test_claims_without_a_valid_claim_match_against_none_and_say_so(raw_hoax_bur
     assert code == 0
     assert f"no valid claims in {claims}: matching against none" in err
     assert _matched(events) == set()
+
+
+def test_an_already_scored_line_the_engine_cannot_use_is_named_not_counted_as_simulated(tmp_path, capsys):
+    """Scored lines are used as they are, not validated as raw posts are; one the issue engine rejected used to be
+    counted among the simulated posts without a word."""
+    good = {"id": "s1", "platform": "twitter", "text": "Air PDAM mati lagi", "created_at": "2026-11-29T08:00:00Z",
+            "author": {"id": "a1"}, "scores": {"issue_id": "topic-pdam", "hoax": {"probability": 0.1},
+                                               "sentiment": {"label": "negative"}}}
+    bad = {**good, "id": "s2", "created_at": "kemarin sore"}
+    path = tmp_path / "scored.jsonl"
+    _write(path, [good, bad])
+    code, _, err = _simulate(capsys, path)
+    assert code == 0
+    assert "not used by the issue engine: s2: " in err and "created_at" in err
+    assert "simulated 1 posts (1 invalid lines skipped)" in err

@@ -130,6 +130,21 @@ def test_a_name_with_a_pipe_or_a_newline_keeps_the_table_s_row_whole():
     assert len(cells) == len(table[0].strip("|").split("|")) == 8
 
 
+def test_a_claim_with_line_breaks_stays_one_item_of_the_claims_list():
+    """Found by QA: a claim text or clarification holding a newline (`sigap claims add` takes one) started a line
+    of its own, and "## ..." in it became a heading of the report."""
+    events = orjson.loads(orjson.dumps(_events()))
+    escalation = next(e for e in events if e["data"].get("matched_claims"))
+    claim = escalation["data"]["matched_claims"][0]
+    claim.update(claim="Jus pepaya\n## sembuhkan DBD", clarification="Tidak benar.\n\n## Faktanya: ...",
+                 url="https://cek.example/1\n", verdict="hoax\n")
+    lines = render(digest(events)).splitlines()
+    assert not [line for line in lines if line.startswith("## ") and ("DBD" in line or "Faktanya" in line)]
+    (item,) = [line for line in lines if "Jus pepaya" in line]
+    assert item == ("- \u201cJus pepaya ## sembuhkan DBD\u201d (hoax): Tidak benar. ## Faktanya: ... "
+                    "(https://cek.example/1)")
+
+
 def _broken_variants() -> list[dict]:
     """One field of a real escalation or verdict changed to a type Sigap never writes (found by fuzzing: each made
     `sigap report --file` print a traceback)."""

@@ -54,3 +54,13 @@ def test_a_claim_field_longer_than_its_limit_is_invalid_to_the_topic_s_readers_a
     assert exc.value.reason == InvalidReason.INVALID_FIELD and field in exc.value.detail
     with pytest.raises(InvalidClaimError, match=field):
         validate_claim(over)
+
+
+def test_the_claim_schema_states_the_limits_sigap_applies():
+    import json
+    from pathlib import Path
+
+    from streams.records.claim import FIELD_MAX_CHARS
+
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "claim.schema.json").read_text())
+    assert {name: spec.get("maxLength") for name, spec in schema["properties"].items()} == FIELD_MAX_CHARS

@@ -59,3 +59,28 @@ def test_invalid_posts_are_rejected_with_a_machine_readable_reason(payload, reas
 def test_text_of_exactly_the_limit_is_accepted():
     assert len(parse_post(raw(text="a" * 20_000))["text"]) == 20_000
 
+
+
+_POST = (b'{"id": "p1", "platform": "twitter", "text": "Air PDAM mati lagi", "created_at": "2026-11-29T08:00:00Z", '
+         b'"author": {"id": "a1"}')
+
+
+@pytest.mark.parametrize("extra, where", [
+    (b'"engagement": {"likes": 18446744073709551616}', "engagement.likes"),
+    (b'"lampiran": [1, {"nomor": -9223372036854775809}]', "lampiran.1.nomor"),
+    (b'"lampiran": 100000000000000000000000000000', "lampiran"),
+])
+def test_an_integer_beyond_64_bits_is_refused_naming_where_it_is(extra, where):
+    """orjson read such an integer as a float and wrote 1.8446744073709552e+19 into the scored post: the post was
+    not passed on unchanged."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_post(_POST + b", " + extra + b"}")
+    assert caught.value.reason is InvalidReason.INVALID_FIELD and caught.value.detail.startswith(where + ":")
+
+
+def test_the_64_bit_extremes_and_long_digit_strings_pass_unchanged():
+    raw = (_POST + b', "engagement": {"views": 18446744073709551615}, "lampiran": [-9223372036854775808], '
+                   b'"nomor": "12345678901234567890123"}')
+    post = parse_post(raw)
+    assert orjson.dumps(post) == orjson.dumps(orjson.loads(raw))
+    assert post["engagement"]["views"] == 2**64 - 1 and post["lampiran"] == [-(2**63)]
