@@ -26,8 +26,9 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 # RFC 3339 date-time (``T``/``Z`` in either case, or a space between date and time), with seconds optional and the
-# offset's colon too, as the schema accepted before this pattern existed
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})")
+# offset's colon too, as the schema accepted before this pattern existed; at most nanoseconds (the stamp is copied
+# into records as it was written, and a fraction of a megabyte of digits made them too large to publish)
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})")
 
 
 def parse_time(stamp: str) -> datetime:
