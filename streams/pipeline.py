@@ -173,8 +173,9 @@ def _keep_deliverable(outcome: BatchOutcome, messages: Sequence[RawMessage], sco
         value = orjson.dumps(post)
         size = len(value) + len(str(post["id"]).encode())
         if size > RECORD_MAX_BYTES:
-            error = InvalidInput(InvalidReason.TOO_LARGE, f"the scored post would be {size:,} bytes, more than the "
-                                                          f"{RECORD_MAX_BYTES:,} a record of the output topics may have")
+            error = InvalidInput(InvalidReason.TOO_LARGE, f"the scored post would be {size:,} bytes, more than "
+                                                          f"the {RECORD_MAX_BYTES:,} a record of the output topics "
+                                                          "may have")
             outcome.dead_letters.append(dead_letter_for(message, error))
             continue
         outcome.scored.append(post)

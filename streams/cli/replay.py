@@ -6,8 +6,9 @@
 
 File lines are sent exactly as they are (keyed by their ``id``), so invalid lines reach the dead-letter topic
 like any bad input would; a line that cannot be produced at all (larger than a record may be, or refused by the
-broker) is named on stderr with the reason, and the exit status is then 1. A scenario is timed to end now when sent as fast as possible; with ``--speed X`` it
-starts now and is paced at X times real time by its posts' ``created_at`` (``--speed 60``: a minute a second).
+broker) is named on stderr with the reason, and the exit status is then 1. A scenario is timed to end now when
+sent as fast as possible; with ``--speed X`` it starts now and is paced at X times real time by its posts'
+``created_at`` (``--speed 60``: a minute a second).
 """
 
 from __future__ import annotations

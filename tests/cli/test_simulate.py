@@ -1,4 +1,5 @@
-"""`sigap simulate`: event-time order by instant, exactly the claims of --claims, feedback validated as the worker does."""
+"""`sigap simulate`: event-time order by instant, exactly the claims of --claims, feedback validated as the worker
+does."""
 
 from __future__ import annotations
 
