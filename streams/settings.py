@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         0.02, ge=0, le=1.0, description="how long the worker's producer holds a partition's records before sending "
                                         "them: fewer, larger produce requests, each record up to this much later"
     )
+    broker_wait_seconds: float = Field(
+        30.0, ge=0, description="how long a starting worker waits for the broker to answer before it ends, naming the "
+                                "cause (in Kubernetes the pod is then restarted)"
+    )
     session_timeout_seconds: float = Field(
         30.0, ge=6, description="a worker that stops heart-beating loses its partitions after this long"
     )

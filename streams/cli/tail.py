@@ -49,7 +49,9 @@ def summarize(value: dict, zone: str | None = None) -> str:
                 + f" | {value.get('text', '')[:80]}")
     if "error" in value and "original" in value:
         return f"{value.get('received_at')} DLQ {value['error']}: {value.get('detail')}"
-    return str(value)
+    import orjson
+
+    return orjson.dumps(value).decode()  # (an issue record, a verdict, a post: no summary of their own)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ with one line naming the cause, not a traceback."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 from kafka import errors as kafka_errors
@@ -113,3 +114,25 @@ def test_an_interrupt_that_reaches_the_command_line_ends_it_quietly(monkeypatch,
 
     monkeypatch.setattr(replay, "run", interrupted)
     assert cli_main.main(["replay", "--list"]) == 130
+
+
+def test_a_worker_that_cannot_reach_the_broker_ends_with_the_cause_not_a_traceback(tmp_path):
+    """Found by QA: `sigap worker` gave up within seconds with aiokafka's traceback, while every other command
+    waits for the broker and names the cause."""
+    import socket
+    import subprocess
+    import sys
+
+    from streams.settings import REPO_ROOT
+
+    with socket.socket() as probe, socket.socket() as web:  # ports nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        web.bind(("127.0.0.1", 0))
+        port, web_port = probe.getsockname()[1], web.getsockname()[1]
+    env = {**os.environ, "SIGAP_BROKER": f"kafka://127.0.0.1:{port}", "SIGAP_BROKER_WAIT_SECONDS": "2",
+           "SIGAP_DATA_DIR": str(tmp_path), "SIGAP_WEB_PORT": str(web_port)}
+    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
+                            capture_output=True, timeout=120)
+    stderr = result.stderr.decode()
+    assert result.returncode == cli_main.EXIT_BROKER and "Traceback" not in stderr, stderr
+    assert f"could not reach the Kafka broker at 127.0.0.1:{port} (PLAINTEXT): nothing listens there" in stderr

@@ -33,6 +33,14 @@ def test_a_dead_letter_line_names_its_reason():
     assert line == "t DLQ invalid_json: line 1"
 
 
+def test_a_record_without_a_summary_of_its_own_is_printed_as_json():
+    """Found by QA: an issue record or a verdict came out as a Python dict (single quotes, None)."""
+    import orjson
+
+    verdict = {"issue_id": "topic-krl", "verdict": "false_alarm", "by": "Budi", "note": None}
+    assert orjson.loads(summarize(verdict)) == verdict
+
+
 def test_an_escalation_line_names_the_province_most_of_its_posts_come_from():
     event = {"time": "2026-11-26T08:00:00Z", "data": {
         "severity": "waspada", "route": "public-relations", "title": "Lonjakan sentimen negatif: “pdam”",
