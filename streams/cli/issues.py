@@ -22,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="only issues where this province, by ISO 3166-2 code (e.g. ID-JT), holds at least "
                              "--region-share of the latest window's posts that name a region (repeatable)")
     follow.add_region_share(issues)
+    issues.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"],
+                        help="the last post's time in this zone (default: as on the record, UTC)")
     issues.set_defaults(func=run_issues)
     feedback = subparsers.add_parser("feedback", help="a responder's verdict on an escalated issue")
     feedback.add_argument("issue_id", help="as `sigap issues` and the escalation's subject show it")
@@ -34,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     feedback.set_defaults(func=run_feedback)
 
 
-def issue_line(issue: dict) -> str:
+def issue_line(issue: dict, zone: str | None = None) -> str:
+    from streams.escalation.lines import local_time, verdict_words
     from streams.issues.places import concentrated_in
 
     level = (issue.get("severity") or "normal").upper()
@@ -43,9 +46,13 @@ def issue_line(issue: dict) -> str:
                        if c.get("claim") != issue.get("label"))
     place = concentrated_in((issue.get("spread") or {}).get("regions") or {})
     last = (issue.get("feedback") or {}).get("last") or {}
-    reviewed = f" | ditinjau: {last.get('verdict')} oleh {last.get('by')}" if last.get("verdict") else ""
+    reviewed = (f" | ditinjau: {verdict_words(last.get('verdict'))} oleh {last.get('by')}" if last.get("verdict")
+                else "")
+    last_seen = issue.get("last_seen")
+    if zone is not None and (shown := local_time(last_seen, zone)) is not None:
+        last_seen = f"{shown} {zone}"
     return (f"{level:<7} (puncak {top:<7}) {issue.get('posts', 0):>6} post  {issue.get('label')}  "
-            f"[{issue.get('issue_id')}] terakhir {issue.get('last_seen')}"
+            f"[{issue.get('issue_id')}] terakhir {last_seen}"
             + reviewed + (f" | wilayah: {place}" if place else "") + (f" | klaim: {claims}" if claims else ""))
 
 
@@ -90,7 +97,7 @@ def run_issues(args: argparse.Namespace) -> int:
     shown.sort(key=lambda i: i.get("last_seen") or "", reverse=True)  # most recent first within a level
     shown.sort(key=lambda i: (-int(i.get("level") or 0), -int(i.get("max_level") or 0)))
     for issue in shown:
-        print(orjson.dumps(issue).decode() if args.json else issue_line(issue))
+        print(orjson.dumps(issue).decode() if args.json else issue_line(issue, args.zone))
     print(f"{len(shown)} dari {len(issues)} isu", file=sys.stderr)
     return 0
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from streams.escalation.events import ESCALATED_TYPE, detection_seconds
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
-from streams.escalation.lines import local_time
+from streams.escalation.lines import VERDICT_WORDS, local_time
 from streams.escalation.subscription import Subscription
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
 
-VERDICT_WORDS = {"confirmed": "dikonfirmasi", "false_alarm": "alarm palsu", "resolved": "selesai"}
 SEVERITIES = ("awas", "siaga", "waspada")
 
 

@@ -10,6 +10,13 @@ from streams.escalation.shape import usable_data
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
 
+# a responder's verdict as responders read it (the records keep the machine names)
+VERDICT_WORDS = {"confirmed": "dikonfirmasi", "false_alarm": "alarm palsu", "resolved": "selesai"}
+
+
+def verdict_words(verdict: object) -> str:
+    return VERDICT_WORDS.get(verdict, str(verdict)) if isinstance(verdict, str) else str(verdict)
+
 SEVERITY_MARK = {"waspada": "⚠ WASPADA", "siaga": "⚠⚠ SIAGA", "awas": "⚠⚠⚠ AWAS"}
 ZONES = {"UTC": 0, "WIB": 7, "WITA": 8, "WIT": 9}  # Indonesia's three time zones, hours east of UTC
 
@@ -44,7 +51,7 @@ def event_line(value: dict, zone: str | None = None) -> str | None:
     if value.get("type") == REVIEWED_TYPE:
         note = f": {data['note']}" if data.get("note") else ""
         return (f"{value.get('time')} ✔ DITINJAU {data.get('label')} [{data.get('issue_id')}] "
-                f"({data.get('verdict')} oleh {data.get('by')}{note})")
+                f"({verdict_words(data.get('verdict'))} oleh {data.get('by')}{note})")
     if value.get("type") == CLOSED_TYPE:
         return (f"{value.get('time')} ■ DITUTUP {data.get('label')} [{data.get('issue_id')}] "
                 f"(tidak ada post baru selama {data.get('idle_minutes')} menit; {data.get('posts')} post)")

@@ -52,8 +52,17 @@ def test_an_issue_line_says_who_reviewed_it_last():
     issue = {"issue_id": "topic-pdam", "label": "pdam", "severity": "waspada", "posts": 12,
              "feedback": {"confirmed": 1, "false_alarm": 1,
                           "last": {"verdict": "false_alarm", "by": "humas-pemkot", "at": "2026-11-26T09:00:00Z"}}}
-    assert " | ditinjau: false_alarm oleh humas-pemkot" in issue_line(issue)
+    assert " | ditinjau: alarm palsu oleh humas-pemkot" in issue_line(issue)
     assert "ditinjau" not in issue_line({"issue_id": "topic-pdam", "label": "pdam", "feedback": {}})
+
+
+def test_an_issue_line_gives_the_last_post_s_time_in_the_zone_asked():
+    """Found by QA: `sigap tail` and `sigap report` take --zone, `sigap issues` printed UTC only."""
+    issue = {"issue_id": "topic-pdam", "label": "pdam", "posts": 12, "last_seen": "2026-11-29T08:47:43.000Z"}
+    assert " terakhir 2026-11-29T08:47:43.000Z" in issue_line(issue)
+    assert " terakhir 2026-11-29 15:47 WIB" in issue_line(issue, "WIB")
+    assert " terakhir 2026-11-29 17:47 WIT" in issue_line(issue, "WIT")
+    assert " terakhir None" in issue_line({**issue, "last_seen": None}, "WIB")
 
 
 def test_an_unknown_province_code_is_refused_before_the_broker_is_asked(capsys):

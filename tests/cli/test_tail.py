@@ -59,7 +59,7 @@ def test_lifecycle_lines_say_who_reviewed_an_issue_and_when_it_closed():
     reviewed = {"type": "id.sigap.issue.reviewed.v1", "time": "2026-11-26T09:00:00.000Z",
                 "data": base | {"verdict": "false_alarm", "by": "humas-pemkot", "note": "sudah diklarifikasi"}}
     assert summarize(reviewed) == ("2026-11-26T09:00:00.000Z ✔ DITINJAU pdam [topic-pdam] "
-                                   "(false_alarm oleh humas-pemkot: sudah diklarifikasi)")
+                                   "(alarm palsu oleh humas-pemkot: sudah diklarifikasi)")
     closed = {"type": "id.sigap.issue.closed.v1", "time": "2026-11-26T12:00:00.000Z",
               "data": base | {"reason": "idle", "idle_minutes": 180, "posts": 40}}
     assert summarize(closed) == ("2026-11-26T12:00:00.000Z ■ DITUTUP pdam [topic-pdam] "
