@@ -132,7 +132,7 @@ def _publish(claims: list[dict]) -> tuple[str, list[int]]:
     import orjson
 
     from streams.cli import clients
-    from streams.cli.produce import Delivery, too_large
+    from streams.cli.produce import deliver, too_large
     from streams.settings import get_settings
     from streams.topics import CLAIMS
 
@@ -143,14 +143,8 @@ def _publish(claims: list[dict]) -> tuple[str, list[int]]:
         reason = too_large(key, value)
         if reason is not None:
             raise ClaimTooLarge(f"claim {position + 1} ({claims[position]['id']}): {reason}")
-    producer = clients.producer(settings, acks="all", linger_ms=20)
-    delivery = Delivery(producer)
-    try:
-        for position, (key, value) in enumerate(records):
-            delivery.send(position, topic, key, value)
-        undelivered = delivery.finish()
-    finally:
-        producer.close()
+    undelivered = deliver(clients.producer(settings, acks="all", linger_ms=20),
+                          ((topic, key, value) for key, value in records))
     for position, reason in undelivered:
         print(f"claim {position + 1} ({claims[position]['id']}): not published: {reason}", file=sys.stderr)
     return topic, [position for position, _ in undelivered]
@@ -205,16 +199,10 @@ def run_delete(args: argparse.Namespace) -> int:
     topic = f"{settings.topic_prefix}{CLAIMS}"
     undelivered = []
     if retract:
-        from streams.cli.produce import Delivery
+        from streams.cli.produce import deliver
 
-        producer = clients.producer(settings, acks="all")
-        delivery = Delivery(producer)
-        try:
-            for position, claim_id in enumerate(retract):
-                delivery.send(position, topic, claim_id.encode(), None)
-            undelivered = delivery.finish()
-        finally:
-            producer.close()
+        undelivered = deliver(clients.producer(settings, acks="all"),
+                              ((topic, claim_id.encode(), None) for claim_id in retract))
     for position, reason in undelivered:
         print(f"not retracted: {retract[position]}: {reason}", file=sys.stderr)
     print(f"retracted {len(retract) - len(undelivered)} claims on {topic}")

@@ -134,7 +134,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_redrive(args: argparse.Namespace) -> int:
     from streams.cli import clients
-    from streams.cli.produce import Delivery
+    from streams.cli.produce import deliver
     from streams.records.deadletter import is_cut, original_value
     from streams.settings import get_settings
     from streams.topics import FEEDBACK, ISSUE_EVENTS, POSTS
@@ -159,16 +159,7 @@ def run_redrive(args: argparse.Namespace) -> int:
             print(f"would re-send {_key_text(key)} to {topic}")
         print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
         return 0
-    undelivered = []
-    if sends:
-        producer = clients.producer(settings, acks="all", linger_ms=20)
-        delivery = Delivery(producer)
-        try:
-            for position, (topic, key, value) in enumerate(sends):
-                delivery.send(position, topic, key, value)
-            undelivered = delivery.finish()
-        finally:
-            producer.close()
+    undelivered = deliver(clients.producer(settings, acks="all", linger_ms=20), sends) if sends else []
     for position, reason in undelivered:
         topic, key, _ = sends[position]
         print(f"not re-sent: {_key_text(key)} to {topic}: {reason}", file=sys.stderr)

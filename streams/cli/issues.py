@@ -108,8 +108,8 @@ def run_feedback(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from streams.cli import clients
+    from streams.cli.produce import deliver
     from streams.records.clock import check_not_ahead
-    from streams.cli.produce import Delivery
     from streams.records.deadletter import rfc3339_now
     from streams.records.errors import InvalidInput
     from streams.records.feedback import parse_feedback
@@ -127,13 +127,7 @@ def run_feedback(args: argparse.Namespace) -> int:
         print(f"not sent: {exc}", file=sys.stderr)
         return 2
     topic = f"{settings.topic_prefix}{FEEDBACK}"
-    producer = clients.producer(settings, acks="all")
-    delivery = Delivery(producer)
-    try:
-        delivery.send(0, topic, args.issue_id.encode(), value)
-        undelivered = delivery.finish()
-    finally:
-        producer.close()
+    undelivered = deliver(clients.producer(settings, acks="all"), [(topic, args.issue_id.encode(), value)])
     if undelivered:
         print(f"not published: {undelivered[0].reason}", file=sys.stderr)
         return 1

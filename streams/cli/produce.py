@@ -8,6 +8,7 @@ larger than a topic takes (``streams.topics.RECORD_MAX_BYTES``) is not sent at a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kafka.errors import KafkaError
@@ -56,3 +57,15 @@ class Delivery:
     @property
     def attempted(self) -> int:
         return len(self._sent) + len(self._refused)
+
+
+def deliver(producer: Any, records: Iterable[tuple[str, bytes | None, bytes | None]]) -> list[Undelivered]:
+    """Send ``(topic, key, value)`` records, numbered from 0, wait for them and close the producer; the records not
+    delivered."""
+    delivery = Delivery(producer)
+    try:
+        for position, (topic, key, value) in enumerate(records):
+            delivery.send(position, topic, key, value)
+        return delivery.finish()
+    finally:
+        producer.close()

@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
     # as every other command: a broker that does not answer yet is waited for, and one that cannot be reached ends
     # the command with the cause and the setting to check (BrokerUnavailable, streams.cli.main), where Faust would
     # give up within seconds with a traceback
-    wait_for_broker(settings.bootstrap_servers, timeout=settings.broker_wait_seconds, security=settings.kafka_security())
+    wait_for_broker(settings.bootstrap_servers, timeout=settings.broker_wait_seconds,
+                    security=settings.kafka_security())
     limit_client_retry_logs()
     Worker(app, loglevel=settings.log_level, redirect_stdouts=False).execute_from_commandline()
     return 0
