@@ -38,15 +38,21 @@ def read_to_end(topic: str, settings: Settings, timeout_seconds: float = 30.0,
         consumer.close()
 
 
+def existing_partitions(consumer: Any, topic: str) -> set[int]:
+    """The partitions of ``topic``; ends the command when the topic does not exist (asked, not subscribed to: a
+    subscription to a missing topic has the broker create it, with its defaults)."""
+    partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise SystemExit(f"topic {topic} not found; run `sigap topics create`")
+    return partitions
+
+
 def assign_every_partition(consumer: Any, topic: str) -> list[Any]:
     """Assign a kafka-python consumer every partition of ``topic``, in number order; ends the command when the
     topic does not exist."""
     from kafka import TopicPartition
 
-    partitions = consumer.partitions_for_topic(topic)
-    if not partitions:
-        raise SystemExit(f"topic {topic} not found; run `sigap topics create`")
-    assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+    assigned = [TopicPartition(topic, p) for p in sorted(existing_partitions(consumer, topic))]
     consumer.assign(assigned)
     return assigned
 

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.cli import clients
-    from streams.cli.snapshot import assign_every_partition
+    from streams.cli.snapshot import existing_partitions
     from streams.escalation.events import decode_event
     from streams.settings import get_settings
 
@@ -72,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
     consumer = clients.consumer(settings, group_id=None, enable_auto_commit=False,
                                 auto_offset_reset="earliest" if args.from_beginning else "latest")
     try:
-        assign_every_partition(consumer, topic)  # a missing topic ends the command, as in `sigap issues`
-        consumer.unsubscribe()
+        existing_partitions(consumer, topic)  # a missing topic ends the command, as in `sigap issues`
         consumer.subscribe([topic])  # followed by subscription: a partition added while tailing is printed too
         print(f"tailing {topic} (Ctrl-C to stop)", file=sys.stderr)
         seen = 0

@@ -87,12 +87,6 @@ def test_a_summary_prints_what_is_not_a_json_object_as_it_is(monkeypatch, capsys
         def partitions_for_topic(self, topic):
             return {0}
 
-        def assign(self, partitions):
-            pass
-
-        def unsubscribe(self):
-            pass
-
         def subscribe(self, topics):
             pass
 
