@@ -16,7 +16,7 @@ import pytest
 
 from streams.settings import PACKAGE_DIR
 from tests.support.cli import sigap
-from tests.support.kafka import produce, produce_posts, read_all, read_until, values
+from tests.support.kafka import group_caught_up, produce, produce_posts, read_all, read_until, values
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.kafka
@@ -52,19 +52,17 @@ def _issues_when(env: dict, done, timeout: float = 30.0) -> list[dict]:
         time.sleep(1)
 
 
-def _escalations_when_quiet(settings, expected: int, timeout: float = 150.0) -> list[dict]:
-    """Escalations once `expected` have arrived and nothing new came for a while (ticks judge the last minutes)."""
+def _escalations_when_done(settings, expected: int, timeout: float = 150.0) -> list[dict]:
+    """The escalations once at least `expected` are out and the workers have committed every post and issue
+    event produced so far (a batch's escalations are delivered before its offsets are committed, so nothing
+    already produced can add one later), or as they are at the timeout."""
     deadline = time.monotonic() + timeout
-    seen: list[dict] = []
-    quiet_since = time.monotonic()
-    while time.monotonic() < deadline:
+    while True:
+        caught_up = group_caught_up(settings)
         current = values(read_all(settings, "escalations"))
-        if len(current) != len(seen):
-            seen, quiet_since = current, time.monotonic()
-        elif len(seen) >= expected and time.monotonic() - quiet_since > 15:
-            break
-        time.sleep(2)
-    return seen
+        if (caught_up and len(current) >= expected) or time.monotonic() > deadline:
+            return current
+        time.sleep(1)
 
 
 def _essence(events: list[dict]) -> list[tuple]:
@@ -91,7 +89,7 @@ def test_a_resurfacing_hoax_is_escalated_live_exactly_as_simulated(sigap_env, tm
     with WorkerProcess(env, tmp_path / "worker.log") as worker:
         worker.wait_ready()
         produce_posts(settings, posts)
-        live = _escalations_when_quiet(settings, expected=len(expected))
+        live = _escalations_when_done(settings, expected=len(expected))
         issue_id = live[0]["subject"]
         listed = sigap(env, "issues")  # what a responder sees: the escalated issues, highest level first
         assert listed.returncode == 0 and issue_id in listed.stdout and "SIAGA" in listed.stdout.splitlines()[0]
@@ -150,14 +148,13 @@ def test_two_workers_escalate_the_same_and_a_restart_repeats_nothing(sigap_env, 
         first.wait_ready()
         second.wait_ready()
         produce_posts(settings, posts)
-        live = _escalations_when_quiet(settings, expected=len(expected))
+        live = _escalations_when_done(settings, expected=len(expected))
     assert _identity(live) == _identity(expected)
 
     with WorkerProcess(env, tmp_path / "c.log") as restarted:
         restarted.wait_ready()
         produce_posts(settings, posts)  # the same posts again, as a replaying producer would send them
-        time.sleep(5)
-        again = _escalations_when_quiet(settings, expected=len(live), timeout=60)
+        again = _escalations_when_done(settings, expected=len(live), timeout=60)
     assert _essence(again) == _essence(live), "an escalation was published twice"
     _times_must_match_simulation(live, expected)
 
@@ -179,7 +176,7 @@ def test_a_worker_killed_mid_stream_publishes_every_escalation_after_its_restart
         worker.stop(signal.SIGKILL)
     with WorkerProcess(env, tmp_path / "b.log") as restarted:
         restarted.wait_ready()
-        live = _escalations_when_quiet(settings, expected=len(expected))
+        live = _escalations_when_done(settings, expected=len(expected))
     assert set(_identity(live)) == set(_identity(expected)), "an escalation was lost across the kill"
     by_id: dict[str, dict] = {}
     for event in live:

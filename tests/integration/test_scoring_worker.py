@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from tests.support.cli import sigap
-from tests.support.kafka import produce, produce_posts, read_all, read_until, values
+from tests.support.kafka import group_offsets, produce, produce_posts, read_all, read_until, values
 from tests.support.posts import make_posts
 from tests.support.worker import WorkerProcess, metric_sum
 
@@ -143,7 +143,7 @@ def _interrupt_and_resume(settings, env, log, posts, sig: int, after_scored: int
 def test_a_stopped_worker_resumes_from_committed_offsets(sigap_env, tmp_path):
     settings, env = sigap_env
     batch = int(env.get("SIGAP_BATCH_SIZE", 500))
-    code, counts = _interrupt_and_resume(settings, env, tmp_path / "worker.log", make_posts(8000, seed=3),
+    code, counts = _interrupt_and_resume(settings, env, tmp_path / "worker.log", make_posts(4000, seed=3),
                                          signal.SIGTERM, after_scored=800)
     assert code == 0, "the worker did not stop cleanly"
     rescored = sum(n - 1 for n in counts.values())
@@ -153,7 +153,7 @@ def test_a_stopped_worker_resumes_from_committed_offsets(sigap_env, tmp_path):
 def test_a_killed_worker_loses_nothing(sigap_env, tmp_path):
     settings, env = sigap_env
     # the next worker's recovery slowed after its seek, which made it drop what it fetched meanwhile (fix 6)
-    _interrupt_and_resume(settings, env, tmp_path / "worker.log", make_posts(8000, seed=4),
+    _interrupt_and_resume(settings, env, tmp_path / "worker.log", make_posts(4000, seed=4),
                           signal.SIGKILL, after_scored=500, second_module="tests.support.slow_recovery_worker")
 
 
@@ -174,7 +174,7 @@ def test_deployments_with_different_prefixes_never_see_each_other(sigap_env, oth
 
 def test_a_rebalance_mid_stream_loses_nothing(sigap_env, tmp_path):
     settings, env = sigap_env
-    posts = make_posts(8000, seed=8)
+    posts = make_posts(6000, seed=8)
     produce_posts(settings, posts)
     with WorkerProcess(env, tmp_path / "a.log") as first:
         first.wait_ready()
@@ -190,28 +190,13 @@ def test_a_rebalance_mid_stream_loses_nothing(sigap_env, tmp_path):
     assert not missing, f"{len(missing)} posts lost across the rebalance, e.g. {sorted(missing)[:5]}"
 
 
-def _group_offsets(settings) -> dict:
-    """The worker group's committed offset and the log's end offset, per posts partition."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    topic = f"{settings.topic_prefix}posts"
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=settings.app_id,
-                             enable_auto_commit=False)
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
-        end = consumer.end_offsets(partitions)
-        return {tp: (consumer.committed(tp), end[tp]) for tp in partitions}
-    finally:
-        consumer.close()
-
-
 def _offsets_once_committed(settings, timeout: float = 30.0) -> dict:
-    """`_group_offsets` once every partition's commit has reached its end, or as they are at the timeout."""
+    """`group_offsets` of the posts once every partition's commit has reached its end, or as they are at the timeout."""
     deadline = time.monotonic() + timeout
-    offsets = _group_offsets(settings)
+    offsets = group_offsets(settings, "posts")
     while time.monotonic() < deadline and any(committed != end for committed, end in offsets.values()):
         time.sleep(0.5)
-        offsets = _group_offsets(settings)
+        offsets = group_offsets(settings, "posts")
     return offsets
 
 
@@ -229,7 +214,7 @@ def test_posts_deleted_before_the_worker_read_them_do_not_stop_its_commits(sigap
         before = _offsets_once_committed(settings)  # a batch acknowledged after the stop began is read again
     assert all(committed == end for committed, end in before.values()), before
     produce_posts(settings, make_posts(480, seed=12, prefix="unread"))
-    delete_to = {tp: committed + (end - committed) // 2 for tp, (committed, end) in _group_offsets(settings).items()}
+    delete_to = {tp: committed + (end - committed) // 2 for tp, (committed, end) in group_offsets(settings, "posts").items()}
     admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
     try:
         admin.delete_records(delete_to)
@@ -248,7 +233,7 @@ def test_posts_deleted_before_the_worker_read_them_do_not_stop_its_commits(sigap
     deleted = sum(delete_to[tp] - committed for tp, (committed, _) in before.items())
     counted = metric_sum(metrics, f'sigap_input_records_deleted_unread_total{{topic="{settings.topic_prefix}posts"}} ')
     assert counted == deleted == 480 - len(survivors)  # counted, never silent
-    after = _group_offsets(settings)
+    after = group_offsets(settings, "posts")
     assert all(committed == end for committed, end in after.values()), f"commits stopped: {after}"
 
 

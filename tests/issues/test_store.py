@@ -207,15 +207,15 @@ def test_the_changelog_holds_what_the_engine_holds_although_it_mutates_the_table
 
 
 def test_a_batch_of_a_hot_issue_writes_a_small_part_of_its_state():
-    posts = hot_issue(24, 200)  # the first 14 minutes in large batches, the last 10 in batches of 5 posts
+    posts = hot_issue(24, 100)  # the first 14 minutes in large batches, the last 10 in batches of 5 posts
     runs = {}
     for split in (False, True):
         backend = CountingStore()
         engine = IssueEngine(load_policy(), SplitStateStore(backend) if split else backend, JsonStore())
-        for i in range(0, 14 * 200, 200):
-            engine.process(posts[i:i + 200])
+        for i in range(0, 14 * 100, 100):
+            engine.process(posts[i:i + 100])
         per_batch = []
-        for i in range(14 * 200, len(posts), 5):
+        for i in range(14 * 100, len(posts), 5):
             start, ops = backend.bytes, len(backend.log)
             engine.process(posts[i:i + 5])
             per_batch.append((posts[i:i + 5], backend.bytes - start, backend.log[ops:]))

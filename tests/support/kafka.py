@@ -71,3 +71,26 @@ def read_all(settings: Settings, suffix: str, timeout: float = 30.0) -> list:
         return records
     finally:
         consumer.close()
+
+
+def group_offsets(settings: Settings, suffix: str) -> dict:
+    """The worker group's committed offset and the log's end offset, per partition of a topic."""
+    from kafka import TopicPartition
+
+    topic = f"{settings.topic_prefix}{suffix}"
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=settings.app_id,
+                             enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        end = consumer.end_offsets(partitions)
+        return {tp: (consumer.committed(tp), end[tp]) for tp in partitions}
+    finally:
+        consumer.close()
+
+
+def group_caught_up(settings: Settings, suffixes: Iterable[str] = ("posts", "issues.events")) -> bool:
+    """Whether the worker group has committed every record of these topics, in this order. A worker commits a
+    record only once the outputs of its batch are delivered, so outputs read after this returns True include
+    everything these records cause (the posts' events are in `issues.events` before the posts are committed)."""
+    return all((committed or 0) == end for suffix in suffixes  # None: nothing committed, fine for an empty one
+               for committed, end in group_offsets(settings, suffix).values())
