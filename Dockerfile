@@ -52,9 +52,10 @@ USER 10001:10001
 WORKDIR /var/lib/sigap
 EXPOSE 6066
 
-# Liveness for plain `docker run` and compose (Kubernetes uses its own probes on the same /health).
+# Healthy once the worker can score (/ready: models and start-up claims loaded) for plain `docker run` and compose;
+# Kubernetes uses its own probes (readiness on /ready, startup and liveness on /health).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('SIGAP_WEB_PORT', '6066'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/ready' % os.environ.get('SIGAP_WEB_PORT', '6066'), timeout=4)"]
 
 ENTRYPOINT ["sigap"]
 CMD ["worker"]

@@ -1,8 +1,14 @@
-"""`/health` and `/metrics` on the worker's web port, and the consumer-lag gauge behind `/metrics`."""
+"""`/health`, `/ready` and `/metrics` on the worker's web port, and the consumer-lag gauge behind `/metrics`.
+
+`/health` answers 200 while the event loop runs (liveness). `/ready` answers 200 only once the models and the
+start-up claims are loaded, 503 before: a rolling update must not replace the next worker while this one cannot
+score yet. A worker without partitions (more workers than partitions) is ready: it is a standby.
+"""
 
 from __future__ import annotations
 
 import orjson
+from faust.exceptions import ConsumerNotStarted
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from agents.claims import scorer_is_ready
@@ -12,15 +18,36 @@ from streams.app import app, settings, topics
 _LAG_TOPICS = {topics.posts.get_topic_name(), topics.issue_events.get_topic_name()}
 
 
-@app.page("/health")
-async def health(web, request):
-    body = {
-        "status": "ok",
+def _state(status: str) -> dict:
+    return {
+        "status": status,
         "app_id": settings.app_id,
         "scorer_ready": scorer_is_ready(),
-        "assigned_partitions": len(app.consumer.assignment()) if app.consumer else 0,
+        "assigned_partitions": _assigned_partitions(),
     }
-    return web.bytes(orjson.dumps(body), headers={"Content-Type": "application/json"})
+
+
+def _assigned_partitions() -> int:
+    try:
+        return len(app.consumer.assignment())
+    except ConsumerNotStarted:  # the web server answers before the consumer thread has started
+        return 0
+
+
+def _json(web, body: dict, status: int = 200):
+    return web.bytes(orjson.dumps(body), status=status, headers={"Content-Type": "application/json"})
+
+
+@app.page("/health")
+async def health(web, request):
+    return _json(web, _state("ok"))
+
+
+@app.page("/ready")
+async def ready(web, request):
+    if scorer_is_ready():
+        return _json(web, _state("ready"))
+    return _json(web, _state("starting"), status=503)
 
 
 @app.page("/metrics")

@@ -481,6 +481,8 @@ def test_compose_stack_is_wired_together():
         container_ports = {str(p).rsplit(":", 1)[-1] for p in service.get("ports", [])}
         assert web_port in container_ports, f"{name}: SIGAP_WEB_PORT {web_port} is not published"
         expected_targets.add(f"{service.get('hostname', name)}:{web_port}")
+        # healthy = able to score, so nothing waits on a worker that is still loading its models and claims
+        assert f"127.0.0.1:{web_port}/ready" in " ".join(service["healthcheck"]["test"]), name
     assert targets == expected_targets, "prometheus.yml must scrape exactly the compose workers"
 
 
@@ -501,6 +503,7 @@ def test_dockerfile_builds_from_python_slim_and_runs_the_worker():
     assert re.search(r"pip install (--no-deps )?\.", text)
     assert "sigap train" not in text, "models ship in the package; nothing is trained at build time"
     assert re.search(r"^EXPOSE 6066$", text, re.M)
+    assert re.search(r"^HEALTHCHECK .*\n?.*/ready'", text, re.M), "the image is healthy once it can score"
 
 
 def _dockerignore_excludes(path: str, patterns: list[str]) -> bool:
@@ -626,9 +629,9 @@ def test_k8s_statefulset_probes_ports_volumes_and_resources():
     (container,) = pod["spec"]["containers"]
     assert container["image"] == "sigap:latest"
     assert container.get("args", container.get("command", []))[-1:] == ["worker"]
-    for probe_name in ("readinessProbe", "livenessProbe", "startupProbe"):
+    for probe_name, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health"), ("startupProbe", "/health")):
         probe = container[probe_name]["httpGet"]
-        assert probe["path"] == "/health", probe_name
+        assert probe["path"] == path, probe_name
         assert _resolve_port(container, probe["port"]) == web_port, f"{probe_name} is not on SIGAP_WEB_PORT"
     for port in service["spec"]["ports"]:
         assert _resolve_port(container, port.get("targetPort", port["port"])) == web_port
