@@ -51,8 +51,16 @@ def _event_time(record: dict) -> tuple[int, int]:
     written); a record without a readable time goes first, where the engine rejects it."""
     from streams.issues.timeutil import parse_ms
 
-    ms = parse_ms(record.get("at") if record.get("kind") == "feedback" else record.get("created_at"))
+    ms = parse_ms(record.get("at") if _is_feedback(record) else record.get("created_at"))
     return (0, 0) if ms is None else (1, ms)
+
+
+def _is_feedback(record: dict) -> bool:
+    """A feedback line (``"kind": "feedback"``); a post keeps its own unknown fields, ``kind`` included, and is
+    still a post (the engine's rule, ``control_kind``)."""
+    from streams.issues.engine import control_kind
+
+    return control_kind(record) == "feedback"
 
 
 def _is_scored(record: dict) -> bool:
@@ -83,7 +91,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
         except orjson.JSONDecodeError as exc:
             problems.append(f"line {number}: invalid JSON: {exc}")
             continue
-        is_feedback = isinstance(value, dict) and value.get("kind") == "feedback"
+        is_feedback = isinstance(value, dict) and _is_feedback(value)
         if not is_feedback and isinstance(value, dict) and _is_scored(value):
             posts.append(value)
             continue
@@ -196,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout.buffer
     pending: list[dict] = []
     for record in records:
-        if record.get("kind") == "feedback":
+        if _is_feedback(record):
             # Feedback acts at its own time: everything complete before it is judged first.
             if pending:
                 process(pending)

@@ -58,6 +58,9 @@ At the end of a stream (or when a partition goes quiet) the last minutes wait fo
 and a ``{"kind": "tick"}`` record does the same once no record but ticks has arrived for the idle time. The
 wall clock is used for these two idle decisions only: a stream whose sources never pause that long is judged
 exactly as ``sigap simulate`` judges it.
+
+Every post has ``created_at`` and no control record (feedback, watermark, tick) has: a post's unknown fields pass
+through, ``kind`` included, so ``kind`` is read only on records without ``created_at`` (:func:`control_kind`).
 """
 
 from __future__ import annotations
@@ -93,6 +96,12 @@ from streams.policy.model import Policy
 from streams.records.errors import InvalidInput, InvalidReason
 
 log = logging.getLogger(__name__)
+
+
+def control_kind(record: dict) -> str | None:
+    """``"feedback"``, ``"watermark"`` or ``"tick"`` for a control record, None for a post (it has ``created_at``,
+    which no control record has): a post is never taken for a control record by an unknown field of its own."""
+    return None if "created_at" in record else record.get("kind")
 
 # Held posts are kept whole in the issue's state, which is rewritten at every batch that adds one: past this many,
 # the issue is settled at once, as if no post before its deadline could come (a burst after a long silence, read
@@ -165,7 +174,7 @@ class IssueEngine:
             if not isinstance(record, dict):
                 self._reject(batch, position, InvalidReason.NOT_AN_OBJECT, f"a JSON {type(record).__name__}")
                 continue
-            kind = record.get("kind")
+            kind = control_kind(record)
             if kind == "tick":
                 ticks += 1
                 continue

@@ -53,6 +53,18 @@ def test_the_same_posts_escalate_the_same_whatever_offset_their_times_are_writte
     assert code == 0 and events == expected
 
 
+def test_a_post_with_a_kind_field_of_its_own_is_simulated_as_a_post(tmp_path, capsys):
+    """Unknown fields of a post pass through, `kind` included; only a record without `created_at` is feedback."""
+    posts = build_scenario("demo", seed=0)
+    _write(tmp_path / "plain.jsonl", posts)
+    _write(tmp_path / "kinds.jsonl", [post | {"kind": "feedback"} for post in posts])
+    code, expected, _ = _simulate(capsys, tmp_path / "plain.jsonl", "--oracle", "--quiet")
+    assert code == 0 and len(expected) >= 4
+    code, events, err = _simulate(capsys, tmp_path / "kinds.jsonl", "--oracle", "--quiet")
+    assert code == 0 and f"simulated {len(posts)} posts (0 invalid lines skipped), 0 feedback" in err
+    assert [(e["subject"], e["id"], e["time"]) for e in events] == [(e["subject"], e["id"], e["time"]) for e in expected]
+
+
 def test_invalid_feedback_is_reported_and_skipped_as_the_worker_dead_letters_it(tmp_path, capsys):
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
     ahead = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds").replace("+00:00", "Z")

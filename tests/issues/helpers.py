@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from streams.issues.engine import IssueEngine
+from streams.issues.engine import IssueEngine, control_kind
 from streams.issues.keys import issue_id_for
 from streams.policy import load_policy
 
@@ -123,7 +123,7 @@ def run_engines(records: Iterable[dict], *, partitions: int = 1, batch: int = 10
     engines = [IssueEngine(policy, s, c, claim_lookup=claim_lookup) for s, c in stores]
     routed: list[list[dict]] = [[] for _ in range(partitions)]
     for record in records:
-        key = record.get("issue_id") if record.get("kind") == "feedback" else record["scores"]["issue_id"]
+        key = record.get("issue_id") if control_kind(record) == "feedback" else record["scores"]["issue_id"]
         routed[partition_of(key, partitions)].append(record)
     escalations = []
     for p in range(partitions):

@@ -520,3 +520,21 @@ def test_closing_an_issue_judges_only_the_minutes_its_posts_scheduled(monkeypatc
     engine.flush(final=True)
     assert engine.state(posts[-1]["scores"]["issue_id"])["n"] == 1  # the last post opened it afresh
     assert len(judged) < 100
+
+
+@pytest.mark.parametrize("own_fields", [
+    {"kind": "tick"},
+    {"kind": "feedback", "issue_id": "claim-c-autis", "verdict": "false_alarm", "by": "x", "at": iso(T0)},
+    {"kind": "watermark", "source": "0", "time": "2030-01-01T00:00:00Z",
+     "sources": {str(s): "2030-01-01T00:00:00Z" for s in range(8)}},
+])
+def test_a_post_with_a_kind_field_of_its_own_is_a_post_not_a_control_record(own_fields):
+    """Unknown fields of a post pass through, `kind` included: a post that says it is a tick, feedback or a
+    watermark (one from 2030 would close every issue and make every later post late) is counted as a post."""
+    posts = hoax_burst() + chatter(20, 2)
+    plain, [plain_engine] = run_engines(posts)
+    disguised = [post | own_fields | {"scores": post["scores"]} for post in posts]
+    escalations, [engine] = run_engines(disguised)
+    assert [(s, e["id"], e["time"]) for s, e in escalations] == [(s, e["id"], e["time"]) for s, e in plain]
+    assert escalations and engine.watermark_minute == plain_engine.watermark_minute
+    assert engine.issue("claim-c-autis") == plain_engine.issue("claim-c-autis")
