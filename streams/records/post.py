@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from streams.records.clock import EventTime, parse_time
+from streams.records.clock import EventTime, RecordTime, parse_time
 from streams.records.parsing import OpenRecord, parse_object
 
 PLATFORMS = ("twitter", "facebook", "instagram", "tiktok", "youtube", "news", "other")
@@ -20,7 +20,7 @@ class Author(OpenRecord):
     handle: str | None = None
     followers: Count | None = None
     verified: bool | None = None
-    created_at: AwareDatetime | None = None
+    created_at: RecordTime | None = None
 
 
 class Engagement(OpenRecord):

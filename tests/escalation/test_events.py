@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import jsonschema
+import orjson
 import pytest
 import yaml
 from referencing import Registry, Resource
@@ -151,8 +152,27 @@ def test_scored_posts_and_feedback_validate_against_their_schemas():
     mark = watermark_record({3: datetime(2024, 6, 3, 1, 0, tzinfo=UTC), 5: datetime(2024, 6, 3, 1, 2, tzinfo=UTC)})
     validator("issue-event.schema.json").validate(mark)
     assert not validator("issue-event.schema.json").is_valid({**mark, "sources": {"3": 1717376400}})
+    for kind in ({"kind": "tick"}, {"kind": "watermark", **mark}, {"kind": "feedback", **feedback}):
+        validator("issue-event.schema.json").validate(scored[0] | kind)  # a post keeps its own `kind`: still a post
     for name in ("claim.schema.json", "dead-letter.schema.json", "post.schema.json"):
         validator(name)
+
+
+def test_a_post_whose_optional_fields_are_null_is_accepted_and_its_scored_record_validates():
+    """Many producers write an absent value as null: such a post is scored and passes on as it came, so the
+    schemas allow null wherever the post is optional."""
+    from streams.records.post import parse_post
+
+    author = {"id": "u1", "handle": None, "followers": None, "verified": None, "created_at": None}
+    post = {"id": "p-null", "platform": "facebook", "text": "Air PDAM mati lagi sejak pagi", "author": author,
+            "created_at": "2024-06-03T01:00:00Z", "url": None, "lang": None, "region": None, "reply_to": None,
+            "shared_from": None, "engagement": {"likes": None, "shares": None, "replies": None, "views": None}}
+    for given in (post, post | {"engagement": None}):
+        assert parse_post(orjson.dumps(given)) == given
+        (scored,) = oracle_score_posts([given])
+        validator("post.schema.json").validate(given)
+        validator("scored-post.schema.json").validate(scored)
+        validator("issue-event.schema.json").validate(scored)
 
 
 @pytest.fixture(scope="module")

@@ -80,11 +80,13 @@ def test_the_earliest_time_a_post_or_verdict_may_hold_is_1990():
 
 @pytest.mark.parametrize(("stamp", "utc"), [
     ("2026-11-27t00:30:00z", "2026-11-27T00:30:00"),        # RFC 3339 allows lowercase t and z
-    ("2026-11-27 07:30:00+07:00", "2026-11-27T00:30:00"),   # and a space between date and time
-    ("2026-11-27T07:30+0700", "2026-11-27T00:30:00"),       # accepted by the schema before: kept
+    ("2026-11-27T07:30:00+07:00", "2026-11-27T00:30:00"),
     ("2026-11-27T00:30:00.123456789Z", "2026-11-27T00:30:00.123456"),
 ])
 def test_every_time_the_schema_accepts_is_read_by_the_code_that_uses_it(stamp, utc):
+    from jsonschema import FormatChecker
+
+    assert FormatChecker().conforms(stamp, "date-time")  # what a consumer's check of the published post accepts
     post = parse_post(raw(created_at=stamp))
     assert created_at(post).astimezone(UTC).replace(tzinfo=None).isoformat() == utc
     check_not_ahead(post, "created_at", NOW, SKEW)
@@ -94,6 +96,10 @@ def test_every_time_the_schema_accepts_is_read_by_the_code_that_uses_it(stamp, u
 
 @pytest.mark.parametrize("stamp", ["1795000000", "2026-11-27T11Z", "2026-11-27T11:00:00 +07:00",
                                    "2026-11-27T11:00:00", "2026-11-27T11:00:00Z\n", "",
+                                   # accepted before, published unchanged on scored posts, and refused there by
+                                   # the schemas' "date-time" (RFC 3339 section 5.6): a space for the T, no
+                                   # seconds, an offset without its colon
+                                   "2026-11-27 07:30:00+07:00", "2026-11-27T07:30Z", "2026-11-27T07:30:00+0700",
                                    # a verdict's time was copied as written into its issue's record: 100,000
                                    # digits of a second made the record too large to publish
                                    "2026-11-27T11:00:00.1234567891Z", "2026-11-27T11:00:00." + "1" * 100_000 + "Z"])
@@ -101,3 +107,11 @@ def test_times_that_are_not_rfc_3339_are_invalid_fields(stamp):
     with pytest.raises(InvalidInput) as problem:
         parse_post(raw(created_at=stamp))
     assert problem.value.reason is InvalidReason.INVALID_FIELD and "RFC 3339" in problem.value.detail
+
+
+@pytest.mark.parametrize("stamp", ["1577836800", "2020-01-01T10:00Z", "2020-01-01 10:00:00Z"])
+def test_an_accounts_creation_time_is_rfc_3339_too(stamp):
+    """`author.created_at` passes on unchanged like the rest of the post; a number is not read as a Unix time."""
+    with pytest.raises(InvalidInput, match="^invalid_field: author.created_at"):
+        parse_post(raw(author={"id": "u1", "created_at": stamp}))
+    assert parse_post(raw(author={"id": "u1", "created_at": "1985-01-01T00:00:00Z"}))  # no 1990 floor for accounts
