@@ -38,9 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
-    """Claims from a JSONL file of contract claims, from ClaimReview JSON, or from one JSON document holding a claim
-    or an array of them. An invalid one raises InvalidInput, or, with ``skip_invalid`` (offline scoring, which uses
-    claims as a worker does), is named on stderr and skipped."""
+    """Claims from a JSONL file of contract claims, from ClaimReview JSON (a document, or one per line), or from one
+    JSON document holding a claim or an array of them; contract claims may sit beside ClaimReviews in an array or
+    in JSON lines. An invalid one raises InvalidInput, or, with ``skip_invalid`` (offline scoring, which uses claims
+    as a worker does), is named on stderr and skipped."""
     import orjson
 
     from streams.claims.claimreview import claims_from_claimreview, iter_reviews
@@ -48,32 +49,46 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
     from streams.records.errors import InvalidInput, InvalidReason
 
     text = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # files saved by some editors start with one
-    try:
+    try:  # (label, value to look for ClaimReviews in, what a contract claim is parsed from)
         document = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        document = None  # JSON lines; a line that is not JSON is then an invalid claim
-    if isinstance(document, (dict, list)):
-        try:
-            reviewed = next(iter_reviews(document), None) is not None
-            reviews = claims_from_claimreview(document, skip_invalid=skip_invalid) if reviewed else []
-        except RecursionError:
-            raise InvalidInput(InvalidReason.INVALID_JSON, "nested too deeply for a ClaimReview document") from None
-        if reviewed:
-            entries, where = list(enumerate(reviews, 1)), "claim review"
-        else:  # (a claims file of one line, or an array of claims)
-            entries, where = list(enumerate(document if isinstance(document, list) else [document], 1)), "claim"
-    else:
-        entries = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        where = "line"
+        items = document if isinstance(document, list) else [document]
+        found = [(f"claim {number}", item, item) for number, item in enumerate(items, 1)]
+    except orjson.JSONDecodeError:  # JSON lines; a contract claim is parsed from its line as written (exact integers)
+        found = [(f"line {number}", _json_or_none(line), line)
+                 for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    values = [value for _, value, _ in found]
+    try:
+        reviewed = next(iter_reviews(values), None) is not None
+        reviews = claims_from_claimreview(values, skip_invalid=skip_invalid) if reviewed else []
+    except RecursionError:
+        raise InvalidInput(InvalidReason.INVALID_JSON, "nested too deeply for a ClaimReview document") from None
+    entries = [(f"claim review {number}", review) for number, review in enumerate(reviews, 1)]
+    # beside ClaimReviews a contract claim is kept; another schema.org node (an Organization…) is not a claim
+    entries += [(label, raw) for label, value, raw in found
+                if not (reviewed and (next(iter_reviews(value), None) is not None or _schema_org_node(value)))]
     claims = []
-    for number, entry in entries:
+    for label, entry in entries:
         try:
             claims.append(parse_claim(entry))
         except InvalidInput as exc:
             if not skip_invalid:
-                raise
-            print(f"{path}: {where} {number} skipped: {exc}", file=sys.stderr)
+                raise InvalidInput(exc.reason, f"{label}: {exc.detail}") from None
+            print(f"{path}: {label} skipped: {exc}", file=sys.stderr)
     return claims
+
+
+def _schema_org_node(value: object) -> bool:
+    return isinstance(value, dict) and "@type" in value
+
+
+def _json_or_none(line: bytes):
+    """A JSON line's value, to look for ClaimReviews in; None when it is not JSON (then an invalid claim, named)."""
+    import orjson
+
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def run_load(args: argparse.Namespace) -> int:

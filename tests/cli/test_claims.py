@@ -63,12 +63,21 @@ def test_every_shape_of_claims_file_is_read_or_refused_in_one_line(tmp_path, cap
     assert _read(tmp_path, orjson.dumps(mentions)) == [mentions["claim"]]
     assert _read(tmp_path, orjson.dumps([CLAIM, mentions])) == [CLAIM["claim"], mentions["claim"]]
     assert _read(tmp_path, orjson.dumps([REVIEW])) == [REVIEW["claimReviewed"]]
-    assert _read(tmp_path, orjson.dumps(REVIEW) + b"\n" + orjson.dumps(REVIEW), skip_invalid=True) == []
-    assert "line 2 skipped" in capsys.readouterr().err  # (ClaimReview as JSON lines: not contract claims)
+    # ClaimReviews as JSON lines, and contract claims beside ClaimReviews (the claims were dropped without a word)
+    assert _read(tmp_path, orjson.dumps(REVIEW) + b"\n" + orjson.dumps(REVIEW)) == [REVIEW["claimReviewed"]] * 2
+    assert _read(tmp_path, orjson.dumps([CLAIM, REVIEW])) == [REVIEW["claimReviewed"], CLAIM["claim"]]
+    assert _read(tmp_path, orjson.dumps(REVIEW) + b"\n" + orjson.dumps(CLAIM)) == [REVIEW["claimReviewed"],
+                                                                                   CLAIM["claim"]]
+    organization = {"@type": "Organization", "name": "Cek Fakta"}  # another schema.org node is not a claim
+    assert _read(tmp_path, orjson.dumps([organization, REVIEW])) == [REVIEW["claimReviewed"]]
+    assert _read(tmp_path, orjson.dumps([REVIEW, {"claim": "tanpa id"}]), skip_invalid=True) == [
+        REVIEW["claimReviewed"]]
+    assert "claim 2 skipped: missing_field" in capsys.readouterr().err
+    with pytest.raises(InvalidInput, match="line 2: "):
+        _read(tmp_path, orjson.dumps(REVIEW) + b"\n{rusak")
     assert _read(tmp_path, orjson.dumps(CLAIM) + b"\n" + orjson.dumps(mentions)) == [CLAIM["claim"],
                                                                                         mentions["claim"]]
-    for broken in (b'[{"claimReviewed": ', b"[" * 1000 + b"]" * 1000, orjson.dumps(REVIEW) + b"\n"
-                   + orjson.dumps(REVIEW)):
+    for broken in (b'[{"claimReviewed": ', b"[" * 1000 + b"]" * 1000):
         with pytest.raises(InvalidInput):
             _read(tmp_path, broken)
 
