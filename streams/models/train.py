@@ -50,10 +50,10 @@ def train_all(
     smsa_tr, smsa_va = D.load_rows("smsa_train", data_dir), D.load_rows("smsa_valid", data_dir)
     nusax_tr, nusax_va = D.load_rows("nusax_train", data_dir), D.load_rows("nusax_valid", data_dir)
     news, tweets = D.load_rows("hoax_news", data_dir), D.load_rows("hoax_tweets", data_dir)
-    if cfg.quick:  # smoke-test mode: seeded subsets, 3 folds, no baseline
+    if cfg.quick:  # smoke-test mode: seeded subsets, 2 folds, no baseline
         smsa_tr = smsa_tr.subset(np.sort(rng.choice(len(smsa_tr), min(cfg.quick_rows, len(smsa_tr)), replace=False)))
         tweets = tweets.subset(np.sort(rng.choice(len(tweets), min(cfg.quick_rows, len(tweets)), replace=False)))
-        cfg.folds = 3
+        cfg.folds = 2
         cfg.tol = 1e-3
     stopwords = D.load_stopwords(data_dir)
 

@@ -36,8 +36,8 @@ def test_a_broker_outage_mid_stream_loses_nothing_and_the_worker_rides_it_out(ow
            "SIGAP_SESSION_TIMEOUT_SECONDS": "10"}
     settings = Settings(broker=env["SIGAP_BROKER"], topic_prefix=env["SIGAP_TOPIC_PREFIX"], app_id=env["SIGAP_APP_ID"])
     create_topics(settings)
-    posts = make_posts(6000, seed=21, prefix="outage")
-    produce_posts(settings, posts[:3000])
+    posts = make_posts(4000, seed=21, prefix="outage")
+    produce_posts(settings, posts[:2000])
     with WorkerProcess(env, tmp_path / "worker.log") as worker:
         worker.wait_ready()
         read_until(settings, "posts.scored", lambda rs: len(rs) >= 1000, timeout=120)
@@ -45,7 +45,7 @@ def test_a_broker_outage_mid_stream_loses_nothing_and_the_worker_rides_it_out(ow
         time.sleep(OUTAGE_SECONDS)
         assert worker.process.poll() is None, "the worker exited while the broker was away"
         start_broker(own_broker, timeout=120)
-        produce_posts(settings, posts[3000:])
+        produce_posts(settings, posts[2000:])
         records = read_until(settings, "posts.scored", lambda rs: len({r.key for r in rs}) >= len(posts), timeout=180)
         assert worker.process.poll() is None
         assert worker.health()["assigned_partitions"] > 0
