@@ -65,6 +65,15 @@ def _wait_healthy(port: int, worker: subprocess.Popen, timeout: float) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except subprocess.CalledProcessError as failed:  # its own output above says why
+        step = " ".join(str(arg) for arg in failed.cmd[3:])
+        print(f"\ndemo stopped: `sigap {step}` ended with exit status {failed.returncode} (see above)", file=sys.stderr)
+        return failed.returncode or 1
+
+
+def _run(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.cli.tail import summarize
@@ -83,7 +92,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"Sigap demo: topics '{settings.topic_prefix}*', app id '{settings.app_id}', files in {workdir}")
 
     _say("1. A real Apache Kafka broker (KRaft, from Maven Central jars; the first start fetches them)")
-    _sigap(["kafka", "start"], env)
+    from streams.kafka_local import broker_answers
+
+    if broker_answers(settings.bootstrap_servers, timeout=2.0, security=settings.kafka_security()):
+        # another checkout's broker, or one started by hand: the demo's topics have a prefix of their own
+        print(f"a Kafka broker already answers at {settings.broker}; using it")
+    else:
+        _sigap(["kafka", "start"], env)
     _say("2. The topics of the contract")
     _sigap(["topics", "create"], env)
     _say("3. Models")
