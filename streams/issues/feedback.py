@@ -3,13 +3,17 @@ counts in the issue's state, and a reviewed event if the issue escalated. Faust-
 
 from __future__ import annotations
 
+import re
+
 from streams.escalation.lifecycle import build_reviewed, was_escalated
 from streams.issues.call import Batch
 from streams.issues.keys import issue_label
 from streams.issues.timeutil import check_time_range, parse_ms
 from streams.records.errors import InvalidInput, InvalidReason
+from streams.records.feedback import ISSUE_ID_PATTERN
 
 FEEDBACK_VERDICTS = ("confirmed", "false_alarm", "resolved")
+_ISSUE_ID = re.compile(ISSUE_ID_PATTERN)  # the feedback topic's rule, for records that reach the engine otherwise
 
 
 def apply_feedback(batch: Batch, record: dict, event_source: str) -> dict:
@@ -17,9 +21,10 @@ def apply_feedback(batch: Batch, record: dict, event_source: str) -> dict:
     state; the caller reschedules the issue's expiry, as feedback extends its deadline."""
     issue_id = record.get("issue_id")
     verdict = record.get("verdict")
-    if not isinstance(issue_id, str) or not issue_id or verdict not in FEEDBACK_VERDICTS:
+    if not isinstance(issue_id, str) or not _ISSUE_ID.match(issue_id) or verdict not in FEEDBACK_VERDICTS:
         raise InvalidInput(InvalidReason.INVALID_FIELD,
-                           "feedback needs an issue_id and a verdict among " + ", ".join(FEEDBACK_VERDICTS))
+                           "feedback needs an issue_id (no control characters) and a verdict among "
+                           + ", ".join(FEEDBACK_VERDICTS))
     at_ms = parse_ms(record.get("at"))
     if at_ms is not None:
         check_time_range("at", at_ms)

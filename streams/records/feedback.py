@@ -12,8 +12,13 @@ from streams.records.parsing import OpenRecord, parse_object
 VERDICTS = ("confirmed", "false_alarm", "resolved")
 
 
+# No control character: the issue store keys an issue's records by its id and a U+001F separator, so such an id
+# failed when its state was written, after the batch was prepared, and the agent crashed on it at every restart.
+ISSUE_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+
+
 class FeedbackSchema(OpenRecord):
-    issue_id: Annotated[str, Field(min_length=1, max_length=512)]
+    issue_id: Annotated[str, Field(min_length=1, max_length=512, pattern=ISSUE_ID_PATTERN)]
     verdict: Literal["confirmed", "false_alarm", "resolved"]
     by: Annotated[str, Field(min_length=1, max_length=256)]
     at: EventTime

@@ -12,6 +12,7 @@ from streams.issues.engine import IssueEngine
 from streams.issues.store import NONCE_KEY, SEP, SplitStateStore
 from streams.issues.timeutil import MINUTE_MS, parse_ms
 from streams.policy import load_policy
+from streams.records.errors import InvalidInput
 from tests.issues.helpers import T0, JsonStore, chatter, scored_post, steady_claim_issue
 
 HOT = "claim-c-autis"  # the issue of helpers.HOAX_CLAIM
@@ -565,3 +566,17 @@ def test_the_engine_gives_back_the_states_a_committed_call_read_and_did_not_writ
     for post in chatter(10, 3):
         engine.process([post])  # each later call judges earlier posts' issues quietly, without writing them
     assert len(store.given_back & set(store)) > 10
+
+
+def test_feedback_for_an_issue_id_with_a_control_character_is_rejected_not_a_crash_at_commit():
+    """U+001F separates an issue id from its part names in the store's keys: such feedback (valid JSON, valid
+    verdict) used to be prepared, then fail when its state was written, and crash the agent at every restart."""
+    from streams.records.feedback import parse_feedback
+
+    bad = {"kind": "feedback", "issue_id": f"topic-pln{SEP}m1.0", "verdict": "false_alarm", "by": "x",
+           "at": "2024-06-03T01:00:00Z"}
+    engine = IssueEngine(load_policy(), SplitStateStore(JsonStore()), JsonStore())
+    out = engine.process([bad, scored_post(1, "listrik padam lagi pln", T0)])
+    assert [(position, error.reason.value) for position, error in out.rejected] == [(0, "invalid_field")]
+    with pytest.raises(InvalidInput, match="^invalid_field: issue_id"):
+        parse_feedback(orjson.dumps({key: value for key, value in bad.items() if key != "kind"}))
