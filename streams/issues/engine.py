@@ -83,7 +83,7 @@ from streams.issues.expiry import (
     list_expiry,
     schedule_expiry,
 )
-from streams.issues.facts import label_for, post_facts
+from streams.issues.facts import held_copy, label_for, post_facts
 from streams.issues.feedback import apply_feedback
 from streams.issues.idlists import IdLists
 from streams.issues.keys import issue_id_for, issue_label
@@ -336,7 +336,7 @@ class IssueEngine:
         if any(other.get("id") == record.get("id") for other in held):
             batch.out.duplicates += 1
         else:
-            held.append(record)
+            held.append(held_copy(record))
             batch.dirty.add(state["id"])
         batch.holds[deadline_minute].add(state["id"])
         if arriving:

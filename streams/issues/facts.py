@@ -61,6 +61,29 @@ def post_facts(record: dict, scores: dict, ms: int, policy: Policy) -> PostFacts
     )
 
 
+HELD_REGION_MAX = 64  # province_code reads the first 6 characters once the value is stripped
+HELD_SHARED_FROM_MAX = 1024  # label_for reads 128, post_facts whether there is one
+
+
+def held_copy(record: dict) -> dict:
+    """What a held post (``IssueEngine._hold``) keeps until it is counted: the fields ``post_facts`` and ``label_for``
+    read, cut where they read less, so counting the copy later gives the very facts the post gives. A held post is
+    part of its issue's state record: ten posts with a crawler's page HTML as an unknown field made a state over the
+    changelog's 8 MiB record limit."""
+    copy = {key: record[key] for key in ("id", "platform", "text", "created_at", "scores") if key in record}
+    author, engagement = record.get("author"), record.get("engagement")
+    if isinstance(author, dict):
+        copy["author"] = {key: author[key] for key in ("id", "followers", "created_at") if key in author}
+    if isinstance(engagement, dict):
+        copy["engagement"] = {key: engagement[key] for key in ("views", "shares") if key in engagement}
+    for key, cut in (("url", lambda v: v[:URL_MAX]), ("region", lambda v: v.strip()[:HELD_REGION_MAX]),
+                     ("shared_from", lambda v: v[:HELD_SHARED_FROM_MAX])):
+        value = record.get(key)
+        if value is not None:
+            copy[key] = cut(value) if isinstance(value, str) else value
+    return copy
+
+
 def label_for(issue_id: str, record: dict, claim_match: dict | None) -> str:
     """The human label of a new issue, from the post that opened it."""
     kind = issue_kind(issue_id)
@@ -72,7 +95,7 @@ def label_for(issue_id: str, record: dict, claim_match: dict | None) -> str:
         if anchor is not None and issue_id.endswith(anchor[1]):
             return ("#" if anchor[0] == "hashtag" else "") + anchor[1]
     if kind == "share" and record.get("shared_from"):
-        return f"reshares of post {record['shared_from']}"
+        return f"reshares of post {str(record['shared_from'])[:128]}"  # an id may be as long as a post allows
     if kind == "misc" and text:
         return text.strip()[:60]
     return issue_label(issue_id)

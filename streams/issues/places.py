@@ -26,8 +26,9 @@ def province_code(region: object) -> str | None:
     """The province a post's ``region`` names, ``other`` for any other value, None when the post has none."""
     if not isinstance(region, str) or not region.strip():
         return None
-    code = region.strip().upper()[:5]
-    return code if code in PROVINCES else OTHER
+    code = region.strip().upper()
+    province = code[:5]  # "ID-JB", or a finer code below it, "ID-JB-BDG"; "ID-JATENG" is not "ID-JA" (Jambi)
+    return province if province in PROVINCES and code[5:6] in ("", "-") else OTHER
 
 
 def count_into(counts: dict[str, int], key: str) -> None:

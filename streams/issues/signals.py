@@ -57,7 +57,7 @@ def _weight(value: float, steps, beyond: float, unknown: float) -> float:
 def account_weight(age_days: float, followers: int, policy: Policy) -> float:
     """How much one account counts towards coordination: 1.0 for a brand-new account with no audience."""
     c = policy.coordination
-    age_w = _weight(age_days, c.account_age_days, c.old_account_weight, c.unknown_weight)
+    age_w = _weight(age_days, c.account_age_days, c.old_account_weight, c.unknown_age_weight)
     followers_w = _weight(float(followers), c.followers, c.large_account_weight, c.unknown_weight)
     return age_w * followers_w
 
@@ -157,7 +157,8 @@ def snapshot(state: dict, minute: int, policy: Policy) -> Snapshot:
     hoax = sum(b["hoax"] for b in window)
     reach = sum(b["reach"] for b in window)
     shares = sum(b["shares"] for b in window)
-    authors = kmv_estimate(kmv_union([b["au"] for b in window], KMV_BUCKET), KMV_BUCKET)
+    # above KMV_BUCKET authors the count is an estimate, which can overshoot: never more authors than posts
+    authors = min(kmv_estimate(kmv_union([b["au"] for b in window], KMV_BUCKET), KMV_BUCKET), n)
 
     claims = state["claims"]
     window_claims: dict[str, int] = {}
@@ -186,7 +187,8 @@ def snapshot(state: dict, minute: int, policy: Policy) -> Snapshot:
     arch = state["arch"]
     upto = [bucket for key, bucket in detailed.items() if int(key) <= minute]
     totals = {f: arch[f] + sum(b[f] for b in upto) for f in ("n", "neg", "pos", "hoax", "hp", "reach", "shares")}
-    totals["authors"] = kmv_estimate(kmv_union([arch["au"]] + [b["au"] for b in upto], KMV_TOTAL), KMV_TOTAL)
+    totals["authors"] = min(kmv_estimate(kmv_union([arch["au"]] + [b["au"] for b in upto], KMV_TOTAL), KMV_TOTAL),
+                            totals["n"])
     claim_counts = dict(arch["cl"])
     for bucket in upto:
         for claim_id, count in bucket["cl"].items():
@@ -250,7 +252,7 @@ def fewest_posts_to_escalate(policy: Policy, limit: int = 100_000) -> int:
     """
     w = policy.windows.evaluation_minutes
     c = policy.coordination
-    heaviest = (max([c.old_account_weight, c.unknown_weight, *(step.weight for step in c.account_age_days)])
+    heaviest = (max([c.old_account_weight, c.unknown_age_weight, *(step.weight for step in c.account_age_days)])
                 * max([c.large_account_weight, c.unknown_weight, *(step.weight for step in c.followers)]))
     bounds = {
         "volume": float,

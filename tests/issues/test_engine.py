@@ -538,3 +538,15 @@ def test_a_post_with_a_kind_field_of_its_own_is_a_post_not_a_control_record(own_
     assert [(s, e["id"], e["time"]) for s, e in escalations] == [(s, e["id"], e["time"]) for s, e in plain]
     assert escalations and engine.watermark_minute == plain_engine.watermark_minute
     assert engine.issue("claim-c-autis") == plain_engine.issue("claim-c-autis")
+
+
+def test_an_escalation_never_counts_more_accounts_than_posts():
+    """Above 64 authors the count is a KMV estimate, which overshot: "90 post dari 106 akun" (QA, this seed)."""
+    posts = [scored_post(i, f"Listrik PLN mati lagi di rumah saya sejak pagi, kapan nyala? {i}",
+                         T0 + timedelta(minutes=30, seconds=i * 2), sentiment="negative", author=f"warga2-{i}",
+                         prefix="pln") for i in range(150)]
+    escalations, _ = run_engines(chatter(40, 1) + posts)
+    assert escalations
+    for _, event in escalations:
+        metrics = event["data"]["metrics"]
+        assert metrics["window_authors"] <= metrics["window_posts"] and metrics["authors"] <= metrics["posts"]

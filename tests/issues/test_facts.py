@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from streams.issues.facts import label_for, post_facts
+from streams.issues.facts import held_copy, label_for, post_facts
 from streams.issues.timeutil import parse_ms
 from streams.policy import load_policy
 from tests.issues.helpers import T0, iso, scored_post
@@ -58,6 +58,8 @@ def test_a_new_issue_is_labelled_by_its_claim_its_hashtag_or_its_reshared_post()
     assert label_for("claim-c1", {"text": "jus pepaya"}, claim) == "Jus daun pepaya menyembuhkan DBD"
     assert label_for("topic-airmati", {"text": "Air mati lagi #AirMati"}, None) == "#airmati"
     assert label_for("share-p9", {"text": "RT", "shared_from": "p9"}, None) == "reshares of post p9"
+    # shared_from has no limit of its own: a megabyte of it became the label of the issue's record and escalation
+    assert len(label_for("share-x", {"text": "RT", "shared_from": "x" * 900_000}, None)) < 200
 
 
 def test_absurd_counts_are_capped_so_an_issue_s_sums_stay_encodable():
@@ -81,3 +83,22 @@ def test_absurd_counts_are_capped_so_an_issue_s_sums_stay_encodable():
     assert escalations
     for _, event in escalations:
         assert orjson.loads(orjson.dumps(event))["data"]["metrics"]["reach"] <= 60 * MAX_COUNT
+
+
+def test_a_held_post_keeps_only_what_counting_it_reads_and_gives_the_same_facts():
+    """A post held past its issue's idle deadline is part of the issue's state record: ten posts carrying a page's
+    HTML as an unknown field made a state over the changelog's 8 MiB (QA)."""
+    import orjson
+
+    policy = load_policy()
+    post = scored_post(1, "Banjir rob merendam Pekalongan utara pagi ini", T0, author="warga-1")
+    post |= {"raw_html": "x" * 900_000, "url": "https://berita.example/" + "a" * 5000, "region": "  id-jt-pkl  ",
+             "shared_from": "p" * 5000, "lang": "id", "reply_to": "q" * 5000}
+    post["author"] |= {"handle": "h" * 100_000, "followers": 120, "created_at": "2020-01-01T00:00:00Z"}
+    post["engagement"] = {"views": 10, "shares": 2, "likes": 7, "comments_html": "y" * 100_000}
+    copy = held_copy(post)
+    assert len(orjson.dumps(copy)) < 20_000
+    ms = parse_ms(post["created_at"])
+    assert post_facts(copy, copy["scores"], ms, policy) == post_facts(post, post["scores"], ms, policy)
+    for issue_id in ("share-x", "topic-banjir", post["scores"]["issue_id"]):
+        assert label_for(issue_id, copy, None) == label_for(issue_id, post, None)

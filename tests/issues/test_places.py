@@ -12,6 +12,9 @@ from tests.issues.test_engine import hoax_burst
 @pytest.mark.parametrize(("region", "code"), [
     ("ID-JT", "ID-JT"), ("id-jt", "ID-JT"), (" ID-JK ", "ID-JK"), ("ID-JT-33", "ID-JT"),
     ("MY-01", OTHER), ("Jawa Tengah", OTHER), ("ID-XX", OTHER), ("", None), (None, None), (7, None),
+    # a code that only starts like a province's is not that province (ID-JATENG counted as Jambi, ID-SULSEL as
+    # North Sumatra: their posts were routed to the wrong humas)
+    ("ID-JATENG", OTHER), ("ID-JABAR", OTHER), ("ID-SULSEL", OTHER), ("ID-Banten", OTHER), ("ID-JAKARTA", OTHER),
 ])
 def test_a_region_counts_for_its_province_or_as_other(region, code):
     assert province_code(region) == code
