@@ -93,7 +93,13 @@ def test_an_account_weighs_its_age_weight_times_its_audience_weight():
     assert account_weight(10, 50, POLICY) == 1.0
     assert account_weight(200, 5_000, POLICY) == c.account_age_days[2].weight * c.followers[2].weight
     assert account_weight(2_000, 50_000, POLICY) == c.old_account_weight * c.large_account_weight
-    assert account_weight(-1, 50, POLICY) == c.unknown_weight
+    assert account_weight(10, -1, POLICY) == c.unknown_weight
+    assert account_weight(-1, 50, POLICY) == c.unknown_age_weight
+    # an unknown age alone never makes small accounts look coordinated to the rules (QA: 26 people sharing one
+    # news link with its headline escalated at siaga, route platform-report)
+    coordination_floors = [condition.gte for rule in POLICY.rules
+                           for signal, condition in rule.when.items() if signal == "coordination_weight"]
+    assert coordination_floors and account_weight(-1, 1, POLICY) < min(coordination_floors)
 
 
 def _push(seconds: list[float]) -> list[dict]:

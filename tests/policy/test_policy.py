@@ -38,6 +38,18 @@ def test_the_default_policy_is_where_settings_point_and_is_valid():
     assert policy.is_debunked("HOAX") and policy.is_debunked("false") and not policy.is_debunked("true")
 
 
+@pytest.mark.parametrize(("verdict", "debunked"), [
+    # fact-checkers' own ratings: TurnBackHoax's brackets, Tempo's "Keliru", IFCN's graded falsehoods; a known
+    # hoax with such a verdict escalated as a mere negative surge, routed to public relations
+    ("[SALAH]", True), ("Keliru", True), ("Mostly False", True), ("Partly false", True),
+    ("Konten yang Menyesatkan", True), ("[PENIPUAN]", True), ("SATIRE/PARODI", True), ("Koneksi yang Salah", True),
+    ("Benar", False), ("True", False), ("Unverified", False), ("Tidak salah", False), ("Not false", False),
+    ("", False), (None, False),
+])
+def test_a_verdict_is_read_as_fact_checkers_write_it(verdict, debunked):
+    assert load_policy().is_debunked(verdict) is debunked
+
+
 def test_the_hoax_model_alone_never_escalates_beyond_waspada():
     policy = load_policy()
     for rule in policy.rules:
