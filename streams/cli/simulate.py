@@ -56,15 +56,28 @@ def _event_time(record: dict) -> tuple[int, int]:
 
 
 def _is_feedback(record: dict) -> bool:
-    """A feedback line (``"kind": "feedback"``); a post keeps its own unknown fields, ``kind`` included, and is
-    still a post (the engine's rule, ``control_kind``)."""
+    """A read record that is feedback; a post keeps its own unknown fields, ``kind`` included, and is still a post
+    (the engine's rule, ``control_kind``)."""
     from streams.issues.engine import control_kind
 
     return control_kind(record) == "feedback"
 
 
+def _is_feedback_line(value: object) -> bool:
+    """A line of feedback as the feedback topic holds it: ``"kind": "feedback"`` and no ``text`` (every post has
+    one; a post's own ``kind`` passes through). Its other fields may be anything, as on the topic: only the schema's
+    are kept (``parse_feedback``)."""
+    return isinstance(value, dict) and value.get("kind") == "feedback" and "text" not in value
+
+
 def _is_scored(record: dict) -> bool:
-    return isinstance(record.get("scores"), dict) and bool(record["scores"].get("issue_id"))
+    """A line `sigap score` (or a worker) wrote: scores with an issue id, a processing time and model versions. A
+    raw post may carry a `scores` field of its own (another vendor's); it is scored, and its field replaced, as a
+    worker does."""
+    scores = record.get("scores")
+    return (isinstance(scores, dict) and bool(scores.get("issue_id")) and isinstance(scores.get("processed_at"), str)
+            and all(isinstance(scores.get(model), dict) and isinstance(scores[model].get("model"), str)
+                    for model in ("hoax", "sentiment")))
 
 
 def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
@@ -91,7 +104,7 @@ def read_records(path: Path) -> tuple[list[dict], list[dict], list[str]]:
         except orjson.JSONDecodeError as exc:
             problems.append(f"line {number}: invalid JSON: {exc}")
             continue
-        is_feedback = isinstance(value, dict) and _is_feedback(value)
+        is_feedback = _is_feedback_line(value)
         if not is_feedback and isinstance(value, dict) and _is_scored(value):
             posts.append(value)
             continue

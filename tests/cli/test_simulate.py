@@ -65,6 +65,26 @@ def test_a_post_with_a_kind_field_of_its_own_is_simulated_as_a_post(tmp_path, ca
     assert [(e["subject"], e["id"], e["time"]) for e in events] == [(e["subject"], e["id"], e["time"]) for e in expected]
 
 
+def test_a_raw_posts_own_scores_field_is_replaced_as_a_worker_replaces_it(tmp_path, capsys):
+    """Another vendor's `scores` on raw posts made simulate take them as scored: all 662 posts in one issue of the
+    vendor's, and escalations no worker raises."""
+    posts = build_scenario("demo", seed=0)
+    _write(tmp_path / "plain.jsonl", posts)
+    _write(tmp_path / "vendor.jsonl", [post | {"scores": {"issue_id": "vendor-cluster-17"}} for post in posts])
+    code, expected, _ = _simulate(capsys, tmp_path / "plain.jsonl", "--oracle", "--quiet")
+    code, events, _ = _simulate(capsys, tmp_path / "vendor.jsonl", "--oracle", "--quiet")
+    assert code == 0 and [e["id"] for e in events] == [e["id"] for e in expected]
+
+
+def test_feedback_with_fields_of_its_own_is_applied_as_the_worker_applies_it(tmp_path, capsys):
+    at = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    feedback = {"kind": "feedback", "issue_id": "topic-x", "verdict": "confirmed", "by": "ops", "at": at,
+                "created_at": at, "ticket": 17}  # the worker keeps the schema's fields only
+    _write(tmp_path / "feedback.jsonl", [feedback])
+    code, _, err = _simulate(capsys, tmp_path / "feedback.jsonl", "--oracle")
+    assert code == 0 and "skipped" not in err.replace("0 invalid lines skipped", "") and "1 feedback" in err
+
+
 def test_invalid_feedback_is_reported_and_skipped_as_the_worker_dead_letters_it(tmp_path, capsys):
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
     ahead = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -129,8 +149,9 @@ def test_an_already_scored_line_the_engine_cannot_use_is_named_not_counted_as_si
     """Scored lines are used as they are, not validated as raw posts are; one the issue engine rejected used to be
     counted among the simulated posts without a word."""
     good = {"id": "s1", "platform": "twitter", "text": "Air PDAM mati lagi", "created_at": "2026-11-29T08:00:00Z",
-            "author": {"id": "a1"}, "scores": {"issue_id": "topic-pdam", "hoax": {"probability": 0.1},
-                                               "sentiment": {"label": "negative"}}}
+            "author": {"id": "a1"}, "scores": {"issue_id": "topic-pdam", "processed_at": "2026-11-29T08:00:01Z",
+                                               "hoax": {"probability": 0.1, "model": "hoax-1"},
+                                               "sentiment": {"label": "negative", "model": "sentiment-1"}}}
     bad = {**good, "id": "s2", "created_at": "kemarin sore"}
     path = tmp_path / "scored.jsonl"
     _write(path, [good, bad])
