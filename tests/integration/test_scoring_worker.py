@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from tests.support.cli import sigap
-from tests.support.kafka import group_offsets, produce, produce_posts, read_all, read_until, values
+from tests.support.kafka import group_offsets, produce, produce_compressed, produce_posts, read_all, read_until, values
 from tests.support.posts import make_posts
 from tests.support.worker import WorkerProcess, metric_sum
 
@@ -35,7 +35,13 @@ def test_a_thousand_posts_yield_exactly_a_thousand_scored_posts(sigap_env, tmp_p
     posts = make_posts(1000, seed=1)
     for post in posts[::100]:  # ten posts in English: scored, marked with their language, not judged for hoax
         post["text"] = "Good morning everyone, have a nice day at work"
-    produce_posts(settings, posts)
+    # however the producers compress their batches (Kafka Connect, Java and librdkafka clients often use lz4 or
+    # zstd; without the codecs neither client could read such a batch)
+    produce_posts(settings, posts[:200])
+    for i, codec in enumerate(("gzip", "snappy", "lz4", "zstd"), 1):
+        produce_compressed(settings, "posts", ((p["id"].encode(), orjson.dumps(p)) for p in posts[200 * i:200 * i + 200]),
+                           codec)
+    assert len(read_all(settings, "posts")) == 1000  # and the command-line tools' client reads them too
     with WorkerProcess(env, tmp_path / "worker.log") as worker:
         worker.wait_ready()
         records = read_until(settings, "posts.scored", lambda rs: len(rs) >= 1000, timeout=120)

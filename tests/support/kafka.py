@@ -94,3 +94,25 @@ def group_caught_up(settings: Settings, suffixes: Iterable[str] = ("posts", "iss
     everything these records cause (the posts' events are in `issues.events` before the posts are committed)."""
     return all((committed or 0) == end for suffix in suffixes  # None: nothing committed, fine for an empty one
                for committed, end in group_offsets(settings, suffix).values())
+
+
+def produce_compressed(settings: Settings, suffix: str, items: Iterable[tuple[bytes | None, bytes]],
+                       codec: str) -> None:
+    """Records sent as a producer that compresses its batches with ``codec`` (gzip, snappy, lz4, zstd) sends them,
+    every delivery checked."""
+    import asyncio
+
+    from aiokafka import AIOKafkaProducer
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, compression_type=codec,
+                                    linger_ms=50)
+        await producer.start()
+        try:
+            deliveries = [await producer.send(f"{settings.topic_prefix}{suffix}", value, key=key)
+                          for key, value in items]
+            await asyncio.gather(*deliveries)
+        finally:
+            await producer.stop()
+
+    asyncio.run(send())
