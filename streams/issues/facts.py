@@ -96,7 +96,7 @@ def label_for(issue_id: str, record: dict, claim_match: dict | None) -> str:
             return ("#" if anchor[0] == "hashtag" else "") + anchor[1]
     if kind == "share" and record.get("shared_from"):
         return f"reshares of post {str(record['shared_from'])[:128]}"  # an id may be as long as a post allows
-    if kind == "misc" and text:
+    if kind == "misc" and text.strip():
         return text.strip()[:60]
     return issue_label(issue_id)
 

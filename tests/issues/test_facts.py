@@ -58,6 +58,7 @@ def test_a_new_issue_is_labelled_by_its_claim_its_hashtag_or_its_reshared_post()
     assert label_for("claim-c1", {"text": "jus pepaya"}, claim) == "Jus daun pepaya menyembuhkan DBD"
     assert label_for("topic-airmati", {"text": "Air mati lagi #AirMati"}, None) == "#airmati"
     assert label_for("share-p9", {"text": "RT", "shared_from": "p9"}, None) == "reshares of post p9"
+    assert label_for("misc-1a2b", {"text": " \t "}, None) == "short posts without a topic word"  # was blank
     # shared_from has no limit of its own: a megabyte of it became the label of the issue's record and escalation
     assert len(label_for("share-x", {"text": "RT", "shared_from": "x" * 900_000}, None)) < 200
 
