@@ -44,7 +44,7 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
     as a worker does), is named on stderr and skipped."""
     import orjson
 
-    from streams.claims.claimreview import claims_from_claimreview, iter_reviews
+    from streams.claims.claimreview import claims_from_claimreview
     from streams.records.claim import parse_claim
     from streams.records.errors import InvalidInput, InvalidReason
 
@@ -58,14 +58,14 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
                  for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     values = [value for _, value, _ in found]
     try:
-        reviewed = next(iter_reviews(values), None) is not None
+        reviewed = _holds_review(values)
         reviews = claims_from_claimreview(values, skip_invalid=skip_invalid) if reviewed else []
     except RecursionError:
         raise InvalidInput(InvalidReason.INVALID_JSON, "nested too deeply for a ClaimReview document") from None
     entries = [(f"claim review {number}", review) for number, review in enumerate(reviews, 1)]
     # beside ClaimReviews a contract claim is kept; another schema.org node (an Organization…) is not a claim
     entries += [(label, raw) for label, value, raw in found
-                if not (reviewed and (next(iter_reviews(value), None) is not None or _schema_org_node(value)))]
+                if not (reviewed and (_holds_review(value) or _schema_org_node(value)))]
     claims = []
     for label, entry in entries:
         try:
@@ -75,6 +75,12 @@ def read_claim_file(path: Path, skip_invalid: bool = False) -> list[dict]:
                 raise InvalidInput(exc.reason, f"{label}: {exc.detail}") from None
             print(f"{path}: {label} skipped: {exc}", file=sys.stderr)
     return claims
+
+
+def _holds_review(value: object) -> bool:
+    from streams.claims.claimreview import iter_reviews
+
+    return next(iter_reviews(value), None) is not None
 
 
 def _schema_org_node(value: object) -> bool:

@@ -103,9 +103,11 @@ def control_kind(record: dict) -> str | None:
     which no control record has): a post is never taken for a control record by an unknown field of its own."""
     return None if "created_at" in record else record.get("kind")
 
-# Held posts are kept whole in the issue's state, which is rewritten at every batch that adds one: past this many,
-# the issue is settled at once, as if no post before its deadline could come (a burst after a long silence, read
-# while a lagging source holds the watermark before the deadline), so the state stays small.
+
+# Held posts are kept in the issue's state (what counting them reads: facts.held_copy), which is rewritten at every
+# batch that adds one: past this many, the issue is settled at once, as if no post before its deadline could come
+# (a burst after a long silence, read while a lagging source holds the watermark before the deadline), so the state
+# stays small.
 MAX_HELD_POSTS = 64
 
 

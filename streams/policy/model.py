@@ -121,15 +121,18 @@ class Baseline(_Strict):
     dispersion: Annotated[float, Field(ge=0, le=10)] = 0.1
 
 
-def verdict_words(verdict: object) -> str:
-    """A verdict as lowercase words: ``"[SALAH]"`` is ``salah``, ``"Konten yang Menyesatkan"`` is ``konten yang
+def rating_words(verdict: object) -> str:
+    """A fact-check verdict as lowercase words: ``"[SALAH]"`` is ``salah``, ``"Konten yang Menyesatkan"`` is ``konten yang
     menyesatkan`` (fact-checkers write their ratings in brackets, capitals, with slashes)."""
     return " ".join(re.findall(r"\w+", str(verdict).lower())) if verdict else ""
 
 
+_NEGATORS = frozenset({"not", "no", "tidak", "bukan"})
+
+
 @lru_cache(maxsize=4096)
 def _debunks(verdict: str, entries: tuple[str, ...]) -> bool:
-    words = verdict_words(verdict)
+    words = rating_words(verdict)
     if not words:
         return False
     if words in entries:
@@ -140,12 +143,9 @@ def _debunks(verdict: str, entries: tuple[str, ...]) -> bool:
     return any(f" {entry} " in padded for entry in entries)  # "Mostly False", "Konten yang Menyesatkan"
 
 
-_NEGATORS = frozenset({"not", "no", "tidak", "bukan"})
-
-
 class Classification(_Strict):
     hoax_probability: Annotated[float, Field(ge=0, le=1)] = 0.5
-    # A claim is debunked when its verdict is one of these, or holds one as whole words (verdict_words); the
+    # A claim is debunked when its verdict is one of these, or holds one as whole words (rating_words); the
     # ratings of Indonesian fact-checkers (Mafindo/TurnBackHoax, Tempo, Kompas, Liputan6) and of IFCN's signatories
     debunked_verdicts: list[str] = Field(default_factory=lambda: [
         "hoax", "hoaks", "false", "salah", "misleading", "menyesatkan", "disinformasi", "misinformasi",
@@ -157,7 +157,12 @@ class Classification(_Strict):
     @field_validator("debunked_verdicts")
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
-        return [words for words in map(verdict_words, value) if words]
+        return [words for words in map(rating_words, value) if words]
+
+    @cached_property
+    def debunked_entries(self) -> tuple[str, ...]:
+        """``debunked_verdicts`` as the (cached) key of ``_debunks``: claims are checked at every evaluation."""
+        return tuple(self.debunked_verdicts)
 
 
 class WeightStep(_Strict):
@@ -266,4 +271,4 @@ class Policy(_Strict):
         return hashlib.blake2b(raw, digest_size=6).hexdigest()
 
     def is_debunked(self, verdict: str | None) -> bool:
-        return _debunks(str(verdict), tuple(self.classification.debunked_verdicts)) if verdict else False
+        return _debunks(str(verdict), self.classification.debunked_entries) if verdict else False
