@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import faust
 
-from streams import faust_fixes
+from streams import faust_fixes, metrics
 from streams import topics as names
 from streams.settings import Settings, get_settings
 
@@ -27,10 +27,19 @@ def _broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSL
     return None
 
 
+class SigapApp(faust.App):
+    """Faust's app, except that an agent module that fails to import stops the worker: Faust logs a warning and
+    runs on without that module's agents (a worker with an unusable policy had no issue engine, and answered
+    /ready all the same)."""
+
+    def _on_autodiscovery_error(self, name: str) -> None:
+        raise RuntimeError(f"the agents module {name!r} failed to import; the worker does not start without it")
+
+
 def create_app(settings: Settings) -> faust.App:
     datadir = settings.data_dir / "faust" / f"{settings.app_id}-{settings.web_port}"
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    return SigapApp(
         settings.app_id,
         broker=settings.broker,
         broker_credentials=_broker_credentials(settings),
@@ -106,3 +115,7 @@ faust_fixes.apply()
 settings = get_settings()
 app = create_app(settings)
 topics = declare_topics(app, settings)
+# a counter's series must exist at 0 before its first increase, or increase() never sees that increase (the
+# SigapInputDeletedUnread alert could not fire: the series appeared at its first value)
+for _input in (topics.posts, topics.feedback, topics.issue_events):
+    metrics.input_records_deleted_unread.labels(topic=_input.get_topic_name())

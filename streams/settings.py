@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -61,9 +61,14 @@ class Settings(BaseSettings):
         True, description="the issue engine holds a post made after its issue's idle deadline until no post before "
                           "the deadline can come; false (as releases before held posts did: the post closes the "
                           "issue on arrival) while a rolling upgrade from such a release runs")
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     notify_url: SecretStr | None = Field(None, description="webhook `sigap notify` delivers to (its path is often "
                                                            "the webhook's secret, so it is never logged)")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_any_case(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @property
     def bootstrap_servers(self) -> list[str]:
@@ -110,3 +115,20 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per variable a ``ValidationError`` of ``Settings`` names: the variable, what it must be, and the
+    value given (never a secret's)."""
+    lines = []
+    for problem in error.errors():
+        if not problem.get("loc"):  # a rule over several variables
+            lines.append(f"SIGAP_* settings: {problem['msg']}")
+            continue
+        field = str(problem["loc"][0])
+        given = "" if field in _SECRET_FIELDS or "input" not in problem else f" (given: {problem['input']!r})"
+        lines.append(f"SIGAP_{field.upper()}: {problem['msg']}{given}")
+    return lines
+
+
+_SECRET_FIELDS = {name for name, info in Settings.model_fields.items() if "SecretStr" in str(info.annotation)}

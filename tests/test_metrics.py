@@ -66,3 +66,14 @@ def test_the_issue_engine_s_posts_are_counted_by_outcome():
     metrics.count_issue_posts(engine.process([late, first[-1], {"kind": "feedback", "issue_id": "x"}, "junk"]))
     assert {name: outcome(name) - before[name] for name in metrics.ISSUE_POST_OUTCOMES} == {
         "counted": 30, "late": 1, "duplicate": 1, "invalid": 2}
+
+
+def test_every_input_topic_s_deleted_unread_series_exists_before_its_first_deletion():
+    """Found by QA: the series appeared at its first value, so `increase()` saw no increase and the
+    SigapInputDeletedUnread alert could not fire for the first deletion a worker met."""
+    from streams.app import topics
+
+    for topic in (topics.posts, topics.feedback, topics.issue_events):
+        value = metrics.REGISTRY.get_sample_value("sigap_input_records_deleted_unread_total",
+                                                  {"topic": topic.get_topic_name()})
+        assert value is not None and value >= 0

@@ -4,7 +4,10 @@
 records, or only their original values, as JSON lines) and a count per reason on stderr. ``--originals`` is for
 the runbook's repair path: dump the originals of one reason, fix them, and send them back with `sigap replay`.
 
-``redrive`` re-sends the original values, unchanged and with their original keys, to the topic each came from.
+``redrive`` re-sends the original values, unchanged and with their original keys, to the topic each came from,
+each letter once: the letters of a reason it has passed over (re-sent, nothing to re-send, older than ``--since``)
+are marked on the broker (:mod:`streams.cli.redrive_marks`) and left out of later redrives unless ``--again``; of
+letters holding the same record, one is re-sent.
 That helps when the fault was not the message's: ``processing_failed`` after a model fix, or a validation rule
 that a new release relaxed. A message that is still invalid comes back to the dead-letter topic as a new record.
 Only this deployment's input topics are written (and its internal issue events topic, whose records the issue
@@ -18,6 +21,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+from streams.cli.arguments import rfc3339_time
 from streams.records.errors import InvalidReason
 
 
@@ -44,15 +48,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     redrive = actions.add_parser("redrive", help="re-send original values, unchanged, to the topic each came from")
     _add_filters(redrive, reason_required=True)
     redrive.add_argument("--dry-run", action="store_true", help="say what would be re-sent, send nothing")
+    redrive.add_argument("--again", action="store_true",
+                         help="also re-send letters an earlier redrive already re-sent (each is re-sent once "
+                              "otherwise; a re-sent record that fails again is a new letter)")
     redrive.set_defaults(func=run_redrive)
 
 
 def _add_filters(parser: argparse.ArgumentParser, reason_required: bool = False) -> None:
     parser.add_argument("--reason", action="append", required=reason_required, metavar="REASON",
+                        choices=[reason.value for reason in InvalidReason],
                         help="only records with this `error` (repeatable): "
                              f"{', '.join(reason.value for reason in InvalidReason)}")
-    parser.add_argument("--since", metavar="TIME",
-                        help="only records dead-lettered at or after this RFC 3339 time (their `received_at`)")
+    parser.add_argument("--since", metavar="TIME", type=rfc3339_time,
+                        help="only records dead-lettered at or after this RFC 3339 time, with its offset (their "
+                             "`received_at`)")
 
 
 def selected(letter: Letter, reasons: list[str] | None, since_ms: int | None) -> bool:
@@ -78,7 +87,7 @@ def reason_counts(letters: list[Letter]) -> str:
     return ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
+def _read_letters(reasons: list[str] | None, since: str | None) -> tuple[list[Letter], int]:
     """(the selected letters, how many the topic holds); records that are not dead letters are named on stderr."""
     import orjson
 
@@ -87,11 +96,7 @@ def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
     from streams.settings import get_settings
     from streams.topics import POSTS_DLQ
 
-    since_ms = None
-    if args.since:
-        since_ms = parse_ms(args.since)
-        if since_ms is None:
-            raise SystemExit(f"--since {args.since!r} is not an RFC 3339 time")
+    since_ms = parse_ms(since) if since else None
     settings = get_settings()
     letters, held = [], 0
     for message in read_to_end(f"{settings.topic_prefix}{POSTS_DLQ}", settings):
@@ -104,7 +109,7 @@ def _read_letters(args: argparse.Namespace) -> tuple[list[Letter], int]:
             continue
         held += 1
         letter = Letter(message.key, record, message.partition, message.offset)
-        if selected(letter, args.reason, since_ms):  # only the selection is kept: the topic may hold millions
+        if selected(letter, reasons, since_ms):  # only the selection is kept: the topic may hold millions
             letters.append(letter)
     letters.sort(key=lambda letter: (parse_ms(letter.record.get("received_at")) or 0, letter.partition, letter.offset))
     return letters, held
@@ -115,7 +120,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     from streams.records.deadletter import original_value
 
-    letters, held = _read_letters(args)
+    letters, held = _read_letters(args.reason, args.since)
     for letter in letters:
         if args.originals:
             value = original_value(letter.record)
@@ -133,16 +138,24 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_redrive(args: argparse.Namespace) -> int:
-    from streams.cli import clients
+    from streams.cli import clients, redrive_marks
     from streams.cli.produce import deliver
+    from streams.issues.timeutil import parse_ms
     from streams.records.deadletter import is_cut, original_value
     from streams.settings import get_settings
     from streams.topics import FEEDBACK, ISSUE_EVENTS, POSTS
 
     settings = get_settings()
     inputs = {f"{settings.topic_prefix}{name}" for name in (POSTS, FEEDBACK, ISSUE_EVENTS)}
-    letters, _ = _read_letters(args)
-    sends = []
+    every, _ = _read_letters(args.reason, None)  # the marks move over every letter of the reasons, in order
+    since_ms = parse_ms(args.since) if args.since else None
+    marks = redrive_marks.read(settings, args.reason)
+    letters = [letter for letter in every if selected(letter, None, since_ms)]
+    earlier = [letter for letter in letters if redrive_marks.already_resent(letter, marks)]
+    if not args.again:
+        letters = [letter for letter in letters if not redrive_marks.already_resent(letter, marks)]
+    sends, sent_letters = [], []
+    firsts: set[tuple[str, bytes | None, bytes]] = set()
     for letter in letters:
         value = original_value(letter.record)
         if value is None:
@@ -152,14 +165,26 @@ def run_redrive(args: argparse.Namespace) -> int:
         elif is_cut(letter.record):
             print("skipped (the dead letter holds only the beginning of the original; the whole is at its topic, "
                   f"partition and offset while the topic keeps it): {letter_line(letter)}", file=sys.stderr)
+        elif (letter.record["topic"], letter.key, value) in firsts:
+            print(f"skipped (the same record as another selected letter): {letter_line(letter)}", file=sys.stderr)
         else:
+            firsts.add((letter.record["topic"], letter.key, value))
             sends.append((letter.record["topic"], letter.key, value))
+            sent_letters.append(letter)
+    if earlier and not args.again:
+        print(f"{len(earlier)} selected records were re-sent or passed over by an earlier redrive and are left out "
+              "(--again to re-send them too)", file=sys.stderr)
     if args.dry_run:
         for topic, key, _ in sends:
             print(f"would re-send {_key_text(key)} to {topic}")
         print(f"{len(sends)} of {len(letters)} selected records would be re-sent", file=sys.stderr)
         return 0
     undelivered = deliver(clients.producer(settings, acks="all", linger_ms=20), sends) if sends else []
+    # every letter of the reasons read now is passed over from here on (re-sent, nothing to re-send, or older than
+    # --since), except one not delivered: the marks stop before it
+    failed = {(sent_letters[position].partition, sent_letters[position].offset) for position, _ in undelivered}
+    handled = {(letter.partition, letter.offset) for letter in every} - failed
+    redrive_marks.write(settings, marks, redrive_marks.advanced(marks, every, handled))
     for position, reason in undelivered:
         topic, key, _ = sends[position]
         print(f"not re-sent: {_key_text(key)} to {topic}: {reason}", file=sys.stderr)

@@ -9,11 +9,13 @@ start re-reads the topic up to that position to recall the ids and the followed 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import signal
 import time
 
 from streams.cli import follow
+from streams.cli.arguments import positive_seconds
 
 log = logging.getLogger("sigap.notify")
 
@@ -40,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="print each request body instead of sending it, and keep no position: try the filters "
                              "and the format first (no webhook needed)")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds without a new event")
+    parser.add_argument("--http-timeout", type=positive_seconds, default=10.0, metavar="SECONDS",
+                        help="how long to wait for the webhook's response before retrying the event (default 10; "
+                             "a receiver slower than that gets the event again)")
     parser.add_argument("--max", type=int, help="stop after delivering this many events")
     parser.add_argument("--partition-check", type=float, default=60.0, metavar="SECONDS",
                         help="how often to look for partitions added to the escalations topic; a new one is "
@@ -70,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit("sigap: give the webhook with SIGAP_NOTIFY_URL (or --url)")
     try:
         notifier = Notifier(url, args.format, follow.subscription(args), zone=args.zone, samples=args.samples,
-                            send=_print_instead if args.dry_run else post)
+                            send=_print_instead if args.dry_run else functools.partial(post,
+                                                                                       timeout=args.http_timeout))
     except ValueError as exc:
         raise SystemExit(f"sigap: {exc}") from None
     topic = f"{settings.topic_prefix}{ESCALATIONS}"

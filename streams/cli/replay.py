@@ -19,6 +19,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from streams.cli.arguments import rfc3339_time
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("replay", help="produce posts from a file or a scenario into the posts topic",
@@ -29,11 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="scenario seed (default 0)")
     parser.add_argument("--speed", type=float,
                         help="pace a scenario by event time at this many times real time (default: no pacing)")
-    parser.add_argument("--start", help="scenario start time, RFC 3339 (default: so that it ends now; with "
-                                        "--speed, now)")
+    parser.add_argument("--start", type=rfc3339_time,
+                        help="scenario start time, RFC 3339 with its offset (default: so that it ends now; with "
+                             "--speed, so that it ends as its last post is sent)")
     parser.add_argument("--output", type=Path, help="write the scenario's posts to this JSONL file, do not produce")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
-    parser.add_argument("--topic", help="topic to produce to (default: the posts topic)")
+    parser.add_argument("--topic", help="topic to produce to: a name without the prefix (posts, feedback, ...) or a "
+                                        "full topic name; it must exist (default: the posts topic)")
     parser.set_defaults(func=run)
 
 
@@ -43,16 +47,36 @@ def _scenario_posts(args: argparse.Namespace) -> list[dict]:
 
     if args.scenario not in list_scenarios():
         raise SystemExit(f"unknown scenario {args.scenario!r}; known: {', '.join(list_scenarios())}")
+    now = datetime.now(UTC)
     if args.start:
-        ms = parse_ms(args.start)
-        if ms is None:
-            raise SystemExit(f"--start: not an RFC 3339 time: {args.start!r}")
-        start = datetime.fromtimestamp(ms / 1000, tz=UTC)
+        start = datetime.fromtimestamp(parse_ms(args.start) / 1000, tz=UTC)
     elif args.speed:
-        start = datetime.now(UTC)
+        first_try = _whole_minute(now)
+        start = first_try + _paced_shift(build_scenario(args.scenario, seed=args.seed, start=first_try), args.speed,
+                                         now)
     else:
-        start = datetime.now(UTC) - timedelta(minutes=scenario_minutes(args.scenario) + 1)
-    return build_scenario(args.scenario, seed=args.seed, start=start.replace(second=0, microsecond=0))
+        start = now - timedelta(minutes=scenario_minutes(args.scenario) + 1)
+    return build_scenario(args.scenario, seed=args.seed, start=_whole_minute(start))
+
+
+def _whole_minute(when: datetime) -> datetime:
+    return when.replace(second=0, microsecond=0)
+
+
+def _paced_shift(posts: list[dict], speed: float, now: datetime) -> timedelta:
+    """How far to move a scenario's posts so that, paced at ``speed`` from ``now``, none is dated after the moment
+    it is sent: started now and faster than real time, its event time ran ahead of the clock, and the workers
+    dead-letter posts more than SIGAP_MAX_CLOCK_SKEW_SECONDS ahead. Faster than real time the last post is dated
+    when it is sent (the replay looks live); slower, the first."""
+    from streams.issues.timeutil import parse_ms
+
+    times = [parse_ms(post["created_at"]) for post in posts]
+    if not times:
+        return timedelta(0)
+    first, last = min(times), max(times)
+    # post i is sent at now + (t_i - first) / speed; the tightest post is the last one (speed >= 1) or the first
+    shift = now.timestamp() * 1000 - first - max(0.0, (last - first) * (1.0 - 1.0 / speed))
+    return timedelta(milliseconds=shift)
 
 
 def _file_lines(path: Path) -> list[tuple[int, bytes]]:
@@ -119,11 +143,13 @@ def run(args: argparse.Namespace) -> int:
 
     from streams.cli import clients
     from streams.cli.produce import Delivery
+    from streams.cli.tail import resolve_topic
     from streams.settings import get_settings
     from streams.topics import POSTS, RECORD_MAX_BYTES
 
     settings = get_settings()
-    topic = args.topic or f"{settings.topic_prefix}{POSTS}"
+    topic = resolve_topic(args.topic or POSTS, settings.topic_prefix)
+    _require_topic(settings, topic)  # a producer sending to a missing topic has the broker create it, as it likes
     producer = clients.producer(settings, acks="all", linger_ms=10, max_request_size=RECORD_MAX_BYTES + 64 * 1024)
     delivery = Delivery(producer)
     began = time.monotonic()
@@ -152,3 +178,15 @@ def run(args: argparse.Namespace) -> int:
     what = f"scenario {args.scenario!r} (seed {args.seed})" if args.scenario else str(args.file)
     print(f"produced {produced} of {len(lines)} posts from {what} to {topic} in {elapsed:.1f}s")
     return 1 if undelivered else 0
+
+
+def _require_topic(settings, topic: str) -> None:
+    """Ends the command when ``topic`` does not exist (asked, as `sigap tail` does, without creating it)."""
+    from streams.cli import clients
+    from streams.cli.snapshot import existing_partitions
+
+    consumer = clients.consumer(settings, group_id=None, enable_auto_commit=False)
+    try:
+        existing_partitions(consumer, topic)
+    finally:
+        consumer.close()

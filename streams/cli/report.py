@@ -15,12 +15,16 @@ import sys
 from pathlib import Path
 
 from streams.cli import follow
+from streams.cli.arguments import rfc3339_time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help="the escalated issues of a period, for a responders' report")
-    parser.add_argument("--since", metavar="TIME", help="from this RFC 3339 event time (default: the oldest event)")
-    parser.add_argument("--until", metavar="TIME", help="up to, not including, this RFC 3339 event time")
+    parser.add_argument("--since", metavar="TIME", type=rfc3339_time,
+                        help="from this RFC 3339 event time, with its offset (2026-11-29T08:00:00+07:00; default: "
+                             "the oldest event)")
+    parser.add_argument("--until", metavar="TIME", type=rfc3339_time,
+                        help="up to, not including, this RFC 3339 event time, with its offset")
     parser.add_argument("--file", type=Path, help="read the events from this JSONL file instead of the topic")
     parser.add_argument("--zone", choices=["UTC", "WIB", "WITA", "WIT"], default="UTC",
                         help="time zone of the times shown (default UTC; the JSON keeps the events' own times)")
@@ -56,12 +60,6 @@ def run(args: argparse.Namespace) -> int:
     import orjson
 
     from streams.escalation.digest import digest, render
-    from streams.issues.timeutil import parse_ms
-
-    for name in ("since", "until"):
-        value = getattr(args, name)
-        if value is not None and parse_ms(value) is None:
-            raise SystemExit(f"--{name} {value!r} is not an RFC 3339 time")
     subscription = follow.subscription(args)
     report = digest(read_events(args.file), args.since, args.until, subscription)
     if args.json:

@@ -8,9 +8,10 @@ live::
     sigap simulate history.jsonl --policy my_policy.yaml > escalations.jsonl
 
 With ``--lifecycle`` the reviewed and closed events of escalated issues are printed too (`sigap report --file`
-takes the output). Lines that are already scored posts (with ``scores.issue_id``) are used as they are; lines with
-``"kind": "feedback"`` are validated like the feedback worker validates them and applied as responder feedback at
-their ``at`` time. Raw posts are matched against the shipped starter claims, or with ``--claims`` against that file's
+takes the output). Lines that are already scored posts (with ``scores.issue_id``) are used as they are; feedback
+lines (``{"issue_id", "verdict", "by", "at"}`` as on the feedback topic, or any line with ``"kind": "feedback"``, and
+no ``text``) are validated like the feedback worker validates them and applied as responder feedback at their
+``at`` time. Raw posts are matched against the shipped starter claims, or with ``--claims`` against that file's
 claims only. ``--oracle`` scores scenario files (``sigap replay --scenario NAME --output F``) from their ground truth
 instead of the trained models.
 """
@@ -31,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "engine, in event-time order) and print each escalation as one JSON line; try a policy "
                     "change on history before it goes live.",
     )
-    parser.add_argument("file", type=Path, help="posts JSONL (contract format); '-' reads stdin")
+    parser.add_argument("file", type=Path, help="posts JSONL (contract format), and responders' verdicts as the "
+                                                "feedback topic holds them ({issue_id, verdict, by, at}); '-' "
+                                                "reads stdin")
     parser.add_argument("--policy", type=Path, help="escalation policy YAML (default: SIGAP_POLICY_PATH / shipped)")
     parser.add_argument("--claims", type=Path, help="known claims JSONL (or ClaimReview JSON) to match against "
                                                     "(default: the shipped starter claims)")
@@ -64,10 +67,13 @@ def _is_feedback(record: dict) -> bool:
 
 
 def _is_feedback_line(value: object) -> bool:
-    """A line of feedback as the feedback topic holds it: ``"kind": "feedback"`` and no ``text`` (every post has
-    one; a post's own ``kind`` passes through). Its other fields may be anything, as on the topic: only the schema's
-    are kept (``parse_feedback``)."""
-    return isinstance(value, dict) and value.get("kind") == "feedback" and "text" not in value
+    """A line of feedback: no ``text`` (every post has one; a post's own ``kind`` passes through), and either the
+    feedback topic's fields ``issue_id`` and ``verdict`` (a saved `sigap tail feedback`, the contract's example) or
+    ``"kind": "feedback"``. Its other fields may be anything, as on the topic: only the schema's are kept
+    (``parse_feedback``), and a missing one is named."""
+    if not isinstance(value, dict) or "text" in value:
+        return False
+    return value.get("kind") == "feedback" or ("issue_id" in value and "verdict" in value)
 
 
 def _is_scored(record: dict) -> bool:

@@ -17,6 +17,14 @@ def run(args: argparse.Namespace) -> int:
         os.environ["SIGAP_WEB_PORT"] = str(args.web_port)  # settings are read when the app is imported
     from faust import Worker
 
+    from streams.policy.loader import PolicyError, load_policy
+    from streams.settings import get_settings
+
+    try:  # the issue agent would fail to import without it, and the worker would run on, detecting nothing
+        load_policy(get_settings().policy_path)
+    except PolicyError as exc:
+        raise SystemExit(f"sigap worker: not started, the escalation policy (SIGAP_POLICY_PATH) is unusable: {exc}") \
+            from None
     from streams.app import app, settings
     from streams.kafka_local import wait_for_broker
     from streams.log_flood import limit_client_retry_logs

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from streams.escalation.events import ESCALATED_TYPE, detection_seconds
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
-from streams.escalation.lines import VERDICT_WORDS, local_time
+from streams.escalation.lines import VERDICT_WORDS, local_time, safe_link
 from streams.escalation.subscription import Subscription
 from streams.issues.places import concentrated_in
 from streams.issues.timeutil import parse_ms
@@ -27,6 +27,9 @@ class IssueLine:
     first_time: str                  # the issue's first escalation in the period
     peak: dict                       # the data of its highest escalation in the period
     verdict: dict | None = None      # the latest reviewed event's data, if any
+    # the latest verdict on whether the alarm was true (confirmed or false_alarm): a later "resolved" says the issue
+    # was dealt with, not that it was a false alarm, so a confirmed issue handled since still counts as confirmed
+    truth: dict | None = None
     closed_at: str | None = None
     detection_seconds: float | None = None  # from the issue's first post to its first escalation (event time)
 
@@ -64,10 +67,14 @@ def digest(events: list[dict], since: str | None = None, until: str | None = Non
                 line.peak = data
         elif subject in issues and event.get("type") == REVIEWED_TYPE:
             issues[subject].verdict = data
+            if data.get("verdict") in ("confirmed", "false_alarm"):
+                issues[subject].truth = data
         elif subject in issues and event.get("type") == CLOSED_TYPE:
             issues[subject].closed_at = event["time"]
     lines = sorted(issues.values(), key=lambda x: (-int(x.peak["level"]), x.first_time, x.issue_id))
-    verdicts = [x.verdict.get("verdict") for x in lines if x.verdict]
+    # per issue: confirmed or false alarm by its latest such verdict, and resolved when that is its latest verdict
+    verdicts = [x.truth["verdict"] for x in lines if x.truth]
+    verdicts += [x.verdict["verdict"] for x in lines if x.verdict and x.verdict.get("verdict") == "resolved"]
     detections = sorted(x.detection_seconds for x in lines if x.detection_seconds is not None)
     confirmed, false_alarms = verdicts.count("confirmed"), verdicts.count("false_alarm")
     return {
@@ -126,6 +133,8 @@ def render(report: dict, zone: str = "UTC") -> str:
             if x.verdict:
                 said = x.verdict.get("verdict")
                 verdict = f"{VERDICT_WORDS.get(said, said)} oleh {x.verdict.get('by')}"
+                if x.truth is not None and x.truth is not x.verdict:  # e.g. confirmed, then resolved
+                    verdict = f"{VERDICT_WORDS[x.truth['verdict']]} oleh {x.truth.get('by')}, {verdict}"
             title = peak.get("title") or x.issue_id
             detected = _minutes(x.detection_seconds) if x.detection_seconds is not None else "-"
             out.append(f"| {peak['severity']} | {at(x.first_time)} | {detected} | {_cell(title)} | "
@@ -135,7 +144,7 @@ def render(report: dict, zone: str = "UTC") -> str:
             out += ["", "## Klaim yang dibantah dan beredar lagi", ""]
             for text, claim in claims.items():  # each on one line: a claim may hold line breaks (a heading after)
                 extra = f": {_line(claim['clarification'])}" if claim.get("clarification") else ""
-                link = f" ({_line(claim['url'])})" if claim.get("url") else ""
+                link = f" ({safe_link(claim.get('url'))})" if safe_link(claim.get("url")) else ""
                 out.append(f"- \u201c{_line(text)}\u201d ({_line(claim.get('verdict'))}){extra}{link}")
     return "\n".join(out) + "\n"
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
 from streams.escalation.shape import usable_data
@@ -90,5 +91,21 @@ def _shorten(text: object, limit: int) -> str:
     return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
+def safe_link(url: object) -> str | None:
+    """A web link from a post or a claim as one inert token, or None when it is not one: white space, ``<``, ``>``,
+    ``|``, ``@``, quotes and every character outside ASCII percent-encoded (``%40`` for ``@``), so that text a
+    producer wrote after or inside the link (``https://x.com/a <!channel> @all``) can neither ping a room nor
+    become chat markup, and the link still opens the same page."""
+    if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
+        return None
+    return quote(url.strip(), safe=_LINK_SAFE)
+
+
+# RFC 3986's reserved and unreserved characters, and "%" (a link already encoded stays as it is); not "@" (a
+# Mattermost or Rocket.Chat mention), "<", ">" and "|" (Slack markup), nor white space and quotes
+_LINK_SAFE = ":/?#[]!$&'()*+,;=%~-._"
+
+
 def _link(url: object) -> str:
-    return f" {url}" if isinstance(url, str) and url.startswith(("https://", "http://")) else ""
+    link = safe_link(url)
+    return f" {link}" if link else ""

@@ -9,11 +9,14 @@ Two formats:
   claims with their clarifications and links, sample posts if asked for, and the issue id for a verdict.
 
 A response decides what happens next: 2xx delivered; no response, 408, 429 or 5xx retried (the receiver is down or
-busy); any other status rejected (the receiver will never take this request: logged and counted, not retried).
+busy), after the receiver's ``Retry-After`` when it sends one (at most ``MAX_RETRY_AFTER_SECONDS``), else with
+backoff; any other status rejected (the receiver will never take this request: logged and counted, not retried;
+a redirect's log line names the host it points to).
 """
 
 from __future__ import annotations
 
+import email.utils
 import enum
 import logging
 import time
@@ -22,7 +25,7 @@ import urllib.request
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
@@ -48,6 +51,35 @@ class Outcome(enum.Enum):
 class WebhookRequest:
     body: bytes
     content_type: str
+
+
+class Reply(NamedTuple):
+    """What came back from one POST: its status (None: no response) and the headers that decide what next."""
+
+    status: int | None
+    retry_after: str | None = None  # the Retry-After header as sent: seconds or an HTTP date
+    location: str | None = None     # a redirect's Location
+
+
+# A receiver asking for longer than this (an hour of maintenance) is asked again after this long: the stream is held
+# meanwhile, and an operator sees the retries.
+MAX_RETRY_AFTER_SECONDS = 300.0
+
+
+def retry_after_seconds(header: str | None, now: float | None = None) -> float | None:
+    """The delay a ``Retry-After`` header asks for (delta-seconds or an HTTP date), None when absent or unreadable."""
+    if not header:
+        return None
+    header = header.strip()
+    if header.isdigit():
+        return float(header)
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def request_for(value: bytes, event: dict, fmt: str, zone: str | None = None, samples: int = 0) -> WebhookRequest:
@@ -81,18 +113,21 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
-def post(url: str, request: WebhookRequest, timeout: float = 10.0) -> int | None:
-    """POST and return the HTTP status (a redirect is not followed), or None when no response came (refused,
-    reset, timed out)."""
+DEFAULT_HTTP_TIMEOUT_SECONDS = 10.0
+
+
+def post(url: str, request: WebhookRequest, timeout: float = DEFAULT_HTTP_TIMEOUT_SECONDS) -> Reply:
+    """POST and return the reply (a redirect is not followed); status None when no response came (refused, reset,
+    timed out)."""
     outgoing = urllib.request.Request(url, data=request.body, method="POST",
                                       headers={"Content-Type": request.content_type, "User-Agent": USER_AGENT})
     try:
         with _OPENER.open(outgoing, timeout=timeout) as response:
-            return response.status
+            return Reply(response.status)
     except urllib.error.HTTPError as error:
-        return error.code
+        return Reply(error.code, error.headers.get("Retry-After"), error.headers.get("Location"))
     except (urllib.error.URLError, OSError, TimeoutError):
-        return None
+        return Reply(None)
 
 
 def check_url(url: str) -> str:
@@ -104,6 +139,16 @@ def check_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
 
+def _redirect_hint(reply: Reply) -> str:
+    """For a redirect, where it points (scheme and host only, as for the webhook URL itself)."""
+    if reply.status is None or not 300 <= reply.status < 400 or not reply.location:
+        return ""
+    try:
+        return f" (redirected to {check_url(reply.location)}: is the webhook URL out of date?)"
+    except ValueError:
+        return " (redirected elsewhere: is the webhook URL out of date?)"
+
+
 class Notifier:
     """Delivers the events a subscription follows, each event id once, in the order read; a receiver that is down
     holds the stream (retried with backoff) rather than losing events."""
@@ -111,7 +156,8 @@ class Notifier:
     def __init__(self, url: str, fmt: str, subscription: Subscription, *, zone: str | None = None,
                  samples: int = 0, remember: int = 100_000,
                  max_backoff_seconds: float = 60.0, sleep: Callable[[float], None] = time.sleep,
-                 send: Callable[[str, WebhookRequest], int | None] = post) -> None:
+                 send: Callable[[str, WebhookRequest], Reply | int | None] = post) -> None:
+        """``send``: POSTs a request and returns its ``Reply`` (or only the status, a stand-in with no headers)."""
         request_for(b"{}", {}, fmt)  # an unknown format fails here, not at the first event
         self.url, self.fmt, self.subscription, self.zone, self.samples = url, fmt, subscription, zone, samples
         self.where = check_url(url)
@@ -140,7 +186,10 @@ class Notifier:
         request = request_for(record.value, event, self.fmt, self.zone, self.samples)
         attempt = 0
         while True:
-            status = self._send(self.url, request)
+            reply = self._send(self.url, request)
+            if not isinstance(reply, Reply):
+                reply = Reply(reply)
+            status = reply.status
             outcome = outcome_of(status)
             where = (f"{event['id']} ({event.get('type')}) to {self.where} "
                      f"[{record.topic}/{record.partition}@{record.offset}]")
@@ -150,12 +199,16 @@ class Notifier:
                 self._remember_id(event["id"])
                 return self._count("delivered")
             if outcome is Outcome.REJECTED:
-                log.error("rejected with HTTP %s, not retried: %s", status, where)
+                log.error("rejected with HTTP %s%s, not retried: %s", status, _redirect_hint(reply), where)
                 self._remember_id(event["id"])
                 return self._count("rejected")
             delay = min(self._max_backoff, 2.0 ** attempt)
+            asked = retry_after_seconds(reply.retry_after)
+            if asked is not None:  # the receiver knows when it can take the event again
+                delay = min(asked, MAX_RETRY_AFTER_SECONDS)
             attempt += 1
-            log.warning("%s, retrying in %g s: %s", f"HTTP {status}" if status else "no response", delay, where)
+            log.warning("%s, retrying in %g s%s: %s", f"HTTP {status}" if status else "no response", delay,
+                        " (as its Retry-After asks)" if asked is not None else "", where)
             notify_metrics.retries.inc()
             self._sleep(delay)
 

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from streams.policy.signals import LEVEL_NAMES, LEVEL_NUMBERS, SIGNALS
+from streams.policy.signals import LEVEL_NAMES, LEVEL_NUMBERS, SIGNALS, threshold_problem
 
 OPERATORS = {"gte": ">=", "gt": ">", "lte": "<=", "lt": "<"}
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
@@ -224,6 +224,10 @@ def _check_signals(value: dict[str, Condition]) -> dict[str, Condition]:
     unknown = sorted(set(value) - set(SIGNALS))
     if unknown:
         raise ValueError(f"unknown signal {', '.join(map(repr, unknown))}; known signals: {', '.join(SIGNALS)}")
+    problems = [problem for signal, cond in value.items()
+                if (problem := threshold_problem(signal, cond.threshold)) is not None]
+    if problems:
+        raise ValueError("; ".join(problems))
     return value
 
 

@@ -35,3 +35,22 @@ SIGNALS: dict[str, str] = {
 
 LEVEL_NAMES: dict[int, str] = {2: "waspada", 3: "siaga", 4: "awas"}
 LEVEL_NUMBERS: dict[str, int] = {name: number for number, name in LEVEL_NAMES.items()}
+
+# The values a signal can take, for checking a policy's thresholds: a share's threshold written as a percentage
+# (``negativity: {gte: 45}``) was accepted and silently switched its rule off. ``burst`` (standard deviations) may
+# be negative; every other signal is a count, a rate, a ratio or a share.
+SHARES = frozenset({"negativity", "positivity", "hoax", "claim_match", "claim_similarity", "coordination_weight",
+                    "coordination_growth"})
+UNBOUNDED = frozenset({"burst"})
+
+
+def threshold_problem(signal: str, threshold: float) -> str | None:
+    """Why ``threshold`` can never be a useful bound for ``signal`` (outside every value it takes), or None."""
+    if signal in UNBOUNDED:
+        return None
+    if signal in SHARES and not 0.0 <= threshold <= 1.0:
+        hint = f" (did you mean {threshold / 100:g}?)" if 1.0 < threshold <= 100.0 else ""
+        return f"{signal} is a share between 0 and 1, not {threshold:g}{hint}"
+    if threshold < 0:
+        return f"{signal} is never negative, so {threshold:g} bounds nothing"
+    return None

@@ -38,11 +38,15 @@ def parse_time(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.upper())
 
 
-def _readable(value: object) -> datetime:
+def read_time(value: object) -> datetime:
+    """An RFC 3339 date-time as records and command-line options must write it; ValueError otherwise."""
     if not isinstance(value, str) or not _RFC3339.fullmatch(value):
         raise ValueError("must be an RFC 3339 time with its offset, e.g. 2026-11-27T08:00:00Z or "
                          "2026-11-27T15:00:00+07:00")
     return parse_time(value)
+
+
+_readable = read_time
 
 
 def _not_before_1990(value: datetime) -> datetime:

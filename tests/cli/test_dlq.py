@@ -51,9 +51,19 @@ def test_redrive_needs_a_reason_so_nothing_is_re_sent_by_accident(capsys):
     assert "--reason" in capsys.readouterr().err
 
 
-def test_a_bad_since_time_is_refused_before_the_broker_is_asked():
-    with pytest.raises(SystemExit, match="RFC 3339"):
-        main(["dlq", "list", "--since", "kemarin"])
+@pytest.mark.parametrize("since", ["kemarin", "2026-11-29T14:12", "2026-11-29", "2026-11-29T14:12:00+0700"])
+def test_a_since_time_without_its_offset_is_refused_before_the_broker_is_asked(since, capsys):
+    """Found by QA: a time without an offset was taken as UTC, whatever zone the operator meant."""
+    with pytest.raises(SystemExit):
+        main(["dlq", "list", "--since", since])
+    assert "must be an RFC 3339 time with its offset" in capsys.readouterr().err
+
+
+def test_an_unknown_reason_is_refused_with_the_known_ones(capsys):
+    with pytest.raises(SystemExit):
+        main(["dlq", "redrive", "--reason", "created_in_futur"])
+    err = capsys.readouterr().err
+    assert "invalid choice: 'created_in_futur'" in err and "'created_in_future'" in err
 
 
 def test_redrive_re_sends_only_to_this_deployment_s_inputs_and_its_issue_events(monkeypatch, capsys):
@@ -65,7 +75,8 @@ def test_redrive_re_sends_only_to_this_deployment_s_inputs_and_its_issue_events(
     monkeypatch.setattr("streams.settings.get_settings", Settings)
     topics = ["sigap.posts", "sigap.feedback", "sigap.issues.events", "sigap.escalations", "other.posts"]
     letters = [Letter(b"k", {**LETTERS[0].record, "topic": topic, "offset": n}, 0, n) for n, topic in enumerate(topics)]
-    monkeypatch.setattr(dlq, "_read_letters", lambda args: (letters, len(letters)))
+    monkeypatch.setattr(dlq, "_read_letters", lambda reasons, since: (letters, len(letters)))
+    monkeypatch.setattr("streams.cli.redrive_marks.read", lambda settings, reasons: {})
     assert main(["dlq", "redrive", "--reason", "invalid_json", "--dry-run"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [f"would re-send k to {topic}" for topic in topics[:3]]
@@ -82,7 +93,8 @@ def test_redrive_skips_a_dead_letter_that_holds_only_part_of_its_original(monkey
     whole = Letter(b"a", {**LETTERS[0].record, "offset": 0}, 0, 0)
     cut = Letter(b"b", {**LETTERS[0].record, "offset": 1, "original_cut": True, "original_bytes": 2_000_000}, 0, 1)
     key_cut = Letter(b"c", {**LETTERS[0].record, "offset": 2, "key_cut": True}, 0, 2)
-    monkeypatch.setattr(dlq, "_read_letters", lambda args: ([whole, cut, key_cut], 3))
+    monkeypatch.setattr(dlq, "_read_letters", lambda reasons, since: ([whole, cut, key_cut], 3))
+    monkeypatch.setattr("streams.cli.redrive_marks.read", lambda settings, reasons: {})
     assert main(["dlq", "redrive", "--reason", "invalid_json", "--dry-run"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == ["would re-send a to sigap.posts"]
@@ -96,6 +108,20 @@ def test_a_dry_run_names_a_letter_without_a_key_as_such(monkeypatch, capsys):
 
     monkeypatch.setenv("SIGAP_TOPIC_PREFIX", "sigap.")
     monkeypatch.setattr("streams.settings.get_settings", Settings)
-    monkeypatch.setattr(dlq, "_read_letters", lambda args: ([Letter(None, LETTERS[0].record, 0, 0)], 1))
+    monkeypatch.setattr(dlq, "_read_letters", lambda reasons, since: ([Letter(None, LETTERS[0].record, 0, 0)], 1))
+    monkeypatch.setattr("streams.cli.redrive_marks.read", lambda settings, reasons: {})
     assert main(["dlq", "redrive", "--reason", "invalid_json", "--dry-run"]) == 0
     assert capsys.readouterr().out.splitlines() == ["would re-send (no key) to sigap.posts"]
+
+
+def test_a_redrive_mark_moves_over_what_was_passed_over_and_stops_before_a_letter_not_delivered():
+    from streams.cli.redrive_marks import advanced, already_resent
+
+    letters = [_letter("invalid_json", "2026-11-26T08:00:00.000Z", n) for n in (3, 5, 9, 12)]
+    letters.append(_letter("processing_failed", "2026-11-26T08:00:00.000Z", 7))
+    marks = {("invalid_json", 0): 5}  # letter 3 was re-sent by an earlier run
+    assert [letter.offset for letter in letters if already_resent(letter, marks)] == [3]
+    handled = {(0, 5), (0, 12), (0, 7)}  # 9 was not delivered
+    assert advanced(marks, letters, handled) == {("invalid_json", 0): 6, ("processing_failed", 0): 8}
+    assert advanced(marks, letters, handled | {(0, 9)})[("invalid_json", 0)] == 13
+    assert advanced(marks, letters[:1], set()) == marks  # nothing new: the mark stays

@@ -136,3 +136,75 @@ def test_a_worker_that_cannot_reach_the_broker_ends_with_the_cause_not_a_traceba
     stderr = result.stderr.decode()
     assert result.returncode == cli_main.EXIT_BROKER and "Traceback" not in stderr, stderr
     assert f"could not reach the Kafka broker at 127.0.0.1:{port} (PLAINTEXT): nothing listens there" in stderr
+
+
+def test_a_metadata_request_cancelled_at_close_is_not_reported_as_an_error_but_real_failures_are():
+    """Found by QA: `ERROR kafka.cluster: Metadata refresh: failed Cancelled` on 1 of 5 `sigap report` runs, whose
+    output was whole: the client closed while a refresh was in flight."""
+    import logging
+
+    from kafka.errors import Cancelled, KafkaConnectionError
+
+    from streams.cli.main import _not_cancelled_at_close
+
+    def record(error: Exception) -> logging.LogRecord:
+        return logging.LogRecord("kafka.cluster", logging.ERROR, "cluster.py", 175, "Metadata refresh: failed %s",
+                                 (error,), None)
+
+    assert not _not_cancelled_at_close(record(Cancelled()))
+    assert _not_cancelled_at_close(record(KafkaConnectionError("reset")))
+
+
+@pytest.mark.parametrize("policy", ["rules: [\n", None])
+def test_a_worker_with_an_unusable_policy_does_not_start(policy, tmp_path):
+    """Found by QA: with a broken or missing policy file the issue agent failed to import, Faust logged a warning
+    and the worker ran on, answering /ready, scoring posts and escalating nothing. It ends before it joins."""
+    import subprocess
+    import sys
+
+    from streams.settings import REPO_ROOT
+
+    path = tmp_path / "policy.yaml"
+    if policy is not None:
+        path.write_text(policy)
+    env = {**os.environ, "SIGAP_POLICY_PATH": str(path), "SIGAP_DATA_DIR": str(tmp_path),
+           "SIGAP_BROKER": "kafka://127.0.0.1:9"}  # never reached: the policy is read first
+    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
+                            capture_output=True, timeout=120)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in stderr, stderr
+    assert "not started, the escalation policy (SIGAP_POLICY_PATH) is unusable" in stderr
+    assert ("not valid YAML" if policy else "cannot read the file") in stderr
+
+
+def test_an_agent_module_that_fails_to_import_stops_the_app_instead_of_a_warning(tmp_path, monkeypatch):
+    from streams.app import SigapApp
+
+    package = tmp_path / "brokenagents"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "issues.py").write_text("raise ValueError('policy unusable')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    app = SigapApp("sigap-test-discovery", autodiscover=["brokenagents"], datadir=str(tmp_path / "data"))
+    with pytest.raises(RuntimeError, match="'brokenagents.issues' failed to import"):
+        app.discover()
+
+
+@pytest.mark.parametrize(("variable", "value", "said"), [
+    ("SIGAP_BATCH_SIZE", "-5", "SIGAP_BATCH_SIZE: Input should be greater than or equal to 1 (given: '-5')"),
+    ("SIGAP_LOG_LEVEL", "LOUD", "SIGAP_LOG_LEVEL: Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"),
+    ("SIGAP_WEB_PORT", "99999", "SIGAP_WEB_PORT: Input should be less than or equal to 65535"),
+])
+def test_a_setting_sigap_cannot_use_is_named_in_one_line_before_any_work(variable, value, said, monkeypatch, caplog):
+    """Found by QA: a bad SIGAP_* value ended every command with a pydantic traceback naming the field."""
+    from streams.settings import get_settings
+
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    try:
+        code = cli_main.main(["dlq", "list", "--reason", "invalid_json"])
+    finally:
+        get_settings.cache_clear()
+    assert code == cli_main.EXIT_SETTINGS
+    (error,) = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert error.startswith(said)

@@ -11,3 +11,24 @@ def test_a_speed_or_rate_that_is_not_positive_is_refused(capsys):
         for value in ("0", "-2"):
             assert main(["replay", "--scenario", "demo", option, value]) == 2  # before any broker is asked
             assert f"{option} must be positive" in capsys.readouterr().err
+
+
+def test_a_paced_scenario_never_runs_ahead_of_the_clock():
+    """Found by QA: with `--speed 60` the scenario started now and its event time ran 60 times faster than the
+    clock, so the workers dead-letters most of its posts as `created_in_future` (138 of 203)."""
+    import argparse
+    from datetime import UTC, datetime
+
+    from streams.cli.replay import _scenario_posts
+    from streams.issues.timeutil import parse_ms
+
+    for speed in (60.0, 5.0, 1.0, 0.5):
+        began = datetime.now(UTC).timestamp() * 1000
+        posts = _scenario_posts(argparse.Namespace(scenario="coordinated-push", seed=0, start=None, speed=speed))
+        times = [parse_ms(p["created_at"]) for p in posts]
+        first = min(times)
+        # each post is sent (its event-time offset from the first post / speed) after the start; it must not be
+        # dated later than that
+        assert all(t <= began + (t - first) / speed + 1000 for t in times), speed
+        tightest = max(times) if speed >= 1 else first  # dated when it is sent, but for the start's whole minute
+        assert began + (tightest - first) / speed - tightest < 61_000

@@ -85,6 +85,17 @@ def test_feedback_with_fields_of_its_own_is_applied_as_the_worker_applies_it(tmp
     assert code == 0 and "skipped" not in err.replace("0 invalid lines skipped", "") and "1 feedback" in err
 
 
+def test_feedback_as_the_feedback_topic_holds_it_is_applied_without_a_kind(tmp_path, capsys):
+    """Found by QA: the contract's feedback record (and a saved `sigap tail feedback`) has no ``kind``, and such a
+    line was refused as a post without an ``id``."""
+    at = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    verdict = {"issue_id": "topic-x", "verdict": "confirmed", "by": "ops", "at": at}
+    _write(tmp_path / "feedback.jsonl", [verdict, {"issue_id": "topic-x", "verdict": "confirmed", "by": "ops"}])
+    code, _, err = _simulate(capsys, tmp_path / "feedback.jsonl", "--oracle")
+    assert code == 0 and "skipped line 1" not in err and "1 feedback" in err
+    assert "skipped line 2: missing_field: at" in err  # checked as feedback, not as a post
+
+
 def test_invalid_feedback_is_reported_and_skipped_as_the_worker_dead_letters_it(tmp_path, capsys):
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds").replace("+00:00", "Z")
     ahead = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -8,6 +8,7 @@ import json
 import statistics
 
 import orjson
+import pytest
 
 from streams.cli.main import main
 from streams.escalation.digest import _minutes, digest, render
@@ -45,7 +46,7 @@ def test_the_report_counts_each_issue_once_with_its_peak_and_latest_verdict():
                                                         key=["awas", "siaga", "waspada"].index)
     assert len(lines) == len({x.issue_id for x in lines}) == 4
     assert report["by_severity"] == {"awas": 0, "siaga": 2, "waspada": 2}
-    assert report["verdicts"] == {"confirmed": 1, "false_alarm": 1, "resolved": 0}  # the latest verdict counts
+    assert report["verdicts"] == {"confirmed": 1, "false_alarm": 1, "resolved": 0}  # pdam: the latest verdict counts
     assert report["unreviewed"] == 2 and report["precision"] == 0.5
     pdam = next(x for x in lines if x.issue_id == "topic-pdam")
     assert pdam.verdict["by"] == "humas" and pdam.closed_at == "2024-06-03T05:00:00.000Z"
@@ -64,6 +65,20 @@ def test_the_period_is_event_time_and_an_empty_period_says_so():
     assert later["verdicts"] == {"confirmed": 0, "false_alarm": 0, "resolved": 0}  # pdam escalated before
     empty = render(digest(events, since="2030-01-01T00:00:00Z"))
     assert "- 0 isu naik status" in empty and "## Isu" not in empty
+
+
+@pytest.mark.parametrize("when", ["2024-06-03T08:15", "2024-06-03", "2024-06-03T08:15:00+0700", "2024-06-03 08:15:00Z"])
+def test_a_period_without_its_offset_is_refused_not_read_as_utc(when, tmp_path, capsys):
+    """Found by QA: ``--since 2026-11-29T20:20 --zone WIB`` was read as UTC, a report of 03:20 WIB the next day,
+    empty, with no warning."""
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(e) for e in _events()) + b"\n")
+    for option in ("--since", "--until"):
+        with pytest.raises(SystemExit):
+            main(["report", "--file", str(path), option, when, "--zone", "WIB"])
+        assert "must be an RFC 3339 time with its offset" in capsys.readouterr().err
+    assert main(["report", "--file", str(path), "--until", "2024-06-03T08:15:00+07:00", "--zone", "WIB"]) == 0
+    assert "- 2 isu naik status: 1 siaga, 1 waspada" in capsys.readouterr().out  # 01:15 UTC, as above
 
 
 def test_the_command_reads_a_file_of_events(tmp_path, capsys):
@@ -128,6 +143,22 @@ def test_a_name_with_a_pipe_or_a_newline_keeps_the_table_s_row_whole():
     assert "dikonfirmasi oleh Humas DKI \\| piket malam" in pdam
     cells = pdam.replace("\\|", "").strip("|").split("|")
     assert len(cells) == len(table[0].strip("|").split("|")) == 8
+
+
+def test_an_alarm_confirmed_and_then_resolved_still_counts_as_confirmed():
+    """Found by QA: the report counted only each issue's latest verdict, so the usual workflow (confirm, handle,
+    resolve) turned a true alarm into none, and the precision fell towards 0 % as issues were dealt with."""
+    events = _events()
+    claim = next(e["subject"] for e in events if e.get("data", {}).get("route") == "counter-messaging")
+    events.append(_lifecycle(REVIEWED_TYPE, claim, "2024-06-03T04:00:00.000Z", verdict="resolved", by="humas"))
+    report = digest(events)
+    assert report["verdicts"] == {"confirmed": 1, "false_alarm": 1, "resolved": 1}
+    assert report["precision"] == 0.5 and report["unreviewed"] == 2
+    (row,) = [line for line in render(report).splitlines() if line.startswith("| ") and "dikonfirmasi oleh" in line]
+    assert "| dikonfirmasi oleh tim-cek-fakta, selesai oleh humas |" in row
+    # a false alarm after the confirmation is the responders' last word on the alarm
+    events.append(_lifecycle(REVIEWED_TYPE, claim, "2024-06-03T04:30:00.000Z", verdict="false_alarm", by="humas"))
+    assert digest(events)["precision"] == 0.0
 
 
 def test_a_claim_with_line_breaks_stays_one_item_of_the_claims_list():

@@ -12,7 +12,17 @@ from streams.escalation import notify_metrics
 from streams.escalation.lifecycle import CLOSED_TYPE
 from streams.escalation.lines import event_line, event_message
 from streams.escalation.subscription import Subscription
-from streams.escalation.webhook import Notifier, Outcome, check_url, outcome_of, post, request_for
+from streams.escalation.webhook import (
+    MAX_RETRY_AFTER_SECONDS,
+    Notifier,
+    Outcome,
+    Reply,
+    check_url,
+    outcome_of,
+    post,
+    request_for,
+    retry_after_seconds,
+)
 from tests.escalation.test_subscription import escalation, lifecycle
 from tests.support.webhook import webhook_receiver
 
@@ -109,11 +119,11 @@ def test_post_returns_the_status_or_none_without_a_response(receiver):
     url, handler = receiver.url, receiver
     handler.statuses = [503]
     request = request_for(b'{"id": "x"}', {}, "cloudevents")
-    assert post(url, request) == 503 and post(url, request) == 200
+    assert post(url, request).status == 503 and post(url, request).status == 200
     assert handler.received[0] == ("application/cloudevents+json; charset=utf-8", b'{"id": "x"}')
-    assert post("http://127.0.0.1:9/nothing-listens", request, timeout=2) is None
+    assert post("http://127.0.0.1:9/nothing-listens", request, timeout=2).status is None
     handler.statuses = [302, 307]  # a redirect is not followed: urllib would re-send a POST as a bodiless GET
-    assert post(url, request) == 302 and post(url, request) == 307 and handler.gets == 0
+    assert post(url, request) == (302, None, url) and post(url, request).status == 307 and handler.gets == 0
 
 
 def test_a_receiver_that_is_down_holds_the_stream_until_it_takes_the_event(receiver):
@@ -169,6 +179,31 @@ def test_the_wait_between_retries_doubles_up_to_its_cap():
     assert waits == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
+def test_a_receiver_that_says_when_to_come_back_is_asked_again_then(receiver, caplog):
+    """Found by QA: a 429 with ``Retry-After: 7`` was retried after 1, 2 and 4 s (a rate-limited chat webhook
+    refuses each early retry), and once the backoff had grown, after 60 s instead of 7."""
+    url, handler = receiver.url, receiver
+    handler.statuses, handler.retry_after = [429, 503, 503, 429], ["7", "0", "Wed, 21 Oct 2015 07:28:00 GMT", "86400"]
+    waits: list[float] = []
+    notifier = Notifier(url, "cloudevents", Subscription(), sleep=waits.append)
+    with caplog.at_level("WARNING", logger="sigap.notify"):
+        assert notifier.handle(record(escalation("topic-pdam", 2, "public-relations", {}))) == "delivered"
+    # seconds as asked; an HTTP date already past is now; a day is capped
+    assert waits == [7.0, 0.0, 0.0, MAX_RETRY_AFTER_SECONDS] and len(handler.received) == 5
+    assert "retrying in 7 s (as its Retry-After asks)" in caplog.text
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == 30.0
+
+
+def test_a_redirected_webhook_is_rejected_with_the_host_it_points_to_and_no_secret(caplog):
+    notifier = Notifier("https://hooks.example.go.id/old/rahasia", "text", Subscription(),
+                        send=lambda url, request: Reply(301, location="https://hooks.baru.go.id/new/rahasia-baru"))
+    with caplog.at_level("ERROR", logger="sigap.notify"):
+        assert notifier.handle(record(escalation("topic-pdam", 2, "public-relations", {}))) == "rejected"
+    assert "rejected with HTTP 301 (redirected to https://hooks.baru.go.id: is the webhook URL out of date?)" in caplog.text
+    assert "rahasia" not in caplog.text
+
+
 def test_the_memory_of_delivered_ids_is_bounded_and_forgets_the_oldest_first():
     notifier = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription(), remember=2,
                         send=lambda url, request: 200)
@@ -205,3 +240,22 @@ def test_a_title_from_posts_cannot_ping_the_room_and_long_texts_are_cut_to_their
     assert first.endswith(f"| klaim: {claim[:60]}") and f"| klaim: {claim[:61]}" not in event_line(event)
     quoted = debunk.split("“", 1)[1].split("”", 1)[0]
     assert len(quoted) == 200 and quoted.endswith("…") and quoted[:199] == claim[:199]
+
+
+def test_a_link_from_a_post_or_a_claim_cannot_ping_the_room_and_still_opens_its_page():
+    """Text neutralised but the links appended raw: a producer's ``url`` carried ``<!channel>`` and ``@all`` into
+    the room. A link is one percent-encoded token; a plain link is shown as it was written."""
+    crafted = "https://x.com/a/status/7 <!channel> @all <https://evil.example|klik di sini>"
+    event = escalation("topic-x", 2, "monitoring", {}) | {"time": "2024-06-03T01:00:00.000Z"}
+    event["data"] |= {"matched_claims": [{"claim_id": "c", "claim": "klaim", "verdict": "hoax", "url": crafted}],
+                      "sample_posts": [{"id": "p1", "text": "isi post", "url": crafted},
+                                       {"id": "p2", "text": "isi post", "url": "https://www.tiktok.com/@warga/video/9"},
+                                       {"id": "p3", "text": "isi post", "url": "https://turnbackhoax.id/2024/06/03/salah"}]}
+    message = event_message(event, samples=3)
+    assert "<" not in message and ">" not in message and "@" not in message and "|klik" not in message
+    _, debunk, sample, tiktok, plain, _ = message.splitlines()
+    for line in (debunk, sample):
+        assert line.endswith(" https://x.com/a/status/7%20%3C!channel%3E%20%40all%20%3Chttps://evil.example%7Cklik"
+                             "%20di%20sini%3E")
+    assert tiktok.endswith(" https://www.tiktok.com/%40warga/video/9")
+    assert plain.endswith(" https://turnbackhoax.id/2024/06/03/salah")

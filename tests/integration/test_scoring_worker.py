@@ -97,6 +97,13 @@ def test_malformed_input_goes_to_the_dead_letter_topic_and_neighbours_are_scored
         redrive = sigap(env, "dlq", "redrive", "--reason", "invalid_json", "--reason", "not_utf8",
                         "--reason", "empty_value")
         again = read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad) + 2, timeout=60)
+        # found by QA: each redrive re-sent every letter of its reasons again, the copies the last one made included
+        # (1, 2, 4, 8 ... copies); now only the letters that came back since
+        second = sigap(env, "dlq", "redrive", "--reason", "invalid_json", "--reason", "not_utf8",
+                       "--reason", "empty_value")
+        read_until(settings, "posts.dlq", lambda rs: len(rs) >= len(bad) + 4, timeout=60)
+    assert second.returncode == 0 and "re-sent 2 of 2 selected records" in second.stderr, second.stderr
+    assert "3 selected records were re-sent or passed over by an earlier redrive" in second.stderr
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.splitlines()) == len(bad)
     assert "6 of 6 dead-letter records: " in listed.stderr and "invalid_json 1" in listed.stderr

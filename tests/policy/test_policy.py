@@ -74,6 +74,13 @@ def test_the_hoax_model_alone_never_escalates_beyond_waspada():
     (lambda d: d["classification"].update({"hoax_probability": 1.5}), "classification.hoax_probability"),
     (lambda d: d["hold"]["when"].update({"nope": {"gt": 1}}), "hold.when: unknown signal 'nope'"),
     (lambda d: d["rules"][3].update({"route": "police"}), "rules[3].route"),
+    # found by QA: a share written as a percentage, or a negative count, was accepted and the rule never fired
+    (lambda d: d["rules"][1]["when"].update({"negativity": {"gte": 45}}),
+     "negativity is a share between 0 and 1, not 45 (did you mean 0.45?)"),
+    (lambda d: d["rules"][1]["when"].update({"hoax": {"gte": 1.6}}), "hoax is a share between 0 and 1, not 1.6"),
+    (lambda d: d["rules"][1]["when"].update({"negativity": {"gte": -0.45}}), "not -0.45"),
+    (lambda d: d["rules"][1]["when"].update({"authors": {"gte": -2}}), "authors is never negative"),
+    (lambda d: d["hold"]["when"].update({"claim_match": {"gt": 5}}), "hold.when: claim_match is a share"),
 ])
 def test_invalid_policies_are_refused_naming_the_field(mutate, expected, tmp_path):
     data = default_data()

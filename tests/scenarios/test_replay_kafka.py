@@ -87,3 +87,25 @@ def test_a_line_that_cannot_be_produced_is_named_and_the_others_still_arrive(sig
     arrived = {r.value for r in read_until(settings, "small", lambda rs: len(rs) >= 6 - len(named), timeout=60)}
     # every line either arrived or was named (a refused record fails the records batched with it)
     assert all((line in arrived) != (number in named) for number, line in enumerate(lines, start=1))
+
+
+def test_a_topic_is_named_as_tail_names_it_and_a_missing_one_is_refused_not_created(sigap_env, tmp_path):
+    """Found by QA: `--topic feedback` wrote to a new, unprefixed topic the broker created with its defaults, where
+    `sigap tail feedback` reads the deployment's own."""
+    from kafka import KafkaConsumer
+
+    settings, env = sigap_env
+    verdict = {"issue_id": "topic-pdam", "verdict": "confirmed", "by": "humas", "at": "2026-11-29T08:00:00Z"}
+    path = tmp_path / "feedback.jsonl"
+    path.write_bytes(orjson.dumps(verdict) + b"\n")
+    result = sigap(env, "replay", str(path), "--topic", "feedback")
+    assert result.returncode == 0 and f"to {settings.topic_prefix}feedback" in result.stdout.decode()
+    assert [orjson.loads(r.value) for r in read_until(settings, "feedback", lambda rs: len(rs) >= 1)] == [verdict]
+    missing = f"{settings.topic_prefix}feedbackx"
+    result = sigap(env, "replay", str(path), "--topic", missing)
+    assert result.returncode == 1 and f"topic {missing} not found" in result.stderr.decode()
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        assert missing not in consumer.topics()
+    finally:
+        consumer.close()

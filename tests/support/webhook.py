@@ -16,6 +16,7 @@ class Receiver:
     statuses: list[int] = field(default_factory=list)  # answered in order, then 200
     received: list[tuple[str, bytes]] = field(default_factory=list)  # (Content-Type, body) of each POST
     gets: int = 0  # GET requests (a client that followed a redirect)
+    retry_after: list[str] = field(default_factory=list)  # Retry-After headers sent with the queued statuses, in order
 
 
 @contextmanager
@@ -30,6 +31,8 @@ def webhook_receiver(path: str = "/hook/rahasia") -> Iterator[Receiver]:
             self.send_response(status)
             if 300 <= status < 400:
                 self.send_header("Location", state.url)
+            if status in (429, 503) and state.retry_after:
+                self.send_header("Retry-After", state.retry_after.pop(0))
             self.end_headers()
 
         def do_GET(self):  # noqa: N802 - the http.server API
