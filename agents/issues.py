@@ -195,6 +195,14 @@ async def count_issues() -> None:
 
 
 @app.timer(interval=TICK_INTERVAL_SECONDS)
+async def watch_policy() -> None:
+    """The policy file is re-read when it changes even while no post arrives, and its state is exported: a refused
+    change or a deleted file was visible only in a log line."""
+    policy_source.current()
+    metrics.observe_policy(policy_source.reloads, policy_source.rejected, policy_source.last_error is None)
+
+
+@app.timer(interval=TICK_INTERVAL_SECONDS)
 async def tick_owned_partitions() -> None:
     """A tick per owned partition lets an idle partition judge its last minutes (see IssueEngine).
 

@@ -15,7 +15,7 @@ from agents.claims import scorer_is_ready
 from streams import metrics
 from streams.app import app, settings, topics
 
-_LAG_TOPICS = {topics.posts.get_topic_name(), topics.issue_events.get_topic_name()}
+_LAG_TOPICS = {topics.posts.get_topic_name(), topics.feedback.get_topic_name(), topics.issue_events.get_topic_name()}
 
 
 def _state(status: str) -> dict:

@@ -95,6 +95,20 @@ input_records_deleted_unread = Counter(
     "posts never scored.",
     ["topic"], registry=REGISTRY,
 )
+policy_reloads = Counter(
+    "sigap_policy_reloads", "Changes of the escalation policy file taken into force by this worker.", registry=REGISTRY,
+)
+policy_rejected = Counter(
+    "sigap_policy_rejected",
+    "Changes of the escalation policy file refused as invalid (the last good policy stays in force).",
+    registry=REGISTRY,
+)
+policy_file_in_force = Gauge(
+    "sigap_policy_file_in_force",
+    "1 when the escalation policy file on disk is the policy in force, 0 when its last change was refused or the "
+    "file is gone (the worker keeps the last good policy).",
+    registry=REGISTRY,
+)
 escalation_detection_seconds = Histogram(
     "sigap_escalation_detection_seconds",
     "Event time from an issue's first post to each level it reached (how early responders were told), by level.",
@@ -149,3 +163,13 @@ def count_issue_posts(out) -> None:
 def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
+
+_policy_counted = {"reloads": 0, "rejected": 0}
+
+
+def observe_policy(reloads: int, rejected: int, in_force: bool) -> None:
+    """The policy source's running counts (``PolicySource.reloads`` / ``rejected``) and state, as metrics."""
+    policy_reloads.inc(max(0, reloads - _policy_counted["reloads"]))
+    policy_rejected.inc(max(0, rejected - _policy_counted["rejected"]))
+    _policy_counted.update(reloads=reloads, rejected=rejected)
+    policy_file_in_force.set(1 if in_force else 0)

@@ -77,3 +77,19 @@ def test_every_input_topic_s_deleted_unread_series_exists_before_its_first_delet
         value = metrics.REGISTRY.get_sample_value("sigap_input_records_deleted_unread_total",
                                                   {"topic": topic.get_topic_name()})
         assert value is not None and value >= 0
+
+
+def test_the_policy_source_s_reloads_refusals_and_state_are_exported_as_counters_and_a_gauge():
+    def sample(name: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name) or 0.0
+
+    before = {name: sample(name) for name in ("sigap_policy_reloads_total", "sigap_policy_rejected_total")}
+    metrics.observe_policy(reloads=0, rejected=0, in_force=True)  # a worker's first look: nothing happened yet
+    metrics.observe_policy(reloads=2, rejected=1, in_force=False)
+    metrics.observe_policy(reloads=2, rejected=1, in_force=False)  # the same counts again add nothing
+    assert sample("sigap_policy_reloads_total") == before["sigap_policy_reloads_total"] + 2
+    assert sample("sigap_policy_rejected_total") == before["sigap_policy_rejected_total"] + 1
+    assert sample("sigap_policy_file_in_force") == 0.0
+    metrics.observe_policy(reloads=3, rejected=1, in_force=True)
+    assert sample("sigap_policy_file_in_force") == 1.0
+    assert sample("sigap_policy_reloads_total") == before["sigap_policy_reloads_total"] + 3

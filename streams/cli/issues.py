@@ -132,4 +132,18 @@ def run_feedback(args: argparse.Namespace) -> int:
         print(f"not published: {undelivered[0].reason}", file=sys.stderr)
         return 1
     print(f"{args.verdict} for {args.issue_id} published to {topic}")
+    _warn_if_unknown(args.issue_id, settings)
     return 0
+
+
+def _warn_if_unknown(issue_id: str, settings) -> None:
+    """A verdict for an issue no worker holds is kept for an hour and then dropped, so a mistyped id (``topic-krll``)
+    would be lost without a word: say so when the issues topic holds no such issue (it may also be an issue
+    created moments ago, whose record is not out yet)."""
+    from streams.cli.snapshot import read_compacted
+    from streams.topics import ISSUES
+
+    if issue_id in read_compacted(f"{settings.topic_prefix}{ISSUES}", settings):
+        return
+    print(f"note: the issues topic holds no issue {issue_id}; check the id with `sigap issues --all` (a verdict for "
+          "an issue no worker holds is kept for an hour, then dropped)", file=sys.stderr)

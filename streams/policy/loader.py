@@ -102,7 +102,7 @@ class PolicySource:
         self._checked_at = time.monotonic()
         self.reloads = 0
         self.rejected = 0
-        self.last_error: str | None = None
+        self.last_error: str | None = None  # why the file on disk is not the policy in force, if it is not
         log.info("escalation policy %r (%s) loaded from %s", self._policy.name, self._policy.fingerprint, self.path)
 
     def _file_stamp(self) -> tuple[int, int] | None:
@@ -119,9 +119,14 @@ class PolicySource:
         with self._lock:
             self._checked_at = now
             stamp = self._file_stamp()
-            if stamp is None or stamp == self._stamp:
+            if stamp == self._stamp:
                 return self._policy
             self._stamp = stamp
+            if stamp is None:
+                self.last_error = f"{self.path}: the file is gone"
+                log.warning("keeping policy %r (%s): the policy file %s is gone", self._policy.name,
+                            self._policy.fingerprint, self.path)
+                return self._policy
             try:
                 policy = load_policy(self.path)
             except PolicyError as exc:

@@ -97,3 +97,18 @@ def test_records_of_another_shape_on_the_issues_topic_are_passed_over_and_counte
     captured = capsys.readouterr()
     assert f"{len(broken)} of {len(values)} records passed over" in captured.err
     assert captured.out.count("[claim-") == len(real)
+
+
+def test_feedback_for_an_issue_the_issues_topic_does_not_hold_is_sent_with_a_note(monkeypatch, capsys):
+    """Found by QA: `sigap feedback topic-krll confirmed` (a typo) said "published" and nothing else; such a verdict
+    is dropped after an hour."""
+    sent = []
+    monkeypatch.setattr("streams.cli.clients.producer", lambda settings, **config: object())
+    monkeypatch.setattr("streams.cli.produce.deliver", lambda producer, sends: sent.extend(sends) or [])
+    monkeypatch.setattr("streams.cli.snapshot.read_compacted",
+                        lambda topic, settings: {"topic-krl": b"{}"} if topic.endswith("issues") else {})
+    assert main(["feedback", "topic-krll", "confirmed", "--by", "humas"]) == 0
+    err = capsys.readouterr().err
+    assert "note: the issues topic holds no issue topic-krll" in err and len(sent) == 1
+    assert main(["feedback", "topic-krl", "confirmed", "--by", "humas"]) == 0
+    assert "note:" not in capsys.readouterr().err and len(sent) == 2

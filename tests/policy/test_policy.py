@@ -143,8 +143,12 @@ def test_hot_reload_picks_up_changes_and_keeps_the_last_good_policy(tmp_path, ca
     assert source.current() is second and source.rejected == 1  # the same invalid file is judged once
 
     path.unlink()
-    assert source.current() is second  # a vanished file changes nothing, and is no invalid policy
+    with caplog.at_level(logging.WARNING, logger="streams.policy.loader"):
+        assert source.current() is second  # a vanished file changes nothing, and is no invalid policy
     assert source.rejected == 1
+    # found by QA: it was silent; now it is said once, and the file on disk is no longer the policy in force
+    assert caplog.text.count(f"the policy file {path} is gone") == 1 and "gone" in (source.last_error or "")
+    assert source.current() is second and caplog.text.count("is gone") == 1
 
     write(path, data)  # the good policy back (an editor's save that replaces the file), then a touch
     bump_mtime(path)
