@@ -47,12 +47,15 @@ COUNTERS = {
     "sigap_input_records_deleted_unread_total": {"topic"},  # extension (README, "Metrics")
     "sigap_notify_events_total": {"outcome"},  # `sigap notify`, job sigap-notify
     "sigap_notify_retries_total": set(),
+    "sigap_policy_reloads_total": set(),  # extension (README, "Metrics")
+    "sigap_policy_rejected_total": set(),
 }
 GAUGES = {
     "sigap_issues_active": set(),
     "sigap_consumer_lag": {"topic", "partition"},
     "sigap_model_info": {"model", "version"},
     "sigap_claims_known": set(),
+    "sigap_policy_file_in_force": set(),  # extension (README, "Metrics")
     "sigap_notify_last_delivered_timestamp_seconds": set(),
     "sigap_notify_info": {"notifier", "format"},
     "up": set(),
