@@ -155,6 +155,22 @@ def test_a_metadata_request_cancelled_at_close_is_not_reported_as_an_error_but_r
     assert _not_cancelled_at_close(record(KafkaConnectionError("reset")))
 
 
+def test_a_worker_without_trained_models_ends_with_one_line_before_it_joins(tmp_path):
+    """Found by QA: the models' absence was told amid ~190 lines of the worker's start-up log."""
+    import subprocess
+    import sys
+
+    from streams.settings import REPO_ROOT
+
+    env = {**os.environ, "SIGAP_MODELS_DIR": str(tmp_path / "none"), "SIGAP_DATA_DIR": str(tmp_path),
+           "SIGAP_BROKER": "kafka://127.0.0.1:9"}  # never reached
+    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
+                            capture_output=True, timeout=120)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and stderr.strip().count("\n") == 0, stderr
+    assert f"sigap worker: not started: no trained models in {tmp_path / 'none'}" in stderr
+
+
 @pytest.mark.parametrize("policy", ["rules: [\n", None])
 def test_a_worker_with_an_unusable_policy_does_not_start(policy, tmp_path):
     """Found by QA: with a broken or missing policy file the issue agent failed to import, Faust logged a warning
