@@ -47,6 +47,7 @@ def _count_state_write(size: int) -> None:
 issue_store = SplitStateStore(EncodedValues(issue_state), on_write=_count_state_write)
 partition_clock = app.Table("issue-clock", default=None, partitions=settings.posts_partitions)
 policy_source = PolicySource(settings.policy_path)
+metrics.observe_policy(0, 0, in_force=True)  # it loaded (or the worker would not start): in force from the start
 # A batch's outputs are delivered, and the states behind them written, in rounds of about this many (apply_batch).
 DELIVERY_ROUND_OUTPUTS = 1000
 TICK = b'{"kind": "tick"}'

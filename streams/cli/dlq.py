@@ -181,7 +181,7 @@ def run_redrive(args: argparse.Namespace) -> int:
         return 0
     undelivered = deliver(clients.producer(settings, acks="all", linger_ms=20), sends) if sends else []
     # every letter of the reasons read now is passed over from here on (re-sent, nothing to re-send, or older than
-    # --since), except one not delivered: the marks stop before it
+    # --since), except those not delivered: they stay pending for the next run
     failed = {(sent_letters[position].partition, sent_letters[position].offset) for position, _ in undelivered}
     handled = {(letter.partition, letter.offset) for letter in every} - failed
     redrive_marks.write(settings, marks, redrive_marks.advanced(marks, every, handled))

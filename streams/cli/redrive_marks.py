@@ -6,9 +6,11 @@ reason again: the dead-letter topic doubled at each run, and a post that was acc
 again at every later run.
 
 Per reason, a mark per partition of the dead-letter topic: every letter of that reason below it was re-sent (or had
-nothing to re-send). Marks are committed offsets of the consumer group ``<app id>-dlq-redrive-<reason>``, so they
-live where the letters do, and ``kafka-consumer-groups.sh`` shows and resets them. A run moves the marks over the
-letters it passed over, in offset order, and stops before a letter it could not deliver, which keeps its place.
+nothing to re-send), except the letters it lists as pending (a run could not deliver them: the next run tries them
+again, and only them). Marks are the committed offsets of the consumer group ``<app id>-dlq-redrive-<reason>``, the
+pending letters their commit metadata, so they live where the letters do, and ``kafka-consumer-groups.sh`` shows and
+resets them. A run moves each mark past every letter it read. Stopping the mark at an undelivered letter instead
+made every later letter go again at every run while that one kept failing (a record the topic refuses).
 """
 
 from __future__ import annotations
@@ -16,13 +18,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from streams.cli.dlq import Letter
     from streams.settings import Settings
 
-Marks = dict[tuple[str, int], int]  # (reason, dead-letter partition) -> offset below which all are re-sent
+class Mark(NamedTuple):
+    offset: int  # every letter below it was handled ...
+    pending: frozenset[int] = frozenset()  # ... but these, which a run could not deliver
+
+
+Marks = dict[tuple[str, int], Mark]  # (reason, dead-letter partition) -> its mark
+# the broker keeps up to offset.metadata.max.bytes (4096 by default) of commit metadata
+PENDING_MAX_CHARS = 3500
 
 
 def group_of(app_id: str, reason: str) -> str:
@@ -30,27 +39,42 @@ def group_of(app_id: str, reason: str) -> str:
 
 
 def already_resent(letter: Letter, marks: Marks) -> bool:
-    return letter.offset < marks.get((str(letter.record.get("error")), letter.partition), 0)
+    mark = marks.get((str(letter.record.get("error")), letter.partition))
+    return mark is not None and letter.offset < mark.offset and letter.offset not in mark.pending
 
 
 def advanced(marks: Marks, letters: Iterable[Letter], handled: set[tuple[int, int]]) -> Marks:
-    """The marks moved past the letters this run handled (``handled``: their (partition, offset)), each as far as
-    an unbroken run of handled letters of its reason reaches."""
+    """The marks moved past every letter read (``letters``, of the run's reasons), with those not ``handled`` (their
+    (partition, offset)) pending. Letters retention removed drop out of the pending ones."""
     offsets: dict[tuple[str, int], list[int]] = defaultdict(list)
     for letter in letters:
         offsets[(str(letter.record.get("error")), letter.partition)].append(letter.offset)
     moved = dict(marks)
     for key, found in offsets.items():
-        mark = marks.get(key, 0)
-        for offset in sorted(found):
-            if offset < mark:
-                continue
-            if (key[1], offset) not in handled:
-                break
-            mark = offset + 1
-        if mark != marks.get(key, 0):
+        before = marks.get(key, Mark(0))
+        current = [offset for offset in sorted(found) if offset >= before.offset or offset in before.pending]
+        pending = [offset for offset in current if (key[1], offset) not in handled]
+        mark = Mark(max(before.offset, max(found) + 1), frozenset(pending))
+        if len(_metadata(mark)) > PENDING_MAX_CHARS:  # too many to list: the mark stops at the first one not listed
+            listed = []
+            for offset in pending:
+                if len(",".join(map(str, [*listed, offset]))) > PENDING_MAX_CHARS - 16:
+                    mark = Mark(offset, frozenset(listed))
+                    break
+                listed.append(offset)
+        if mark != before:
             moved[key] = mark
     return moved
+
+
+def _metadata(mark: Mark) -> str:
+    return "pending:" + ",".join(map(str, sorted(mark.pending))) if mark.pending else ""
+
+
+def _pending(metadata: str | None) -> frozenset[int]:
+    if not metadata or not metadata.startswith("pending:"):
+        return frozenset()
+    return frozenset(int(part) for part in metadata[len("pending:"):].split(",") if part.isascii() and part.isdigit())
 
 
 def read(settings: Settings, reasons: Iterable[str]) -> Marks:
@@ -61,9 +85,9 @@ def read(settings: Settings, reasons: Iterable[str]) -> Marks:
         with _group_consumer(settings, reason) as (consumer, partitions):
             ends = consumer.end_offsets(partitions)
             for tp in partitions:
-                committed = consumer.committed(tp)
-                if committed is not None and committed <= ends[tp]:
-                    marks[(reason, tp.partition)] = committed
+                committed = consumer.committed(tp, metadata=True)
+                if committed is not None and committed.offset <= ends[tp]:
+                    marks[(reason, tp.partition)] = Mark(committed.offset, _pending(committed.metadata))
     return marks
 
 
@@ -75,10 +99,10 @@ def write(settings: Settings, before: Marks, after: Marks) -> None:
     from streams.topics import POSTS_DLQ
 
     moved: dict[str, dict[Any, Any]] = defaultdict(dict)
-    for (reason, partition), offset in after.items():
-        if before.get((reason, partition)) != offset:
+    for (reason, partition), mark in after.items():
+        if before.get((reason, partition)) != mark:
             topic = f"{settings.topic_prefix}{POSTS_DLQ}"
-            moved[reason][TopicPartition(topic, partition)] = OffsetAndMetadata(offset, "", -1)
+            moved[reason][TopicPartition(topic, partition)] = OffsetAndMetadata(mark.offset, _metadata(mark), -1)
     for reason, offsets in moved.items():
         with _group_consumer(settings, reason) as (consumer, _):
             consumer.commit(offsets)

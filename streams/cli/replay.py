@@ -56,7 +56,13 @@ def _scenario_posts(args: argparse.Namespace) -> list[dict]:
                                          now)
     else:
         start = now - timedelta(minutes=scenario_minutes(args.scenario) + 1)
-    return build_scenario(args.scenario, seed=args.seed, start=_whole_minute(start))
+    posts = build_scenario(args.scenario, seed=args.seed, start=_whole_minute(start))
+    ahead = _paced_shift(posts, args.speed or float("inf"), now)
+    if args.start and not args.output and ahead < -timedelta(minutes=1):
+        raise SystemExit(f"--start {args.start}: posts would be dated up to {-ahead} after the moment they are sent, "
+                         "and the workers dead-letter posts dated ahead of their clock (created_in_future); give an "
+                         "earlier --start, or none (--output writes a file with any start)")
+    return posts
 
 
 def _whole_minute(when: datetime) -> datetime:
@@ -148,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
     from streams.topics import POSTS, RECORD_MAX_BYTES
 
     settings = get_settings()
-    topic = resolve_topic(args.topic or POSTS, settings.topic_prefix)
+    topic = resolve_topic(POSTS if args.topic is None else args.topic, settings.topic_prefix)
+    _refuse_sigap_s_own(settings, topic)
     _require_topic(settings, topic)  # a producer sending to a missing topic has the broker create it, as it likes
     producer = clients.producer(settings, acks="all", linger_ms=10, max_request_size=RECORD_MAX_BYTES + 64 * 1024)
     delivery = Delivery(producer)
@@ -190,3 +197,17 @@ def _require_topic(settings, topic: str) -> None:
         existing_partitions(consumer, topic)
     finally:
         consumer.close()
+
+
+def _refuse_sigap_s_own(settings, topic: str) -> None:
+    """Ends the command for a topic only Sigap writes (its outputs, dead letters, internal topics and changelogs):
+    records replayed there would pass for Sigap's own. Inputs (posts, feedback) and other teams' topics are fine."""
+    from streams.topics import FEEDBACK, POSTS, topic_specs
+
+    own = {spec.name(settings.topic_prefix) for spec in topic_specs()} - {
+        f"{settings.topic_prefix}{POSTS}", f"{settings.topic_prefix}{FEEDBACK}"}
+    if not topic.strip():
+        raise SystemExit("--topic: give a topic name (posts, feedback, or a full name)")
+    if topic in own or topic.startswith(f"{settings.app_id}-"):
+        raise SystemExit(f"--topic {topic}: a topic only Sigap writes; replay writes to posts, feedback or a topic of "
+                         "your own (claims: `sigap claims load`)")

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["SIGAP_WEB_PORT"] = str(args.web_port)  # settings are read when the app is imported
     from faust import Worker
 
-    from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError, read_manifest
+    from streams.models.artifacts import ModelsMissingError, UntrustedArtifactError, check_artifacts
     from streams.policy.loader import PolicyError, load_policy
     from streams.settings import get_settings
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"sigap worker: not started, the escalation policy (SIGAP_POLICY_PATH) is unusable: {exc}") \
             from None
     try:  # (the scorer loads them once the worker runs: the same error then came amid ~190 lines of start-up log)
-        read_manifest(get_settings().models_dir)
+        check_artifacts(get_settings().models_dir)
     except (ModelsMissingError, UntrustedArtifactError) as exc:
         raise SystemExit(f"sigap worker: not started: {exc}") from None
     from streams.app import app, settings

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from streams.escalation.lifecycle import CLOSED_TYPE, REVIEWED_TYPE
 from streams.escalation.shape import usable_data
@@ -92,18 +92,27 @@ def _shorten(text: object, limit: int) -> str:
 
 
 def safe_link(url: object) -> str | None:
-    """A web link from a post or a claim as one inert token, or None when it is not one: white space, ``<``, ``>``,
-    ``|``, ``@``, quotes and every character outside ASCII percent-encoded (``%40`` for ``@``), so that text a
-    producer wrote after or inside the link (``https://x.com/a <!channel> @all``) can neither ping a room nor
-    become chat markup, and the link still opens the same page."""
+    """A web link from a post or a claim as one inert token, or None when it is not one (not http(s), no host):
+    white space, ``<``, ``>``, ``|``, ``@``, Markdown's ``[ ] ( ) * _ ~``, quotes and every character outside ASCII
+    percent-encoded (``%40`` for ``@``), so that text a producer wrote after or inside the link
+    (``https://x.com/a <!channel> @all``, ``https://x.com/[a](https://evil.example)``) can neither ping a room nor
+    become chat or Markdown markup, and the link still opens the same page."""
     if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
         return None
-    return quote(url.strip(), safe=_LINK_SAFE)
+    url = url.strip()
+    try:
+        if not urlsplit(url).hostname:
+            return None
+    except ValueError:  # (an unbalanced "[" in the host)
+        return None
+    return quote(url, safe=_LINK_SAFE).translate(_ALWAYS_SAFE_MARKUP)  # (quote never encodes "_" or "~")
 
 
-# RFC 3986's reserved and unreserved characters, and "%" (a link already encoded stays as it is); not "@" (a
-# Mattermost or Rocket.Chat mention), "<", ">" and "|" (Slack markup), nor white space and quotes
-_LINK_SAFE = ":/?#[]!$&'()*+,;=%~-._"
+# RFC 3986's delimiters and "%" (a link already encoded stays as it is); not "@" (a Mattermost or Rocket.Chat
+# mention), "<", ">" and "|" (Slack markup), "[", "]", "(", ")", "*", "_", "~" (Markdown), white space or quotes.
+# An unreserved character percent-encoded (%5F for "_") names the same resource (RFC 3986, section 6.2.2.2).
+_LINK_SAFE = ":/?#!$&+,;=%-."
+_ALWAYS_SAFE_MARKUP = str.maketrans({"_": "%5F", "~": "%7E"})
 
 
 def _link(url: object) -> str:

@@ -64,6 +64,8 @@ class Reply(NamedTuple):
 # A receiver asking for longer than this (an hour of maintenance) is asked again after this long: the stream is held
 # meanwhile, and an operator sees the retries.
 MAX_RETRY_AFTER_SECONDS = 300.0
+# ... and one asking for no wait (0, a date past) is asked again after this long, not in a tight loop
+MIN_RETRY_SECONDS = 1.0
 
 
 def retry_after_seconds(header: str | None, now: float | None = None) -> float | None:
@@ -71,7 +73,7 @@ def retry_after_seconds(header: str | None, now: float | None = None) -> float |
     if not header:
         return None
     header = header.strip()
-    if header.isdigit():
+    if header.isascii() and header.isdigit():  # ("²".isdigit() is true)
         return float(header)
     try:
         when = email.utils.parsedate_to_datetime(header)
@@ -202,10 +204,10 @@ class Notifier:
                 log.error("rejected with HTTP %s%s, not retried: %s", status, _redirect_hint(reply), where)
                 self._remember_id(event["id"])
                 return self._count("rejected")
-            delay = min(self._max_backoff, 2.0 ** attempt)
+            delay = min(self._max_backoff, 2.0 ** min(attempt, 30))
             asked = retry_after_seconds(reply.retry_after)
-            if asked is not None:  # the receiver knows when it can take the event again
-                delay = min(asked, MAX_RETRY_AFTER_SECONDS)
+            if asked is not None:  # the receiver knows when it can take the event again; "now" is a second
+                delay = min(max(asked, MIN_RETRY_SECONDS), MAX_RETRY_AFTER_SECONDS)
             attempt += 1
             log.warning("%s, retrying in %g s%s: %s", f"HTTP {status}" if status else "no response", delay,
                         " (as its Retry-After asks)" if asked is not None else "", where)

@@ -31,9 +31,9 @@ _ALLOWED_DTYPES = {"f", "i", "u", "b"}  # float, signed/unsigned int, bool
 class ModelsMissingError(FileNotFoundError):
     """No trained models where Sigap looked for them."""
 
-    def __init__(self, models_dir: Path) -> None:
+    def __init__(self, models_dir: Path, missing: str = "manifest.json") -> None:
         super().__init__(
-            f"no trained models in {models_dir} (manifest.json missing). Run `sigap train` to build them "
+            f"no trained models in {models_dir} ({missing} missing). Run `sigap train` to build them "
             f"from the data shipped in the repo, or set SIGAP_MODELS_DIR to a folder that holds them."
         )
         self.models_dir = models_dir
@@ -109,7 +109,7 @@ def read_manifest(models_dir: Path) -> dict[str, Any]:
 def verified_bytes(models_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
     path = Path(models_dir) / name
     if not path.is_file():
-        raise ModelsMissingError(Path(models_dir))
+        raise ModelsMissingError(Path(models_dir), name)
     data = path.read_bytes()
     expected = manifest["files"][name]["sha256"]
     if sha256_bytes(data) != expected:
@@ -141,3 +141,11 @@ def load_bundle(models_dir: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]
     except (ValueError, UnicodeDecodeError) as exc:
         raise UntrustedArtifactError(f"bundle.json is not valid JSON: {exc}") from exc
     return manifest, arrays, meta
+
+
+def check_artifacts(models_dir: Path) -> None:
+    """Raise what loading would (``ModelsMissingError``, ``UntrustedArtifactError``) without parsing the arrays: the
+    manifest and every file's SHA-256 (a few milliseconds; a worker checks before it joins its group)."""
+    manifest = read_manifest(Path(models_dir))
+    for name in ("bundle.npz", "bundle.json"):  # what load_bundle reads
+        verified_bytes(Path(models_dir), manifest, name)

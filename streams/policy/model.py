@@ -10,6 +10,7 @@ a parameter here too, so a policy change can be replayed on history with ``sigap
 from __future__ import annotations
 
 import hashlib
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -38,6 +39,14 @@ class Condition(_Strict):
     gt: float | None = None
     lte: float | None = None
     lt: float | None = None
+
+    @field_validator("gte", "gt", "lte", "lt", mode="before")
+    @classmethod
+    def _a_finite_number(cls, value: object) -> object:
+        # YAML's true would read as 1 and .nan compares false with everything: either silently alters the rule
+        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError(f"a threshold must be a finite number, not {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Condition:

@@ -114,14 +114,30 @@ def test_a_dry_run_names_a_letter_without_a_key_as_such(monkeypatch, capsys):
     assert capsys.readouterr().out.splitlines() == ["would re-send (no key) to sigap.posts"]
 
 
-def test_a_redrive_mark_moves_over_what_was_passed_over_and_stops_before_a_letter_not_delivered():
-    from streams.cli.redrive_marks import advanced, already_resent
+def test_a_redrive_mark_moves_past_every_letter_read_and_keeps_those_not_delivered_pending():
+    """Found by QA: a mark that stopped before a letter the topic kept refusing made every later letter go again at
+    every run."""
+    from streams.cli.redrive_marks import Mark, advanced, already_resent
 
     letters = [_letter("invalid_json", "2026-11-26T08:00:00.000Z", n) for n in (3, 5, 9, 12)]
     letters.append(_letter("processing_failed", "2026-11-26T08:00:00.000Z", 7))
-    marks = {("invalid_json", 0): 5}  # letter 3 was re-sent by an earlier run
+    marks = {("invalid_json", 0): Mark(5)}  # letter 3 was re-sent by an earlier run
     assert [letter.offset for letter in letters if already_resent(letter, marks)] == [3]
     handled = {(0, 5), (0, 12), (0, 7)}  # 9 was not delivered
-    assert advanced(marks, letters, handled) == {("invalid_json", 0): 6, ("processing_failed", 0): 8}
-    assert advanced(marks, letters, handled | {(0, 9)})[("invalid_json", 0)] == 13
+    after = advanced(marks, letters, handled)
+    assert after == {("invalid_json", 0): Mark(13, frozenset({9})), ("processing_failed", 0): Mark(8)}
+    # the next run tries 9 again, and only 9
+    assert [letter.offset for letter in letters if not already_resent(letter, after)] == [9]
+    assert advanced(after, letters, {(0, 9)})[("invalid_json", 0)] == Mark(13)
+    assert advanced(after, letters, set())[("invalid_json", 0)] == Mark(13, frozenset({9}))  # it fails again
     assert advanced(marks, letters[:1], set()) == marks  # nothing new: the mark stays
+
+
+def test_pending_letters_are_kept_in_the_commit_metadata_and_bounded():
+    from streams.cli.redrive_marks import PENDING_MAX_CHARS, Mark, _metadata, _pending, advanced
+
+    assert _pending(_metadata(Mark(13, frozenset({9, 4})))) == {4, 9} and _pending("") == frozenset()
+    letters = [_letter("invalid_json", "2026-11-26T08:00:00.000Z", 100_000 + n) for n in range(2000)]
+    mark = advanced({}, letters, set())[("invalid_json", 0)]  # none delivered: too many to list
+    assert len(_metadata(mark)) <= PENDING_MAX_CHARS
+    assert mark.offset == 100_000 + len(mark.pending) and mark.pending == set(range(100_000, mark.offset))

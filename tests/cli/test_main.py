@@ -171,6 +171,30 @@ def test_a_worker_without_trained_models_ends_with_one_line_before_it_joins(tmp_
     assert f"sigap worker: not started: no trained models in {tmp_path / 'none'}" in stderr
 
 
+def test_damaged_models_end_the_worker_in_one_line_naming_the_file(tmp_path):
+    """Found by QA: a changed bundle.json or a missing bundle.npz still stopped the worker amid its start-up log,
+    and the missing file was called "manifest.json"."""
+    import shutil
+    import subprocess
+    import sys
+
+    from streams.settings import REPO_ROOT, get_settings
+
+    for damage, said in (("bundle.npz", "(bundle.npz missing)"), ("bundle.json", "does not match the SHA-256")):
+        models = tmp_path / damage
+        shutil.copytree(get_settings().models_dir, models)
+        if damage == "bundle.npz":
+            (models / damage).unlink()
+        else:
+            (models / damage).write_bytes((models / damage).read_bytes() + b" ")
+        env = {**os.environ, "SIGAP_MODELS_DIR": str(models), "SIGAP_DATA_DIR": str(tmp_path),
+               "SIGAP_BROKER": "kafka://127.0.0.1:9"}
+        result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
+                                capture_output=True, timeout=120)
+        stderr = result.stderr.decode()
+        assert result.returncode == 1 and stderr.strip().count("\n") == 0 and said in stderr, stderr
+
+
 @pytest.mark.parametrize("policy", ["rules: [\n", None])
 def test_a_worker_with_an_unusable_policy_does_not_start(policy, tmp_path):
     """Found by QA: with a broken or missing policy file the issue agent failed to import, Faust logged a warning

@@ -10,7 +10,7 @@ import pytest
 
 from streams.escalation import notify_metrics
 from streams.escalation.lifecycle import CLOSED_TYPE
-from streams.escalation.lines import event_line, event_message
+from streams.escalation.lines import event_line, event_message, safe_link
 from streams.escalation.subscription import Subscription
 from streams.escalation.webhook import (
     MAX_RETRY_AFTER_SECONDS,
@@ -170,6 +170,22 @@ def test_a_restart_recalls_the_ids_and_the_followed_issues_it_handled_before():
     assert sent == ["topic-pdam-" + CLOSED_TYPE]
 
 
+def test_a_receiver_that_never_takes_the_event_is_retried_forever_without_overflowing():
+    """Found by QA: after 1024 retries `2.0 ** attempt` raised OverflowError and notify died."""
+    statuses = iter([503] * 1100 + [200])
+    waits: list[float] = []
+    notifier = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription(), sleep=waits.append,
+                        send=lambda url, request: Reply(next(statuses), retry_after="0"))
+    assert notifier.handle(record(escalation("topic-pdam", 2, "public-relations", {}))) == "delivered"
+    assert len(waits) == 1100 and set(waits) == {1.0}
+    plain = iter([None] * 1100 + [200])
+    waits.clear()
+    notifier = Notifier("https://hooks.example.go.id/x", "cloudevents", Subscription(), sleep=waits.append,
+                        send=lambda url, request: next(plain))
+    assert notifier.handle(record(escalation("topic-pdam", 2, "public-relations", {}))) == "delivered"
+    assert waits[-1] == 60.0
+
+
 def test_the_wait_between_retries_doubles_up_to_its_cap():
     statuses = iter([None] * 9 + [200])
     waits: list[float] = []
@@ -188,10 +204,12 @@ def test_a_receiver_that_says_when_to_come_back_is_asked_again_then(receiver, ca
     notifier = Notifier(url, "cloudevents", Subscription(), sleep=waits.append)
     with caplog.at_level("WARNING", logger="sigap.notify"):
         assert notifier.handle(record(escalation("topic-pdam", 2, "public-relations", {}))) == "delivered"
-    # seconds as asked; an HTTP date already past is now; a day is capped
-    assert waits == [7.0, 0.0, 0.0, MAX_RETRY_AFTER_SECONDS] and len(handler.received) == 5
+    # seconds as asked; no wait, or an HTTP date already past, is a second (found by QA: a receiver answering 503
+    # with "Retry-After: 0" was hammered ~330 times a second); a day is capped
+    assert waits == [7.0, 1.0, 1.0, MAX_RETRY_AFTER_SECONDS] and len(handler.received) == 5
     assert "retrying in 7 s (as its Retry-After asks)" in caplog.text
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("²") is None  # a Unicode digit crashed notify
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == 30.0
 
 
@@ -259,3 +277,7 @@ def test_a_link_from_a_post_or_a_claim_cannot_ping_the_room_and_still_opens_its_
                              "%20di%20sini%3E")
     assert tiktok.endswith(" https://www.tiktok.com/%40warga/video/9")
     assert plain.endswith(" https://turnbackhoax.id/2024/06/03/salah")
+    # found by QA: Markdown passed through (a report renders "[a](https://evil.example)" as a link to evil.example)
+    assert safe_link("https://x.com/[a](https://evil.example)") == "https://x.com/%5Ba%5D%28https://evil.example%29"
+    assert safe_link("https://x.com/a_b_*c*~d") == "https://x.com/a%5Fb%5F%2Ac%2A%7Ed"
+    assert safe_link("http://") is None and safe_link("https://[x") is None and safe_link("javascript:x") is None

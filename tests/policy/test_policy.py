@@ -81,6 +81,8 @@ def test_the_hoax_model_alone_never_escalates_beyond_waspada():
     (lambda d: d["rules"][1]["when"].update({"negativity": {"gte": -0.45}}), "not -0.45"),
     (lambda d: d["rules"][1]["when"].update({"authors": {"gte": -2}}), "authors is never negative"),
     (lambda d: d["hold"]["when"].update({"claim_match": {"gt": 5}}), "hold.when: claim_match is a share"),
+    (lambda d: d["rules"][1]["when"].update({"velocity": {"gte": float("nan")}}), "must be a finite number, not nan"),
+    (lambda d: d["rules"][1]["when"].update({"negativity": {"gte": True}}), "must be a finite number, not True"),
 ])
 def test_invalid_policies_are_refused_naming_the_field(mutate, expected, tmp_path):
     data = default_data()
