@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from streams.cli.dlq import Letter
     from streams.settings import Settings
 
+
 class Mark(NamedTuple):
     offset: int  # every letter below it was handled ...
     pending: frozenset[int] = frozenset()  # ... but these, which a run could not deliver
