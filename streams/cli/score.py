@@ -1,7 +1,9 @@
 """`sigap score --input F.jsonl --output G.jsonl [--claims C.jsonl]`: offline scoring on the agents' code path.
 
 One output line per input line, same order: a scored post, or the dead-letter record for an input that the worker
-would have sent to the dead-letter topic.
+would have sent to the dead-letter topic. Posts are matched against the shipped starter claims, or with ``--claims``
+against that file's claims only, as `sigap simulate` matches them (so its output piped into `sigap simulate` gives
+the same escalations as the raw file). ``-`` reads stdin or writes stdout.
 """
 
 from __future__ import annotations
@@ -9,17 +11,22 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from streams.cli.arguments import positive_int
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("score", help="score posts from a JSONL file, offline")
-    parser.add_argument("--input", required=True, type=Path, help="posts, one JSON object per line")
-    parser.add_argument("--output", required=True, type=Path, help="scored posts, one per input line")
-    parser.add_argument("--claims", type=Path, help="known claims to match against (JSONL, or ClaimReview JSON)")
+    parser.add_argument("--input", required=True, type=Path, help="posts, one JSON object per line ('-': stdin)")
+    parser.add_argument("--output", required=True, type=Path,
+                        help="scored posts, one per input line ('-': stdout); not the input file")
+    parser.add_argument("--claims", type=Path, help="known claims to match against (JSONL, or ClaimReview JSON; "
+                                                    "default: the shipped starter claims, as `sigap simulate`)")
     parser.add_argument("--batch-size", type=positive_int, default=500)
     parser.set_defaults(func=run)
 
@@ -32,11 +39,15 @@ def run(args: argparse.Namespace) -> int:
     from streams.scoring import Scorer
     from streams.settings import get_settings
 
-    claims = read_claim_file(args.claims, skip_invalid=True) if args.claims else []
+    if str(args.input) != "-" and str(args.output) != "-" and args.output.exists() and args.input.exists() \
+            and args.output.samefile(args.input):
+        raise SystemExit(f"sigap score: --output {args.output} is the input file: it would be emptied before it is "
+                         "read; write elsewhere")
+    claims = read_claim_file(args.claims, skip_invalid=True) if args.claims else None  # None: the starter claims
     scorer = Scorer.load(get_settings().models_dir, claims=claims)
-    source = str(args.input)
+    source = "stdin" if str(args.input) == "-" else str(args.input)
     scored = invalid = 0
-    with args.input.open("rb") as src, args.output.open("wb") as out:
+    with _opened(args.input, "rb", sys.stdin) as src, _opened(args.output, "wb", sys.stdout) as out:
         # a file saved by some editors starts with a byte-order mark: not part of the first post
         numbered = enumerate((line.removeprefix(codecs.BOM_UTF8) if n == 0 else line).rstrip(b"\r\n")
                              for n, line in enumerate(src))
@@ -50,5 +61,17 @@ def run(args: argparse.Namespace) -> int:
                 out.write((orjson.dumps(letters[number]) if number in letters else next(posts)) + b"\n")
             scored += len(outcome.scored)
             invalid += len(letters)
-    print(f"scored {scored} posts, {invalid} invalid lines -> {args.output}", file=sys.stderr)
+    where = "stdout" if str(args.output) == "-" else args.output
+    print(f"scored {scored} posts, {invalid} invalid lines -> {where}", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def _opened(path: Path, mode: str, standard: Any) -> Iterator[Any]:
+    """The file, or for ``-`` the standard stream's bytes (left open)."""
+    if str(path) == "-":
+        yield standard.buffer
+        standard.buffer.flush()
+        return
+    with path.open(mode) as handle:
+        yield handle

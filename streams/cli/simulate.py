@@ -171,7 +171,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"no valid claims in {args.claims}: {known}", file=sys.stderr)
 
     to_score = [p for p in posts if not _is_scored(p)]
-    claim_lookup = {c["id"]: c for c in claims or ()}.get
+    if claims is None:  # the escalations name each matched claim with its clarification, also for scored lines
+        from streams.claims.starter import load_starter_claims
+
+        claim_lookup = {c["id"]: c for c in load_starter_claims()}.get
+    else:
+        claim_lookup = {c["id"]: c for c in claims}.get
     scored_by_id: dict[int, dict] = {}
     if to_score:
         if args.oracle:

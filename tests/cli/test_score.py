@@ -29,3 +29,13 @@ def test_score_keeps_order_and_turns_bad_lines_into_dead_letters(tmp_path):
     matched = out[4]["scores"]["claim_match"]
     assert matched is not None and matched["claim_id"] == "kelapa" and 0 < matched["similarity"] <= 1
     assert all(o["scores"]["claim_match"] is None for i, o in enumerate(out) if i not in (2, 4))
+
+
+def test_dash_reads_stdin_and_writes_stdout():
+    """Found by QA: `--input -` was "No such file", and `--output -` wrote a file named `-`."""
+    posts = make_posts(3, seed=4)
+    run = subprocess.run([sys.executable, "-m", "streams.cli.main", "score", "--input", "-", "--output", "-"],
+                         input=b"".join(orjson.dumps(p) + b"\n" for p in posts), capture_output=True, check=True)
+    out = [orjson.loads(line) for line in run.stdout.splitlines()]
+    assert [o["id"] for o in out] == [p["id"] for p in posts] and all("scores" in o for o in out)
+    assert b"scored 3 posts, 0 invalid lines -> stdout" in run.stderr

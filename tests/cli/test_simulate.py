@@ -11,6 +11,7 @@ import pytest
 from streams.cli.main import main
 from streams.cli.simulate import _event_time
 from streams.scenarios import build_scenario
+from tests.support.posts import make_posts
 
 WIB = timezone(timedelta(hours=7))
 
@@ -144,6 +145,29 @@ def test_without_claims_simulate_matches_the_shipped_starter_claims(raw_hoax_bur
     code, events, err = _simulate(capsys, raw_hoax_burst, "--quiet")
     assert code == 0 and "no valid claims" not in err
     assert _matched(events)  # the burst's claim is among the starter claims
+
+
+def test_score_then_simulate_gives_exactly_what_simulate_gives_on_the_raw_file(raw_hoax_burst, tmp_path, capsys):
+    """Found by QA: `sigap score` matched no claims by default where `simulate` matches the starter claims, so
+    piping one into the other lost both counter-messaging escalations of the demo; and scored lines simulated
+    without --claims named their claims without clarification or source."""
+    scored = tmp_path / "scored.jsonl"
+    assert main(["score", "--input", str(raw_hoax_burst), "--output", str(scored)]) == 0
+    capsys.readouterr()
+    code, from_scored, _ = _simulate(capsys, scored, "--quiet")
+    _, from_raw, _ = _simulate(capsys, raw_hoax_burst, "--quiet")
+    assert code == 0 and _matched(from_raw) and from_scored == from_raw
+    assert all(m["clarification"] for e in from_scored for m in e["data"]["matched_claims"])
+
+
+def test_score_refuses_to_write_over_its_input(tmp_path):
+    """Found by QA: `--output` the input file emptied it before it was read, and the command said it scored 0."""
+    path = tmp_path / "posts.jsonl"
+    _write(path, make_posts(3, seed=1))
+    before = path.read_bytes()
+    with pytest.raises(SystemExit, match="is the input file"):
+        main(["score", "--input", str(path), "--output", str(tmp_path / "." / "posts.jsonl")])
+    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("content", [b"", b'{"nope": 1}\n'], ids=["empty", "all-invalid"])
