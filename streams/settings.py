@@ -9,7 +9,7 @@ from __future__ import annotations
 import ssl
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -131,4 +131,5 @@ def settings_problems(error: ValidationError) -> list[str]:
     return lines
 
 
-_SECRET_FIELDS = {name for name, info in Settings.model_fields.items() if "SecretStr" in str(info.annotation)}
+_SECRET_FIELDS = {name for name, info in Settings.model_fields.items()
+                  if info.annotation is SecretStr or SecretStr in get_args(info.annotation)}

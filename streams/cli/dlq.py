@@ -151,9 +151,10 @@ def run_redrive(args: argparse.Namespace) -> int:
     since_ms = parse_ms(args.since) if args.since else None
     marks = redrive_marks.read(settings, args.reason)
     letters = [letter for letter in every if selected(letter, None, since_ms)]
-    earlier = [letter for letter in letters if redrive_marks.already_resent(letter, marks)]
+    fresh = [letter for letter in letters if not redrive_marks.already_resent(letter, marks)]
+    earlier = len(letters) - len(fresh)
     if not args.again:
-        letters = [letter for letter in letters if not redrive_marks.already_resent(letter, marks)]
+        letters = fresh
     sends, sent_letters = [], []
     firsts: set[tuple[str, bytes | None, bytes]] = set()
     for letter in letters:
@@ -172,7 +173,7 @@ def run_redrive(args: argparse.Namespace) -> int:
             sends.append((letter.record["topic"], letter.key, value))
             sent_letters.append(letter)
     if earlier and not args.again:
-        print(f"{len(earlier)} selected records were re-sent or passed over by an earlier redrive and are left out "
+        print(f"{earlier} selected records were re-sent or passed over by an earlier redrive and are left out "
               "(--again to re-send them too)", file=sys.stderr)
     if args.dry_run:
         for topic, key, _ in sends:

@@ -71,14 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("kafka.cluster").addFilter(_not_cancelled_at_close)
     args = build_parser().parse_args(argv)
     from kafka import errors as kafka_errors
-
-    from streams.kafka_local.connection_faults import watch_connections
-    from streams.kafka_local.errors import BrokerUnavailable
-
-    from streams.cli.terminal import SafeOutput
-
     from pydantic import ValidationError
 
+    from streams.cli.terminal import SafeOutput
+    from streams.kafka_local.connection_faults import watch_connections
+    from streams.kafka_local.errors import BrokerUnavailable
     from streams.settings import get_settings, settings_problems
 
     try:

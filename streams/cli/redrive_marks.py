@@ -33,6 +33,7 @@ class Mark(NamedTuple):
 Marks = dict[tuple[str, int], Mark]  # (reason, dead-letter partition) -> its mark
 # the broker keeps up to offset.metadata.max.bytes (4096 by default) of commit metadata
 PENDING_MAX_CHARS = 3500
+PENDING_PREFIX = "pending:"
 
 
 def group_of(app_id: str, reason: str) -> str:
@@ -57,9 +58,10 @@ def advanced(marks: Marks, letters: Iterable[Letter], handled: set[tuple[int, in
         pending = [offset for offset in current if (key[1], offset) not in handled]
         mark = Mark(max(before.offset, max(found) + 1), frozenset(pending))
         if len(_metadata(mark)) > PENDING_MAX_CHARS:  # too many to list: the mark stops at the first one not listed
-            listed = []
+            listed, chars = [], len(PENDING_PREFIX) - 1  # (the first offset has no comma before it)
             for offset in pending:
-                if len(",".join(map(str, [*listed, offset]))) > PENDING_MAX_CHARS - 16:
+                chars += len(str(offset)) + 1
+                if chars > PENDING_MAX_CHARS:
                     mark = Mark(offset, frozenset(listed))
                     break
                 listed.append(offset)
@@ -69,13 +71,14 @@ def advanced(marks: Marks, letters: Iterable[Letter], handled: set[tuple[int, in
 
 
 def _metadata(mark: Mark) -> str:
-    return "pending:" + ",".join(map(str, sorted(mark.pending))) if mark.pending else ""
+    return PENDING_PREFIX + ",".join(map(str, sorted(mark.pending))) if mark.pending else ""
 
 
 def _pending(metadata: str | None) -> frozenset[int]:
-    if not metadata or not metadata.startswith("pending:"):
+    if not metadata or not metadata.startswith(PENDING_PREFIX):
         return frozenset()
-    return frozenset(int(part) for part in metadata[len("pending:"):].split(",") if part.isascii() and part.isdigit())
+    listed = metadata[len(PENDING_PREFIX):].split(",")
+    return frozenset(int(part) for part in listed if part.isascii() and part.isdigit())
 
 
 def read(settings: Settings, reasons: Iterable[str]) -> Marks:

@@ -171,12 +171,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"no valid claims in {args.claims}: {known}", file=sys.stderr)
 
     to_score = [p for p in posts if not _is_scored(p)]
-    if claims is None:  # the escalations name each matched claim with its clarification, also for scored lines
-        from streams.claims.starter import load_starter_claims
-
-        claim_lookup = {c["id"]: c for c in load_starter_claims()}.get
-    else:
-        claim_lookup = {c["id"]: c for c in claims}.get
+    claim_lookup = None  # the claims the escalations name, with their clarifications
     scored_by_id: dict[int, dict] = {}
     if to_score:
         if args.oracle:
@@ -207,6 +202,12 @@ def run(args: argparse.Namespace) -> int:
                 scored.extend(score_posts(to_score[i:i + args.batch_size], scorer))
         for original, result in zip(to_score, scored, strict=True):
             scored_by_id[id(original)] = result
+    if claim_lookup is None:  # nothing scored here: already-scored lines still name their claims in full
+        if claims is None:
+            from streams.claims.starter import load_starter_claims
+
+            claims = load_starter_claims()
+        claim_lookup = {c["id"]: c for c in claims}.get
     records = [scored_by_id.get(id(p), p) for p in posts] + feedback
     records.sort(key=_event_time)  # stable: file order among equal times
 

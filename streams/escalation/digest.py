@@ -144,7 +144,7 @@ def render(report: dict, zone: str = "UTC") -> str:
             out += ["", "## Klaim yang dibantah dan beredar lagi", ""]
             for text, claim in claims.items():  # each on one line: a claim may hold line breaks (a heading after)
                 extra = f": {_line(claim['clarification'])}" if claim.get("clarification") else ""
-                link = f" ({safe_link(claim.get('url'))})" if safe_link(claim.get("url")) else ""
+                link = f" ({url})" if (url := safe_link(claim.get("url"))) else ""
                 out.append(f"- \u201c{_line(text)}\u201d ({_line(claim.get('verdict'))}){extra}{link}")
     return "\n".join(out) + "\n"
 

@@ -46,8 +46,6 @@ def read_time(value: object) -> datetime:
     return parse_time(value)
 
 
-_readable = read_time
-
 
 def _not_before_1990(value: datetime) -> datetime:
     if value < EARLIEST:
@@ -55,9 +53,9 @@ def _not_before_1990(value: datetime) -> datetime:
     return value
 
 
-EventTime = Annotated[AwareDatetime, BeforeValidator(_readable), AfterValidator(_not_before_1990)]
+EventTime = Annotated[AwareDatetime, BeforeValidator(read_time), AfterValidator(_not_before_1990)]
 # Any other time a record holds (an account's creation): RFC 3339 as above, never a number read as a Unix time.
-RecordTime = Annotated[AwareDatetime, BeforeValidator(_readable)]
+RecordTime = Annotated[AwareDatetime, BeforeValidator(read_time)]
 
 # Indonesia's zones: a producer that writes local time with a "Z" puts its records this many hours in the future
 _LOCAL_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}

@@ -120,21 +120,14 @@ def test_a_worker_that_cannot_reach_the_broker_ends_with_the_cause_not_a_traceba
     """Found by QA: `sigap worker` gave up within seconds with aiokafka's traceback, while every other command
     waits for the broker and names the cause."""
     import socket
-    import subprocess
-    import sys
-
-    from streams.settings import REPO_ROOT
 
     with socket.socket() as probe, socket.socket() as web:  # ports nothing listens on
         probe.bind(("127.0.0.1", 0))
         web.bind(("127.0.0.1", 0))
         port, web_port = probe.getsockname()[1], web.getsockname()[1]
-    env = {**os.environ, "SIGAP_BROKER": f"kafka://127.0.0.1:{port}", "SIGAP_BROKER_WAIT_SECONDS": "2",
-           "SIGAP_DATA_DIR": str(tmp_path), "SIGAP_WEB_PORT": str(web_port)}
-    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
-                            capture_output=True, timeout=120)
-    stderr = result.stderr.decode()
-    assert result.returncode == cli_main.EXIT_BROKER and "Traceback" not in stderr, stderr
+    code, stderr = _worker(tmp_path, SIGAP_BROKER=f"kafka://127.0.0.1:{port}", SIGAP_BROKER_WAIT_SECONDS="2",
+                           SIGAP_WEB_PORT=str(web_port))
+    assert code == cli_main.EXIT_BROKER and "Traceback" not in stderr, stderr
     assert f"could not reach the Kafka broker at 127.0.0.1:{port} (PLAINTEXT): nothing listens there" in stderr
 
 
@@ -157,17 +150,8 @@ def test_a_metadata_request_cancelled_at_close_is_not_reported_as_an_error_but_r
 
 def test_a_worker_without_trained_models_ends_with_one_line_before_it_joins(tmp_path):
     """Found by QA: the models' absence was told amid ~190 lines of the worker's start-up log."""
-    import subprocess
-    import sys
-
-    from streams.settings import REPO_ROOT
-
-    env = {**os.environ, "SIGAP_MODELS_DIR": str(tmp_path / "none"), "SIGAP_DATA_DIR": str(tmp_path),
-           "SIGAP_BROKER": "kafka://127.0.0.1:9"}  # never reached
-    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
-                            capture_output=True, timeout=120)
-    stderr = result.stderr.decode()
-    assert result.returncode == 1 and stderr.strip().count("\n") == 0, stderr
+    code, stderr = _worker(tmp_path, SIGAP_MODELS_DIR=str(tmp_path / "none"))
+    assert code == 1 and stderr.strip().count("\n") == 0, stderr
     assert f"sigap worker: not started: no trained models in {tmp_path / 'none'}" in stderr
 
 
@@ -175,10 +159,8 @@ def test_damaged_models_end_the_worker_in_one_line_naming_the_file(tmp_path):
     """Found by QA: a changed bundle.json or a missing bundle.npz still stopped the worker amid its start-up log,
     and the missing file was called "manifest.json"."""
     import shutil
-    import subprocess
-    import sys
 
-    from streams.settings import REPO_ROOT, get_settings
+    from streams.settings import get_settings
 
     for damage, said in (("bundle.npz", "(bundle.npz missing)"), ("bundle.json", "does not match the SHA-256")):
         models = tmp_path / damage
@@ -187,32 +169,19 @@ def test_damaged_models_end_the_worker_in_one_line_naming_the_file(tmp_path):
             (models / damage).unlink()
         else:
             (models / damage).write_bytes((models / damage).read_bytes() + b" ")
-        env = {**os.environ, "SIGAP_MODELS_DIR": str(models), "SIGAP_DATA_DIR": str(tmp_path),
-               "SIGAP_BROKER": "kafka://127.0.0.1:9"}
-        result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
-                                capture_output=True, timeout=120)
-        stderr = result.stderr.decode()
-        assert result.returncode == 1 and stderr.strip().count("\n") == 0 and said in stderr, stderr
+        code, stderr = _worker(tmp_path, SIGAP_MODELS_DIR=str(models))
+        assert code == 1 and stderr.strip().count("\n") == 0 and said in stderr, stderr
 
 
 @pytest.mark.parametrize("policy", ["rules: [\n", None])
 def test_a_worker_with_an_unusable_policy_does_not_start(policy, tmp_path):
     """Found by QA: with a broken or missing policy file the issue agent failed to import, Faust logged a warning
     and the worker ran on, answering /ready, scoring posts and escalating nothing. It ends before it joins."""
-    import subprocess
-    import sys
-
-    from streams.settings import REPO_ROOT
-
     path = tmp_path / "policy.yaml"
     if policy is not None:
         path.write_text(policy)
-    env = {**os.environ, "SIGAP_POLICY_PATH": str(path), "SIGAP_DATA_DIR": str(tmp_path),
-           "SIGAP_BROKER": "kafka://127.0.0.1:9"}  # never reached: the policy is read first
-    result = subprocess.run([sys.executable, "-m", "streams.cli.main", "worker"], cwd=REPO_ROOT, env=env,
-                            capture_output=True, timeout=120)
-    stderr = result.stderr.decode()
-    assert result.returncode == 1 and "Traceback" not in stderr, stderr
+    code, stderr = _worker(tmp_path, SIGAP_POLICY_PATH=str(path))  # read before the broker is asked
+    assert code == 1 and "Traceback" not in stderr, stderr
     assert "not started, the escalation policy (SIGAP_POLICY_PATH) is unusable" in stderr
     assert ("not valid YAML" if policy else "cannot read the file") in stderr
 
@@ -248,3 +217,13 @@ def test_a_setting_sigap_cannot_use_is_named_in_one_line_before_any_work(variabl
     assert code == cli_main.EXIT_SETTINGS
     (error,) = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert error.startswith(said)
+
+
+def _worker(tmp_path, **variables: str) -> tuple[int, str]:
+    """`sigap worker` in a subprocess with these SIGAP_* variables (its data under ``tmp_path``, a broker address
+    nothing answers unless given): (exit status, stderr)."""
+    from tests.support.cli import sigap
+
+    env = {**os.environ, "SIGAP_DATA_DIR": str(tmp_path), "SIGAP_BROKER": "kafka://127.0.0.1:9", **variables}
+    result = sigap(env, "worker")
+    return result.returncode, result.stderr
